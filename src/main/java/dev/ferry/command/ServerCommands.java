@@ -1,0 +1,7 @@
+package dev.ferry.command;
+
+final class ServerCommands implements CommandFamily {
+    @Override
+    public void register(CommandTable t) {
+    }
+}

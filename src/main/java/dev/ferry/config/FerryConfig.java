@@ -1,0 +1,58 @@
+package dev.ferry.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.util.Optional;
+
+/**
+ * Every Ferry setting, read once at start-up. Names follow redis.conf where Redis has the setting;
+ * each is also settable by environment (ferry.maxclients -> FERRY_MAXCLIENTS). Settings that CONFIG SET
+ * may change at run time are copied into {@link dev.ferry.server.ServerSettings}.
+ */
+@ConfigMapping(prefix = "ferry")
+public interface FerryConfig {
+
+    /** RESP port; 0 picks a free port (tests). */
+    @WithDefault("6379")
+    int port();
+
+    /** Address the RESP port binds to. */
+    @WithDefault("127.0.0.1")
+    String bind();
+
+    @WithDefault("10000")
+    int maxclients();
+
+    /** Close a client after this many idle seconds; 0 = never. */
+    @WithDefault("0")
+    int timeout();
+
+    @WithDefault("16")
+    int databases();
+
+    /** When set, clients must AUTH before any other command. */
+    Optional<String> requirepass();
+
+    /** Largest single bulk string a client may send (redis: proto-max-bulk-len). */
+    @WithName("proto-max-bulk-len")
+    @WithDefault("536870912")
+    long protoMaxBulkLen();
+
+    /** Largest pending request of one client before it is disconnected (redis: client-query-buffer-limit). */
+    @WithName("client-query-buffer-limit")
+    @WithDefault("1073741824")
+    long clientQueryBufferLimit();
+
+    /** Background task frequency: active expiry, idle-client checks, incremental rehash (redis: hz). */
+    @WithDefault("10")
+    int hz();
+
+    /** Working directory for snapshots. */
+    @WithDefault("data")
+    String dir();
+
+    @WithDefault("dump.rdb")
+    String dbfilename();
+}

@@ -1,0 +1,244 @@
+package dev.ferry.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+
+/**
+ * Writes RESP2 or RESP3 replies into one output buffer per connection. Every reply of one read batch
+ * (a whole pipeline) lands in the same buffer and leaves in one socket write.
+ *
+ * <p>RESP3-only shapes (map, set, double, boolean, null) fall back to their RESP2 equivalents
+ * when the client did not ask for protocol 3 with HELLO, exactly as Redis's addReply* family does.
+ */
+public final class Reply {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY_ARRAY = "*0\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] SMALL_INTS = new byte[1024][];
+    private static final byte[][] SMALL_BULK_HEADERS = new byte[1024][];
+
+    static {
+        for (int i = 0; i < SMALL_INTS.length; i++) {
+            SMALL_INTS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            SMALL_BULK_HEADERS[i] = ("$" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private ByteBuf out;
+    private int protocol = 2;
+
+    public void target(ByteBuf out) {
+        this.out = out;
+    }
+
+    public ByteBuf buffer() {
+        return out;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    public void protocol(int version) {
+        this.protocol = version;
+    }
+
+    public boolean resp3() {
+        return protocol == 3;
+    }
+
+    public void ok() {
+        out.writeBytes(OK);
+    }
+
+    /** A simple string reply: {@code +text}. */
+    public void simple(String text) {
+        out.writeByte('+');
+        writeAscii(text);
+        out.writeBytes(CRLF);
+    }
+
+    /**
+     * An error reply. The message starts with its code ("ERR ...", "WRONGTYPE ..."); line breaks are
+     * replaced by spaces, as Redis does, so an error can never break the framing.
+     */
+    public void error(String message) {
+        out.writeByte('-');
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            out.writeByte(c == '\r' || c == '\n' ? ' ' : c);
+        }
+        out.writeBytes(CRLF);
+    }
+
+    public void error(byte[] preformatted) {
+        out.writeBytes(preformatted);
+    }
+
+    public void integer(long v) {
+        if (v >= 0 && v < SMALL_INTS.length) {
+            out.writeBytes(SMALL_INTS[(int) v]);
+            return;
+        }
+        out.writeByte(':');
+        writeLong(v);
+        out.writeBytes(CRLF);
+    }
+
+    public void bulk(byte[] value) {
+        bulk(value, 0, value.length);
+    }
+
+    public void bulk(byte[] value, int off, int len) {
+        header('$', len);
+        out.writeBytes(value, off, len);
+        out.writeBytes(CRLF);
+    }
+
+    public void bulk(String value) {
+        bulk(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A bulk string, or the null reply when value is null. */
+    public void bulkOrNull(byte[] value) {
+        if (value == null) nullBulk();
+        else bulk(value);
+    }
+
+    public void bulk(long v) {
+        bulk(Ascii.toBytes(v));
+    }
+
+    public void nullBulk() {
+        out.writeBytes(protocol == 3 ? NULL3 : NULL_BULK);
+    }
+
+    public void nullArray() {
+        out.writeBytes(protocol == 3 ? NULL3 : NULL_ARRAY);
+    }
+
+    public void array(int n) {
+        if (n == 0) out.writeBytes(EMPTY_ARRAY);
+        else header('*', n);
+    }
+
+    /** A map of n pairs: RESP3 {@code %n}, RESP2 a flat array of 2n. */
+    public void map(int pairs) {
+        if (protocol == 3) header('%', pairs);
+        else array(pairs * 2);
+    }
+
+    /** A set: RESP3 {@code ~n}, RESP2 an array. */
+    public void set(int n) {
+        if (protocol == 3) header('~', n);
+        else array(n);
+    }
+
+    /** Redis's addReplyDouble: RESP3 {@code ,v}, RESP2 the %.17g text as a bulk string. */
+    public void dbl(double v) {
+        byte[] text = Doubles.format(v).getBytes(StandardCharsets.US_ASCII);
+        if (protocol == 3) {
+            out.writeByte(',');
+            out.writeBytes(text);
+            out.writeBytes(CRLF);
+        } else {
+            bulk(text);
+        }
+    }
+
+    public void bool(boolean v) {
+        if (protocol == 3) out.writeBytes(v ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+        else integer(v ? 1 : 0);
+    }
+
+    /** Long text such as INFO: RESP3 verbatim string of format "txt", RESP2 a bulk string. */
+    public void verbatim(String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        if (protocol == 3) {
+            header('=', b.length + 4);
+            out.writeBytes("txt:".getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(b);
+            out.writeBytes(CRLF);
+        } else {
+            bulk(b);
+        }
+    }
+
+    public void bulks(Collection<byte[]> values) {
+        array(values.size());
+        for (byte[] v : values) bulk(v);
+    }
+
+    public void bulkStrings(Collection<String> values) {
+        array(values.size());
+        for (String v : values) bulk(v);
+    }
+
+    /** Appends bytes that are already RESP (e.g. a reply replayed from elsewhere). */
+    public void raw(byte[] resp) {
+        out.writeBytes(resp);
+    }
+
+    private void header(char type, long n) {
+        if (type == '$' && n < SMALL_BULK_HEADERS.length) {
+            out.writeBytes(SMALL_BULK_HEADERS[(int) n]);
+            return;
+        }
+        out.writeByte(type);
+        writeLong(n);
+        out.writeBytes(CRLF);
+    }
+
+    private void writeLong(long v) {
+        int width = Ascii.digits(v);
+        out.ensureWritable(width);
+        if (out.hasArray()) {
+            int at = out.writerIndex();
+            Ascii.write(v, out.array(), out.arrayOffset() + at, width);
+            out.writerIndex(at + width);
+        } else {
+            out.writeBytes(Ascii.toBytes(v));
+        }
+    }
+
+    private void writeAscii(String s) {
+        for (int i = 0; i < s.length(); i++) out.writeByte(s.charAt(i));
+    }
+
+    /** Text helpers shared by commands that format numbers the way Redis does. */
+    public static final class Doubles {
+        private Doubles() {}
+
+        /** C's %.17g as Redis uses it for double replies (inf / -inf / nan spelled like Redis). */
+        public static String format(double v) {
+            if (Double.isNaN(v)) return "nan";
+            if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+            if (v == Math.rint(v) && Math.abs(v) < 1e17) {
+                // integral values print without exponent or point, like %.17g does below 1e17
+                return new BigDecimal(v).toPlainString();
+            }
+            String s = String.format("%.17g", v);
+            return trimG(s);
+        }
+
+        /** %g drops trailing zeros of the fraction; Java's %g keeps them, so strip them here. */
+        private static String trimG(String s) {
+            int e = s.indexOf('e');
+            String mantissa = e >= 0 ? s.substring(0, e) : s;
+            String exp = e >= 0 ? s.substring(e) : "";
+            if (mantissa.indexOf('.') >= 0) {
+                int end = mantissa.length();
+                while (mantissa.charAt(end - 1) == '0') end--;
+                if (mantissa.charAt(end - 1) == '.') end--;
+                mantissa = mantissa.substring(0, end);
+            }
+            return mantissa + exp;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.ferry.server;
+
+import dev.ferry.command.CommandTable;
+import dev.ferry.command.Commands;
+import dev.ferry.config.FerryConfig;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Binds the RESP port at start-up. One verticle instance owns the NetServer, so every connection and
+ * every command runs on that verticle's single event loop: the order commands execute in is the order
+ * of the replication stream (DESIGN rule 1). Parsing happens on that loop as well; on the 2-core
+ * machines we target this beats handing commands across threads.
+ */
+@ApplicationScoped
+public class RespServer {
+    private static final Logger LOG = Logger.getLogger(RespServer.class);
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    FerryConfig config;
+
+    private volatile ServerContext context;
+    private volatile int port = -1;
+    private String deploymentId;
+
+    void onStart(@Observes StartupEvent ev) throws Exception {
+        ServerVerticle verticle = new ServerVerticle();
+        try {
+            deploymentId = vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(1))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            LOG.errorf("Could not listen on %s:%d for RESP: %s", config.bind(), config.port(), cause.getMessage());
+            // a port in use is fatal: exit non-zero instead of running without the RESP port
+            Quarkus.asyncExit(1);
+            throw new IllegalStateException("RESP port " + config.port() + " unavailable: " + cause.getMessage(), cause);
+        }
+        LOG.infof("Ferry ready to accept connections tcp on %s:%d (pid %d)", config.bind(), port, ProcessHandle.current().pid());
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        if (deploymentId != null) {
+            try {
+                vertx.undeploy(deploymentId).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("RESP server did not stop cleanly", e);
+            }
+        }
+    }
+
+    /** The bound RESP port (the real one when ferry.port=0). */
+    public int port() {
+        return port;
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    private final class ServerVerticle extends AbstractVerticle {
+        private NetServer server;
+
+        @Override
+        public void start(Promise<Void> started) {
+            NetServerOptions options = new NetServerOptions()
+                .setHost(config.bind())
+                .setPort(config.port())
+                .setTcpNoDelay(true)
+                .setReuseAddress(true)
+                .setAcceptBacklog(511);
+            server = vertx.createNetServer(options);
+            server.connectHandler(this::accept);
+            server.listen().onSuccess(s -> {
+                port = s.actualPort();
+                CommandTable table = Commands.table();
+                ServerContext ctx = new ServerContext(vertx, new ServerSettings(config, port), table);
+                ctx.executor(context);
+                ctx.onShutdown(() -> Quarkus.asyncExit(0));
+                dispatcher = new Dispatcher(ctx);
+                RespServer.this.context = ctx;
+                new ServerCron(ctx).start();
+                started.complete();
+            }).onFailure(started::fail);
+        }
+
+        private Dispatcher dispatcher;
+
+        private void accept(NetSocket socket) {
+            ServerContext ctx = RespServer.this.context;
+            if (ctx == null) {
+                socket.close();
+                return;
+            }
+            ctx.stats().connectionsReceived++;
+            NetSocketInternal raw = (NetSocketInternal) socket;
+            if (ctx.clients().size() >= ctx.settings().maxclients) {
+                ctx.stats().rejectedConnections++;
+                raw.write("-ERR max number of clients reached\r\n");
+                raw.close();
+                return;
+            }
+            ClientSession client = new ClientSession(ctx.clients().nextId(), raw, ctx, dispatcher);
+            ctx.clients().add(client);
+            raw.messageHandler(client::onMessage);
+            raw.closeHandler(v -> {
+                client.onClosed();
+                ctx.clients().remove(client);
+            });
+            raw.exceptionHandler(e -> LOG.debugf("client %d: %s", client.id(), e.getMessage()));
+        }
+
+        @Override
+        public void stop() {
+            if (server != null) server.close();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.ferry.server;
+
+import dev.ferry.command.CommandTable;
+import dev.ferry.replication.ReplicationStream;
+import dev.ferry.store.Keyspace;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Everything a command may reach beyond its own client: the keyspace, the command table, the settings,
+ * the connected clients, the replication stream. Built once at start-up; owned by the executing thread.
+ */
+public final class ServerContext {
+    private final Keyspace keyspace;
+    private final CommandTable commands;
+    private final ServerSettings settings;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final ReplicationStream replication = new ReplicationStream();
+    private final ServerStats stats = new ServerStats();
+    private final long startMillis = System.currentTimeMillis();
+    private final String runId;
+    private final Vertx vertx;
+    private Context executor;
+    private Runnable shutdown = () -> { };
+
+    public ServerContext(Vertx vertx, ServerSettings settings, CommandTable commands) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.commands = commands;
+        this.keyspace = new Keyspace(settings.databases);
+        byte[] id = new byte[20];
+        new SecureRandom().nextBytes(id);
+        this.runId = HexFormat.of().formatHex(id);
+        keyspace.expiryListener((db, key) -> replication.propagate(db, new byte[][] {"DEL".getBytes(), key}));
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public ReplicationStream replication() {
+        return replication;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** The event-loop context that executes every command (DESIGN rule 1). */
+    public Context executor() {
+        return executor;
+    }
+
+    void executor(Context c) {
+        executor = c;
+    }
+
+    public void onShutdown(Runnable r) {
+        shutdown = r;
+    }
+
+    /** Stops the process the way SHUTDOWN asks (after the reply, if any, has been flushed). */
+    public void shutdown() {
+        shutdown.run();
+    }
+}

@@ -1,0 +1,192 @@
+package dev.ferry.store;
+
+import java.util.function.Consumer;
+
+/**
+ * One numbered database: the main table of keys and an index of the keys that carry a TTL (the active
+ * expiry cycle samples that index, as Redis samples its expires dict).
+ *
+ * <p>Reads go through {@link #lookup}; anything that changes a key goes through {@link #lookupForWrite},
+ * {@link #add}, {@link #delete} or {@link #setExpire}, which is where the snapshot barrier and WATCH see it.
+ */
+public final class Database {
+    private final int index;
+    private final Keyspace keyspace;
+    private Dict main = new Dict();
+    /** Keys with a TTL: key -> the key's main entry. */
+    private Dict expires = new Dict();
+    private long scanExpireCursor;
+
+    Database(int index, Keyspace keyspace) {
+        this.index = index;
+        this.keyspace = keyspace;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public int size() {
+        return main.size();
+    }
+
+    public int volatileKeys() {
+        return expires.size();
+    }
+
+    public Dict table() {
+        return main;
+    }
+
+    /** Entry of a live key (expired keys are deleted lazily here), touching its LRU clock; null if none. */
+    public Dict.Entry lookup(byte[] key) {
+        Dict.Entry e = main.find(key);
+        if (e == null) return null;
+        if (e.expireAt >= 0 && expireIfNeeded(e)) return null;
+        e.lruSeconds = keyspace.lruClock();
+        return e;
+    }
+
+    /** Like {@link #lookup} but counts keyspace hits and misses (commands that read a value). */
+    public Dict.Entry lookupRead(byte[] key) {
+        Dict.Entry e = lookup(key);
+        if (e == null) keyspace.stats.keyspaceMisses++;
+        else keyspace.stats.keyspaceHits++;
+        return e;
+    }
+
+    /** Entry of a live key that the caller is about to change in place. */
+    public Dict.Entry lookupForWrite(byte[] key) {
+        Dict.Entry e = main.findForWrite(key);
+        if (e == null) return null;
+        if (e.expireAt >= 0 && expireIfNeeded(e)) return null;
+        e.lruSeconds = keyspace.lruClock();
+        return e;
+    }
+
+    /** Lookup without expiry, LRU or stats side effects (OBJECT, TYPE-less introspection, tests). */
+    public Dict.Entry peek(byte[] key) {
+        Dict.Entry e = main.find(key);
+        if (e == null || (e.expireAt >= 0 && e.expireAt <= keyspace.now())) return null;
+        return e;
+    }
+
+    /** Adds a key known to be absent (callers looked it up first). */
+    public Dict.Entry add(byte[] key, Object value) {
+        Dict.Entry e = main.add(key, value);
+        e.lruSeconds = keyspace.lruClock();
+        keyspace.keyModified(this, key);
+        return e;
+    }
+
+    /** Sets the value of a key, creating it if absent; the TTL is cleared unless keepTtl. */
+    public Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
+        Dict.Entry e = lookupForWrite(key);
+        if (e == null) return add(key, value);
+        e.value = value;
+        if (!keepTtl && e.expireAt >= 0) removeExpire(e);
+        keyspace.keyModified(this, key);
+        return e;
+    }
+
+    /** Replaces the value of an existing entry obtained from {@link #lookupForWrite}; the TTL is kept. */
+    public void replaceValue(Dict.Entry e, Object value) {
+        e.value = value;
+        keyspace.keyModified(this, e.key);
+    }
+
+    public boolean delete(byte[] key) {
+        Dict.Entry e = main.remove(key);
+        if (e == null) return false;
+        if (e.expireAt >= 0) expires.remove(key);
+        keyspace.keyModified(this, key);
+        return true;
+    }
+
+    /** Sets an absolute expiry (unix ms) on a live entry obtained from {@link #lookupForWrite}. */
+    public void setExpire(Dict.Entry e, long whenMs) {
+        if (e.expireAt < 0) expires.add(e.key, e);
+        e.expireAt = whenMs;
+        keyspace.keyModified(this, e.key);
+    }
+
+    /** Removes the TTL; returns false when there was none. */
+    public boolean persist(Dict.Entry e) {
+        if (e.expireAt < 0) return false;
+        removeExpire(e);
+        keyspace.keyModified(this, e.key);
+        return true;
+    }
+
+    private void removeExpire(Dict.Entry e) {
+        expires.remove(e.key);
+        e.expireAt = -1;
+    }
+
+    /**
+     * Deletes e if its time has come. On a master the deletion is propagated as DEL (DESIGN rule 5); a
+     * replica keeps the key, hides it from readers, and waits for its master's DEL.
+     */
+    private boolean expireIfNeeded(Dict.Entry e) {
+        if (e.expireAt > keyspace.now()) return false;
+        if (!keyspace.ownsExpiry()) return true;
+        byte[] key = e.key;
+        main.remove(key);
+        expires.remove(key);
+        keyspace.stats.expiredKeys++;
+        keyspace.keyExpired(this, key);
+        return true;
+    }
+
+    /** One step of the active expiry cycle: samples keys with a TTL; returns how many expired. */
+    int activeExpireStep(int sample, int[] checked) {
+        if (expires.size() == 0 || !keyspace.ownsExpiry()) return 0;
+        int[] expired = {0};
+        int guard = 0;
+        while (checked[0] < sample && guard++ < sample * 4) {
+            scanExpireCursor = expires.scan(scanExpireCursor, ve -> {
+                checked[0]++;
+                Dict.Entry e = (Dict.Entry) ve.value;
+                if (e.expireAt <= keyspace.now() && expireIfNeeded(e)) expired[0]++;
+            });
+            if (scanExpireCursor == 0) break;
+        }
+        return expired[0];
+    }
+
+    /** Removes every key; returns how many there were. */
+    public int flush() {
+        int n = main.size();
+        main = new Dict();
+        expires = new Dict();
+        scanExpireCursor = 0;
+        return n;
+    }
+
+    /** Exchanges contents with another database (SWAPDB). */
+    void swapWith(Database other) {
+        Dict m = main, x = expires;
+        main = other.main;
+        expires = other.expires;
+        other.main = m;
+        other.expires = x;
+        scanExpireCursor = 0;
+        other.scanExpireCursor = 0;
+    }
+
+    /** SCAN over the keys: visits a few buckets and returns the next cursor. */
+    public long scan(long cursor, Consumer<Dict.Entry> fn) {
+        return main.scan(cursor, fn);
+    }
+
+    public Dict.Entry randomEntry() {
+        return main.random();
+    }
+
+    void cron() {
+        main.shrinkIfSparse();
+        expires.shrinkIfSparse();
+        main.rehash(100);
+        expires.rehash(100);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.ferry.store;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * All databases of the server plus what spans them: the command clock, the dirty counter (writes
+ * since the last save), WATCH bookkeeping and keyspace statistics. Owned by the executing thread.
+ */
+public final class Keyspace {
+
+    /** Told about keys the store deletes on its own, so that the deletion reaches replicas as a DEL. */
+    public interface ExpiryListener {
+        void keyExpired(int db, byte[] key);
+    }
+
+    /** A client that WATCHes keys; flagged when one of them changes. */
+    public interface Watcher {
+        void watchedKeyChanged();
+    }
+
+    public static final class Stats {
+        public long keyspaceHits, keyspaceMisses, expiredKeys, expiredStalePerc, expireCycleMs;
+
+        public void reset() {
+            keyspaceHits = keyspaceMisses = expiredKeys = expireCycleMs = 0;
+        }
+    }
+
+    public final Stats stats = new Stats();
+    private final Database[] dbs;
+    private final List<Map<Key, Set<Watcher>>> watched;
+    private ExpiryListener expiryListener = (db, key) -> { };
+    private long now = System.currentTimeMillis();
+    private long dirty;
+    private boolean ownsExpiry = true;
+
+    public Keyspace(int databases) {
+        dbs = new Database[databases];
+        watched = new ArrayList<>(databases);
+        for (int i = 0; i < databases; i++) {
+            dbs[i] = new Database(i, this);
+            watched.add(new HashMap<>());
+        }
+    }
+
+    public int databases() {
+        return dbs.length;
+    }
+
+    public Database db(int index) {
+        return dbs[index];
+    }
+
+    /** Freezes "now" for one command, so that every key it touches is judged against one instant. */
+    public void tick() {
+        now = System.currentTimeMillis();
+    }
+
+    public long now() {
+        return now;
+    }
+
+    /** Seconds clock for LRU idle times, with Redis's 24-bit wrap-around. */
+    int lruClock() {
+        return (int) ((now / 1000) & 0xFFFFFF);
+    }
+
+    public long idleSeconds(Dict.Entry e) {
+        long clock = lruClock();
+        long idle = clock >= e.lruSeconds ? clock - e.lruSeconds : clock + 0x1000000L - e.lruSeconds;
+        return idle;
+    }
+
+    public long dirty() {
+        return dirty;
+    }
+
+    /** Counts changes for save rules and propagation (Redis's server.dirty). */
+    public void dirty(long changes) {
+        dirty += changes;
+    }
+
+    /** False on a replica: it waits for its master's DEL instead of expiring keys itself. */
+    public boolean ownsExpiry() {
+        return ownsExpiry;
+    }
+
+    public void ownsExpiry(boolean owns) {
+        ownsExpiry = owns;
+    }
+
+    public void expiryListener(ExpiryListener listener) {
+        expiryListener = listener;
+    }
+
+    void keyExpired(Database db, byte[] key) {
+        dirty++;
+        keyModified(db, key);
+        expiryListener.keyExpired(db.index(), key);
+    }
+
+    // ---- WATCH ------------------------------------------------------------------------------------
+
+    public void watch(int db, byte[] key, Watcher w) {
+        watched.get(db).computeIfAbsent(new Key(key), k -> new LinkedHashSet<>()).add(w);
+    }
+
+    public void unwatch(int db, byte[] key, Watcher w) {
+        Map<Key, Set<Watcher>> m = watched.get(db);
+        Key k = new Key(key);
+        Set<Watcher> s = m.get(k);
+        if (s != null && s.remove(w) && s.isEmpty()) m.remove(k);
+    }
+
+    void keyModified(Database db, byte[] key) {
+        Map<Key, Set<Watcher>> m = watched.get(db.index());
+        if (m.isEmpty()) return;
+        Set<Watcher> s = m.get(new Key(key));
+        if (s != null) for (Watcher w : s) w.watchedKeyChanged();
+    }
+
+    /** Flags watchers of keys that exist in db before it is emptied or swapped (Redis's touchAllWatchedKeysInDb). */
+    private void touchWatchedIn(Database db, Database other) {
+        Map<Key, Set<Watcher>> m = watched.get(db.index());
+        for (Map.Entry<Key, Set<Watcher>> en : m.entrySet()) {
+            byte[] k = en.getKey().bytes;
+            if (db.peek(k) != null || (other != null && other.peek(k) != null)) {
+                for (Watcher w : en.getValue()) w.watchedKeyChanged();
+            }
+        }
+    }
+
+    // ---- whole-database operations ------------------------------------------------------------------
+
+    public long flush(int db) {
+        touchWatchedIn(dbs[db], null);
+        long n = dbs[db].flush();
+        dirty += n;
+        return n;
+    }
+
+    public long flushAll() {
+        long n = 0;
+        for (int i = 0; i < dbs.length; i++) n += flush(i);
+        dirty++;
+        return n;
+    }
+
+    public void swap(int a, int b) {
+        if (a == b) return;
+        touchWatchedIn(dbs[a], dbs[b]);
+        touchWatchedIn(dbs[b], dbs[a]);
+        dbs[a].swapWith(dbs[b]);
+        dirty++;
+    }
+
+    public long totalKeys() {
+        long n = 0;
+        for (Database d : dbs) n += d.size();
+        return n;
+    }
+
+    /**
+     * The active expiry cycle (Redis's activeExpireCycle, slow mode): per database, sample 20 keys with
+     * a TTL, delete the expired ones, and repeat while more than 10% of a sample was expired and the time
+     * budget lasts.
+     */
+    public void activeExpireCycle(long budgetMicros) {
+        tick();
+        long start = System.nanoTime();
+        long deadline = start + budgetMicros * 1000;
+        for (Database d : dbs) {
+            int expired;
+            do {
+                int[] checked = {0};
+                expired = d.activeExpireStep(20, checked);
+                if (checked[0] == 0) break;
+                if (expired * 10 <= checked[0]) break;
+            } while (System.nanoTime() < deadline);
+            if (System.nanoTime() >= deadline) break;
+        }
+        stats.expireCycleMs += (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** Background housekeeping: incremental rehash and shrinking of sparse tables. */
+    public void cron() {
+        for (Database d : dbs) d.cron();
+    }
+
+    /** A byte[] with value equality, for the few maps keyed by Redis keys outside the main tables. */
+    public static final class Key {
+        final byte[] bytes;
+        private final int hash;
+
+        public Key(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ferry.support;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.File;
+
+/**
+ * Real peers (redis-server, redis-cli, redis-benchmark) from Debian's packages. A test that needs one
+ * skips with a visible reason when it is missing, unless PEERS_REQUIRED=true (set by .ci/run) or
+ * -Dpeers.required=true, where the absence is a failure.
+ */
+public final class Peers {
+    private Peers() {}
+
+    static boolean required() {
+        return Boolean.getBoolean("peers.required") || "true".equalsIgnoreCase(System.getenv("PEERS_REQUIRED"));
+    }
+
+    public static String require(String binary) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+            File f = new File(dir, binary);
+            if (f.canExecute()) return f.getAbsolutePath();
+        }
+        String why = binary + " is not installed (apt-get install -y redis-server redis-tools)";
+        if (required()) Assertions.fail(why + ", and PEERS_REQUIRED=true makes that a failure");
+        Assumptions.abort("SKIPPED: " + why);
+        return null;
+    }
+}
