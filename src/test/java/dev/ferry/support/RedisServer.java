@@ -1,0 +1,71 @@
+package dev.ferry.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real redis-server on a free port, the oracle for byte-for-byte comparisons. Started without
+ * persistence. Skips (or fails under PEERS_REQUIRED) when redis-server is not installed.
+ */
+public final class RedisServer implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final Path dir;
+
+    private RedisServer(Process process, int port, Path dir) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    public static RedisServer start(String... extraArgs) throws Exception {
+        String bin = Peers.require("redis-server");
+        int port = freePort();
+        Path dir = Files.createTempDirectory("redis-oracle");
+        List<String> cmd = new ArrayList<>(List.of(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--repl-diskless-sync-delay", "0"));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile()).start();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return new RedisServer(p, port, dir);
+            } catch (IOException e) {
+                if (!p.isAlive()) break;
+                Thread.sleep(50);
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        File[] files = dir.toFile().listFiles();
+        if (files != null) for (File f : files) f.delete();
+        dir.toFile().delete();
+    }
+}
