@@ -1,6 +1,7 @@
 package dev.ferry.server;
 
 import dev.ferry.command.Call;
+import dev.ferry.command.CommandSpec;
 import dev.ferry.protocol.Reply;
 import dev.ferry.protocol.RespParser;
 import dev.ferry.store.Database;
@@ -23,11 +24,11 @@ import java.util.List;
  */
 public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
 
-    /** A command queued by MULTI. */
-    public record Queued(byte[][] argv) { }
+    /** A command queued by MULTI, resolved (subcommand included) when it was queued. */
+    public record Queued(CommandSpec spec, byte[][] argv) { }
 
-    /** A key under WATCH. */
-    public record WatchedKey(int db, byte[] key) { }
+    /** A key under WATCH, and whether it was already logically expired when watched. */
+    public record WatchedKey(int db, byte[] key, boolean expiredWhenWatched) { }
 
     private final long id;
     private final NetSocketInternal socket;
@@ -328,8 +329,8 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
         return q;
     }
 
-    void queue(byte[][] argv) {
-        multi.add(new Queued(argv));
+    void queue(CommandSpec spec, byte[][] argv) {
+        multi.add(new Queued(spec, argv));
     }
 
     public int queuedCount() {
@@ -348,7 +349,7 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
     public void watch(byte[] key) {
         int d = db.index();
         for (WatchedKey w : watched) if (w.db() == d && java.util.Arrays.equals(w.key(), key)) return;
-        watched.add(new WatchedKey(d, key));
+        watched.add(new WatchedKey(d, key, db.isLogicallyExpired(key)));
         server.keyspace().watch(d, key, this);
     }
 
@@ -364,10 +365,14 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
 
     /**
      * True when a WATCHed key changed, or has expired since it was watched (Redis's
-     * isWatchedKeyExpired: an expired key counts as a change).
+     * isWatchedKeyExpired: an expiry counts as a change even before anything deleted the key).
      */
     public boolean watchedKeysDirty() {
-        return watchedKeyChanged;
+        if (watchedKeyChanged) return true;
+        for (WatchedKey w : watched) {
+            if (!w.expiredWhenWatched() && server.keyspace().db(w.db()).isLogicallyExpired(w.key())) return true;
+        }
+        return false;
     }
 
     @Override

@@ -24,11 +24,7 @@ public final class Dispatcher {
     public Dispatcher(ServerContext server) {
         this.server = server;
         this.table = server.commands();
-        this.executor = new Executor(server);
-    }
-
-    public Executor executor() {
-        return executor;
+        this.executor = server.callExecutor();
     }
 
     void execute(ClientSession c, byte[][] argv) {
@@ -62,7 +58,7 @@ public final class Dispatcher {
                 reject(c, "ERR Command not allowed inside a transaction");
                 return;
             }
-            c.queue(argv);
+            c.queue(cmd, argv);
             reply.simple("QUEUED");
             return;
         }

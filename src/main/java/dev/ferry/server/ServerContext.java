@@ -1,6 +1,7 @@
 package dev.ferry.server;
 
 import dev.ferry.command.CommandTable;
+import dev.ferry.command.Executor;
 import dev.ferry.replication.ReplicationStream;
 import dev.ferry.store.Keyspace;
 import io.vertx.core.Context;
@@ -24,6 +25,7 @@ public final class ServerContext {
     private final String runId;
     private final Vertx vertx;
     private Context executor;
+    private final Executor callExecutor;
     private Runnable shutdown = () -> { };
 
     public ServerContext(Vertx vertx, ServerSettings settings, CommandTable commands) {
@@ -34,6 +36,7 @@ public final class ServerContext {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
+        this.callExecutor = new Executor(this);
         keyspace.expiryListener((db, key) -> replication.propagate(db, new byte[][] {"DEL".getBytes(), key}));
     }
 
@@ -71,6 +74,11 @@ public final class ServerContext {
 
     public Vertx vertx() {
         return vertx;
+    }
+
+    /** Runs commands that passed the dispatcher's checks (EXEC uses it for the queued ones). */
+    public Executor callExecutor() {
+        return callExecutor;
     }
 
     /** The event-loop context that executes every command (DESIGN rule 1). */

@@ -71,6 +71,12 @@ public final class Database {
         return e;
     }
 
+    /** True when the key is still stored but its TTL has passed (nothing deleted it yet). */
+    public boolean isLogicallyExpired(byte[] key) {
+        Dict.Entry e = main.find(key);
+        return e != null && e.expireAt >= 0 && e.expireAt <= System.currentTimeMillis();
+    }
+
     /** Adds a key known to be absent (callers looked it up first). */
     public Dict.Entry add(byte[] key, Object value) {
         Dict.Entry e = main.add(key, value);

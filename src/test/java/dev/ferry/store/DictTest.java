@@ -1,0 +1,121 @@
+package dev.ferry.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DictTest {
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void addFindRemoveThroughResizes() {
+        Dict d = new Dict();
+        Map<String, String> model = new HashMap<>();
+        Random rnd = new Random(1);
+        for (int i = 0; i < 200_000; i++) {
+            String k = "k" + rnd.nextInt(50_000);
+            if (rnd.nextInt(3) == 0) {
+                Dict.Entry e = d.remove(b(k));
+                assertEquals(model.remove(k) != null, e != null);
+            } else if (d.find(b(k)) == null) {
+                d.add(b(k), b("v" + i));
+                model.put(k, "v" + i);
+            }
+            if (i % 1000 == 0) d.shrinkIfSparse();
+        }
+        assertEquals(model.size(), d.size());
+        for (Map.Entry<String, String> e : model.entrySet()) {
+            assertEquals(e.getValue(), new String((byte[]) d.find(b(e.getKey())).value()));
+        }
+        // shrink after mass deletion, then everything is still found
+        for (String k : model.keySet().toArray(new String[0])) {
+            if (k.hashCode() % 10 != 0) {
+                d.remove(b(k));
+                model.remove(k);
+            }
+        }
+        d.shrinkIfSparse();
+        while (d.rehash(100)) { }
+        for (String k : model.keySet()) assertTrue(d.find(b(k)) != null, k);
+        assertEquals(model.size(), d.size());
+    }
+
+    /** Redis's SCAN guarantee: every key present for the whole walk is returned, even across resizes. */
+    @Test
+    void scanReturnsEveryStableKeyWhileTheTableGrowsAndShrinks() {
+        Dict d = new Dict();
+        Set<String> stable = new HashSet<>();
+        for (int i = 0; i < 5_000; i++) {
+            d.add(b("stable:" + i), b("x"));
+            stable.add("stable:" + i);
+        }
+        Set<String> seen = new HashSet<>();
+        long cursor = 0;
+        int step = 0;
+        do {
+            cursor = d.scan(cursor, e -> seen.add(new String(e.key(), StandardCharsets.UTF_8)));
+            // between cursor steps the table grows fourfold and shrinks back, again and again
+            if (step % 40 == 10) for (int i = 0; i < 20_000; i++) d.add(b("churn:" + i), b("y"));
+            if (step % 40 == 30) {
+                for (int i = 0; i < 20_000; i++) d.remove(b("churn:" + i));
+                d.shrinkIfSparse();
+            }
+            step++;
+        } while (cursor != 0 && step < 1_000_000);
+        assertEquals(0, cursor, "the walk ends");
+        assertTrue(seen.containsAll(stable), "missing " + (stable.size() - seen.stream().filter(stable::contains).count()));
+    }
+
+    /**
+     * DESIGN rule 3: a snapshot started at an epoch sees exactly the entries of that instant, although
+     * writes (updates, deletes, inserts, growth) keep going between its slices.
+     */
+    @Test
+    void snapshotIsPointInTimeWhileWritesContinue() {
+        Dict d = new Dict();
+        Map<String, String> atEpoch = new HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            d.add(b("k" + i), b("v0-" + i));
+            atEpoch.put("k" + i, "v0-" + i);
+        }
+        Map<String, String> snapshot = new HashMap<>();
+        d.beginSnapshot(chain -> {
+            for (Dict.Entry e = chain; e != null; e = e.next()) {
+                String prev = snapshot.put(new String(e.key()), new String((byte[]) e.value()));
+                assertNull(prev, "entry serialized twice");
+            }
+        });
+        Random rnd = new Random(3);
+        int inserted = 0;
+        boolean done = false;
+        while (!done) {
+            for (int w = 0; w < 40; w++) {
+                String k = "k" + rnd.nextInt(25_000);
+                switch (rnd.nextInt(3)) {
+                    case 0 -> {
+                        Dict.Entry e = d.findForWrite(b(k));
+                        if (e != null) e.value = b("changed");
+                    }
+                    case 1 -> d.remove(b(k));
+                    default -> d.add(b("new" + inserted++), b("n"));
+                }
+            }
+            done = d.snapshotStep(64);
+        }
+        assertFalse(d.snapshotRunning());
+        assertEquals(atEpoch, snapshot);
+    }
+}
