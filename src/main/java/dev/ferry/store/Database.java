@@ -55,6 +55,29 @@ public final class Database {
         return e;
     }
 
+    /**
+     * Like {@link #lookupRead} but leaves the key's LRU clock alone: Redis's LOOKUP_NOTOUCH, used by the
+     * commands that inspect a key without "using" it (EXISTS, TYPE, TTL, OBJECT, SCAN ... TYPE), so that
+     * OBJECT IDLETIME is not reset by looking at it.
+     */
+    public Dict.Entry lookupReadNoTouch(byte[] key) {
+        Dict.Entry e = main.find(key);
+        if (e != null && e.expireAt >= 0 && expireIfNeeded(e)) e = null;
+        if (e == null) keyspace.stats.keyspaceMisses++;
+        else keyspace.stats.keyspaceHits++;
+        return e;
+    }
+
+    /**
+     * Redis's expireIfNeeded(db, key): true when the key exists but its time has come. A master deletes it
+     * on the spot (and propagates DEL); a replica only reports it. No LRU or statistics side effects (DEL,
+     * SCAN, RANDOMKEY).
+     */
+    public boolean expireIfNeeded(byte[] key) {
+        Dict.Entry e = main.find(key);
+        return e != null && e.expireAt >= 0 && expireIfNeeded(e);
+    }
+
     /** Entry of a live key that the caller is about to change in place. */
     public Dict.Entry lookupForWrite(byte[] key) {
         Dict.Entry e = main.findForWrite(key);
