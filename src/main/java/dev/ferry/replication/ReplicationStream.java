@@ -51,8 +51,10 @@ public final class ReplicationStream {
         return !consumers.isEmpty();
     }
 
+    /** Attaches a consumer; the next effect starts with a SELECT, as Redis does for a new replica. */
     public void addConsumer(Consumer c) {
         consumers.add(c);
+        selectedDb = -1;
     }
 
     public void removeConsumer(Consumer c) {

@@ -99,8 +99,8 @@ public final class Keyspace {
         expiryListener = listener;
     }
 
+    /** Like Redis's deleteExpiredKeyAndPropagate: not a dirty change of the command that noticed it. */
     void keyExpired(Database db, byte[] key) {
-        dirty++;
         keyModified(db, key);
         expiryListener.keyExpired(db.index(), key);
     }

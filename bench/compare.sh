@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Ferry vs redis-server, same machine, same redis-benchmark, alternating runs; prints medians and ratios.
+#
+#   bench/compare.sh                 # 3 rounds, 200k requests per test
+#   ROUNDS=5 REQUESTS=500000 bench/compare.sh
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/compare.sh
+#
+# Each round runs every (pipeline, test) pair once against each server, Ferry and Redis alternating, so
+# that both see the same machine state. Ferry gets one untimed warm-up pass first (the JIT compiles the
+# hot path), as a long-running server would have had.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3}
+REQUESTS=${REQUESTS:-200000}
+CLIENTS=${CLIENTS:-50}
+PIPELINES=${PIPELINES:-"1 16"}
+TESTS=${TESTS:-"set,get,incr,mset"}
+FERRY_PORT=${FERRY_PORT:-16379}
+REDIS_PORT=${REDIS_PORT:-16380}
+JAVA=${JAVA:-java}
+# Flags: a fixed heap avoids resizing pauses during the run; ParallelGC has the lowest per-allocation
+# cost for this short-lived garbage (parsed arguments, reply buffers). See README "Benchmarks".
+JAVA_OPTS=${JAVA_OPTS:-"-Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+
+command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install -y redis-server redis-tools" >&2; exit 1; }
+command -v redis-benchmark >/dev/null || { echo "redis-benchmark is missing: apt-get install -y redis-tools" >&2; exit 1; }
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${ferry_pid:-}" ] && kill "$ferry_pid" 2>/dev/null || true
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# shellcheck disable=SC2086
+"$JAVA" $JAVA_OPTS -Dferry.port="$FERRY_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work" \
+  -jar target/quarkus-app/quarkus-run.jar >"$work/ferry.log" 2>&1 &
+ferry_pid=$!
+redis-server --port "$REDIS_PORT" --save "" --appendonly no --dir "$work" --daemonize yes >/dev/null
+
+for port in "$FERRY_PORT" "$REDIS_PORT"; do
+  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
+done
+
+run() { # port pipeline -> "TEST rps" lines
+  redis-benchmark -p "$1" -c "$CLIENTS" -n "$REQUESTS" -P "$2" -t "$TESTS" -r 100000 --csv 2>/dev/null \
+    | awk -F'","' 'NR>1 {gsub(/"/,"",$1); gsub(/"/,"",$2); split($1,a," "); print a[1], $2}'
+}
+
+echo "warming up Ferry..." >&2
+for p in $PIPELINES; do run "$FERRY_PORT" "$p" >/dev/null; done
+
+for r in $(seq "$ROUNDS"); do
+  for p in $PIPELINES; do
+    run "$FERRY_PORT" "$p" | sed "s/^/ferry $p /" >>"$work/results"
+    run "$REDIS_PORT" "$p" | sed "s/^/redis $p /" >>"$work/results"
+  done
+  echo "round $r/$ROUNDS done" >&2
+done
+
+echo
+echo "Ferry vs redis-server $(redis-server --version | awk '{print $3}' | cut -d= -f2), $CLIENTS clients, $REQUESTS requests, medians of $ROUNDS runs"
+echo "Ferry JVM: $("$JAVA" -version 2>&1 | head -1), flags: $JAVA_OPTS"
+awk '
+  { key=$3" P"$2; v[$1,key,++n[$1,key]]=$4; keys[key]=1 }
+  function median(srv,k,   i,j,t,c,arr) {
+    c=n[srv,k]; for(i=1;i<=c;i++) arr[i]=v[srv,k,i]
+    for(i=1;i<=c;i++) for(j=i+1;j<=c;j++) if(arr[j]<arr[i]) {t=arr[i];arr[i]=arr[j];arr[j]=t}
+    return (c%2) ? arr[(c+1)/2] : (arr[c/2]+arr[c/2+1])/2
+  }
+  END {
+    printf "%-12s %14s %14s %8s\n", "test", "ferry rps", "redis rps", "ratio"
+    for (k in keys) { f=median("ferry",k); r=median("redis",k); printf "%-12s %14.0f %14.0f %8.2f\n", k, f, r, f/r }
+  }' "$work/results" | sort -k1,1 -k2,2
