@@ -100,7 +100,8 @@ public final class Keyspace {
     }
 
     void keyExpired(Database db, byte[] key) {
-        dirty++;
+        // no dirty++: Redis's deleteExpiredKeyAndPropagate does not count it, and the executor would
+        // otherwise replicate the (read) command that merely found the key expired, after the DEL
         keyModified(db, key);
         expiryListener.keyExpired(db.index(), key);
     }
