@@ -262,10 +262,22 @@ final class IntrospectionCommands implements CommandFamily {
             }
             c.reply.array(2);
             c.reply.bulk(c.arg(k[0] + 2));
-            List<String> flags = specs.get(k[1]).flags();
+            List<String> flags = keyFlags(cmd, specs.get(k[1]), c, 2);
             c.reply.set(flags.size());
             for (String f : flags) c.reply.simple(f);
         }
+    }
+
+    /**
+     * The flags of one key. A spec with variable_flags has them decided by the arguments; of Ferry's
+     * commands that is SET, whose key is RW/access only with GET (t_string.c setGetKeys).
+     */
+    private static List<String> keyFlags(CommandSpec cmd, CommandDocs.KeySpec spec, Call c, int off) {
+        if (!spec.flags().contains("variable_flags") || !cmd.fullName.equals("set")) return spec.flags();
+        for (int i = off + 3; i < c.argc(); i++) {
+            if (c.argIs(i, "get")) return List.of("RW", "access", "update");
+        }
+        return List.of("OW", "update");
     }
 
     /**
