@@ -29,6 +29,10 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
     /** A key under WATCH. */
     public record WatchedKey(int db, byte[] key) { }
 
+    /** CLIENT REPLY modes; skipping-this-command is internal. */
+    public static final int REPLY_ON = 0, REPLY_OFF = 1, REPLY_SKIP_NEXT = 2;
+    private static final int REPLY_SKIPPING = 3;
+
     private final long id;
     private final NetSocketInternal socket;
     private final ServerContext server;
@@ -131,12 +135,10 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
         return !paused && !closeAfterReply;
     }
 
-    public static final int REPLY_ON = 0, REPLY_OFF = 1, REPLY_SKIP_NEXT = 2;
-    private static final int REPLY_SKIPPING = 3;
-
     /**
      * CLIENT REPLY OFF / SKIP: the command runs, and what it wrote is dropped (Redis's CLIENT_REPLY_OFF and
-     * CLIENT_REPLY_SKIP checks in prepareClientToWrite). A CLIENT REPLY ON that ends OFF keeps its +OK.
+     * CLIENT_REPLY_SKIP checks in prepareClientToWrite). A CLIENT REPLY ON sent while replies are off keeps
+     * its +OK: Redis clears the flags before it replies.
      */
     private void executeQuietly(byte[][] argv) {
         if (replyMode == REPLY_SKIP_NEXT) replyMode = REPLY_SKIPPING;
