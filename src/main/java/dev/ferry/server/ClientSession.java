@@ -30,6 +30,10 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
     /** A key under WATCH, and whether it was already logically expired when watched. */
     public record WatchedKey(int db, byte[] key, boolean expiredWhenWatched) { }
 
+    /** CLIENT REPLY modes; skipping-this-command is internal. */
+    public static final int REPLY_ON = 0, REPLY_OFF = 1, REPLY_SKIP_NEXT = 2;
+    private static final int REPLY_SKIPPING = 3;
+
     private final long id;
     private final NetSocketInternal socket;
     private final ServerContext server;
@@ -48,6 +52,9 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
     private String libName = "", libVersion = "";
     private long lastInteractionMillis = createdMillis;
     private String lastCommand = "NULL";
+    private boolean noEvict, noTouch;
+    /** CLIENT REPLY: {@link #REPLY_ON}, {@link #REPLY_OFF}, {@link #REPLY_SKIP_NEXT}, or skipping this command. */
+    private int replyMode = REPLY_ON;
 
     private List<Queued> multi;
     private boolean multiError;
@@ -124,8 +131,26 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
 
     @Override
     public boolean onCommand(byte[][] argv) {
-        dispatcher.execute(this, argv);
+        if (replyMode == REPLY_ON) dispatcher.execute(this, argv);
+        else executeQuietly(argv);
         return !paused && !closeAfterReply;
+    }
+
+    /**
+     * CLIENT REPLY OFF / SKIP: the command runs, and what it wrote is dropped (Redis's CLIENT_REPLY_OFF and
+     * CLIENT_REPLY_SKIP checks in prepareClientToWrite). A CLIENT REPLY ON sent while replies are off keeps
+     * its +OK: Redis clears the flags before it replies.
+     */
+    private void executeQuietly(byte[][] argv) {
+        if (replyMode == REPLY_SKIP_NEXT) replyMode = REPLY_SKIPPING;
+        int mark = out.writerIndex();
+        dispatcher.execute(this, argv);
+        if (replyMode == REPLY_SKIPPING) {
+            replyMode = REPLY_ON;
+            out.writerIndex(mark);
+        } else if (replyMode == REPLY_OFF) {
+            out.writerIndex(mark);
+        }
     }
 
     @Override
@@ -268,6 +293,31 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
     public void libInfo(String libName, String libVersion) {
         if (libName != null) this.libName = libName;
         if (libVersion != null) this.libVersion = libVersion;
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void noEvict(boolean v) {
+        noEvict = v;
+    }
+
+    /** CLIENT NO-TOUCH: this client's reads leave the keys' access time alone (the keyspace may honour it). */
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void noTouch(boolean v) {
+        noTouch = v;
+    }
+
+    public int replyMode() {
+        return replyMode;
+    }
+
+    public void replyMode(int mode) {
+        replyMode = mode;
     }
 
     public String libName() {
