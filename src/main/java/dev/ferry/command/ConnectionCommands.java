@@ -12,10 +12,10 @@ final class ConnectionCommands implements CommandFamily {
 
     @Override
     public void register(CommandTable t) {
-        t.add("ping", -1, FAST | STALE | LOADING, 0, 0, 0, "connection", this::ping);
+        t.add("ping", -1, FAST, 0, 0, 0, "connection", this::ping);
         t.add("echo", 2, FAST | STALE | LOADING, 0, 0, 0, "connection", c -> c.reply.bulk(c.arg(1)));
         t.add("select", 2, LOADING | STALE | FAST, 0, 0, 0, "connection", this::select);
-        t.add("quit", -1, ALLOW_BUSY | NO_AUTH | LOADING | STALE | FAST | TRANSACTION_CONTROL, 0, 0, 0, "connection", this::quit);
+        t.add("quit", -1, NOSCRIPT | ALLOW_BUSY | NO_AUTH | LOADING | STALE | FAST | TRANSACTION_CONTROL, 0, 0, 0, "connection", this::quit);
         t.add("reset", 1, NOSCRIPT | LOADING | STALE | NO_AUTH | ALLOW_BUSY | FAST | TRANSACTION_CONTROL, 0, 0, 0, "connection", this::reset);
         t.add("hello", -1, NOSCRIPT | LOADING | STALE | NO_AUTH | FAST | ALLOW_BUSY, 0, 0, 0, "connection", this::hello);
         t.add("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, 0, 0, 0, "connection", this::auth);
@@ -46,6 +46,9 @@ final class ConnectionCommands implements CommandFamily {
         s.select(0);
         s.protocol(2);
         s.name("");
+        s.replyMode(ClientSession.REPLY_ON);
+        s.noEvict(false);
+        s.noTouch(false);
         s.authenticated(c.server.settings().requirepass == null);
         c.reply.simple("RESET");
     }
