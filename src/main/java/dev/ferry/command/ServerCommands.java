@@ -197,9 +197,8 @@ final class ServerCommands implements CommandFamily {
         } else if (sub.equals("object") && argc == 3) {
             debugObject(c);
         } else if (sub.equals("error") && argc == 3) {
-            // addReplyError: the text is the whole error when it starts with '-', else it gets "ERR "
-            String msg = c.argString(2);
-            throw Errors.of(msg.startsWith("-") ? msg.substring(1) : "ERR " + msg);
+            // Redis writes "-" + the text as raw protocol: no "ERR " added, and not counted as an error reply
+            c.reply.error(c.argString(2));
         } else if (sub.equals("log") && argc == 3) {
             LOG.warnf("DEBUG LOG: %s", c.argString(2));
             c.reply.ok();
