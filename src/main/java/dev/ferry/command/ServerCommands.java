@@ -292,10 +292,12 @@ final class ServerCommands implements CommandFamily {
         return neg ? -n : n;
     }
 
+    private static final java.util.regex.Pattern NUMBER_PREFIX =
+        java.util.regex.Pattern.compile("^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
     /** C's strtod on the longest numeric prefix; 0 when there is none. */
     static double strtod(String s) {
-        java.util.regex.Matcher m = java.util.regex.Pattern
-            .compile("^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?").matcher(s);
+        java.util.regex.Matcher m = NUMBER_PREFIX.matcher(s);
         if (!m.find()) return 0;
         try {
             return Double.parseDouble(m.group().trim());
