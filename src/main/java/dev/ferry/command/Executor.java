@@ -27,7 +27,7 @@ public final class Executor {
         } catch (ReplyError e) {
             call.reply.error(e.getMessage());
             cmd.failedCalls++;
-            server.stats().totalErrorReplies++;
+            server.stats().errorReply(e.getMessage());
         }
         cmd.micros += (System.nanoTime() - start) / 1000;
         cmd.calls++;

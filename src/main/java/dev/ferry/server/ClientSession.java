@@ -95,7 +95,9 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
             if (closed) return;
             server.stats().netInputBytes += in.readableBytes();
             lastInteractionMillis = System.currentTimeMillis();
-            if (held != null) {
+            if (held != null || paused) {
+                // a paused client (DEBUG SLEEP) executes nothing until resume(), even bytes that arrive later
+                if (held == null) held = alloc.heapBuffer(in.readableBytes());
                 held.writeBytes(in);
                 return;
             }
@@ -118,7 +120,7 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
             case ERROR -> {
                 // Redis answers a protocol error and then closes the connection
                 reply.error("ERR " + parser.error());
-                server.stats().totalErrorReplies++;
+                server.stats().errorReply("ERR");
                 closeAfterReply = true;
             }
             case QUERY_BUFFER_LIMIT -> {

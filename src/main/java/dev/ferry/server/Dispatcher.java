@@ -69,7 +69,7 @@ public final class Dispatcher {
     private void reject(ClientSession c, String error) {
         c.flagMultiError();
         c.reply().error(error);
-        server.stats().totalErrorReplies++;
+        server.stats().errorReply(error);
     }
 
     /** "unknown command 'x', with args beginning with: 'a' 'b' " (Redis 7 wording, 128-char caps). */

@@ -5,11 +5,14 @@ import java.util.List;
 
 /**
  * Periodic work on the executing event loop, like Redis's serverCron: the active expiry cycle, the
- * incremental rehash of big tables, and closing clients idle past "timeout". Runs hz times a second.
+ * incremental rehash of big tables, closing clients idle past "timeout", sampling the instantaneous
+ * rates of INFO stats and the memory peak. Runs hz times a second (hz is read live, CONFIG SET hz
+ * takes effect at the next tick).
  */
 final class ServerCron {
     private final ServerContext server;
-    private long ticks;
+    private long lastSampleMillis;
+    private long lastIdleCheckMillis;
 
     ServerCron(ServerContext server) {
         this.server = server;
@@ -32,16 +35,29 @@ final class ServerCron {
 
     private void run() {
         int hz = Math.max(1, server.settings().hz);
-        // Redis's slow cycle: at most 25% of the time between two runs
-        server.keyspace().activeExpireCycle(1_000_000L * 25 / hz / 100);
+        // DEBUG SET-ACTIVE-EXPIRE 0 stops the background cycle; lazy expiry on access still runs
+        if (server.settings().activeExpire) {
+            // Redis's slow cycle: at most 25% of the time between two runs
+            server.keyspace().activeExpireCycle(1_000_000L * 25 / hz / 100);
+        }
         server.keyspace().cron();
-        if (++ticks % hz == 0) closeIdleClients();
+        long now = System.currentTimeMillis();
+        // Redis samples its instantaneous metrics every 100 ms (run_with_period(100))
+        if (now - lastSampleMillis >= 100) {
+            lastSampleMillis = now;
+            server.stats().sampleInstantaneous(now);
+            server.stats().sampleMemory();
+        }
+        if (now - lastIdleCheckMillis >= 1000) {
+            lastIdleCheckMillis = now;
+            closeIdleClients(now);
+        }
     }
 
-    private void closeIdleClients() {
+    /** Redis's clientsCronHandleTimeout: a client idle for more than "timeout" seconds is closed. */
+    private void closeIdleClients(long now) {
         int timeout = server.settings().timeout;
         if (timeout <= 0) return;
-        long now = System.currentTimeMillis();
         List<ClientSession> idle = new ArrayList<>();
         for (ClientSession c : server.clients().all()) {
             if (now - c.lastInteractionMillis() > timeout * 1000L) idle.add(c);

@@ -1,0 +1,44 @@
+package dev.ferry.api;
+
+import dev.ferry.server.RespServer;
+import dev.ferry.server.ServerContext;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Prometheus gauges (on /q/metrics) read from the running server. They are read on the scrape thread
+ * without locks: each is one field or a sum of sizes, a value at most a moment old. Before the RESP port
+ * is bound they read 0.
+ */
+@ApplicationScoped
+public class FerryMetrics {
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    RespServer resp;
+
+    void register(@Observes StartupEvent ev) {
+        gauge("ferry.clients.connected", "Connected RESP clients (INFO connected_clients)",
+            ctx -> ctx.clients().size());
+        gauge("ferry.commands.processed", "Commands executed since start or CONFIG RESETSTAT (INFO total_commands_processed)",
+            ctx -> ctx.stats().commandsProcessed);
+        gauge("ferry.keys", "Keys in all databases", ctx -> ctx.keyspace().totalKeys());
+        gauge("ferry.expired.keys", "Keys deleted because their TTL passed (INFO expired_keys)",
+            ctx -> ctx.keyspace().stats.expiredKeys);
+    }
+
+    private void gauge(String name, String description, ToDoubleFunction<ServerContext> read) {
+        Gauge.builder(name, resp, r -> {
+                ServerContext ctx = r.context();
+                return ctx == null ? 0 : read.applyAsDouble(ctx);
+            })
+            .description(description)
+            .register(registry);
+    }
+}
