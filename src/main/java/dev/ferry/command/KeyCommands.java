@@ -431,8 +431,7 @@ final class KeyCommands implements CommandFamily {
     }
 
     private static boolean lazyExpire(Call c) {
-        ServerSettings.Param p = c.server.settings().param("lazyfree-lazy-expire");
-        return p != null && "yes".equalsIgnoreCase(p.getter().get());
+        return c.server.settings().bool("lazyfree-lazy-expire");
     }
 
     /**

@@ -297,8 +297,7 @@ final class StringCommands implements CommandFamily {
 
     /** Whether a lazyfree-* setting asks for UNLINK instead of DEL in the stream (read on rare paths only). */
     private static boolean lazyfree(Call c, String setting) {
-        var p = c.server.settings().param(setting);
-        return p != null && "yes".equals(p.getter().get());
+        return c.server.settings().bool(setting);
     }
 
     // ---- lengths and ranges ------------------------------------------------------------------------------

@@ -154,7 +154,13 @@ class KeyPropagationTest {
     }
 
     private void setLazyExpire(String value) throws Exception {
-        onLoop(() -> ctx.settings().param("lazyfree-lazy-expire").setter().apply(value));
+        onLoop(() -> {
+            try {
+                ctx.settings().param("lazyfree-lazy-expire").prepare(value).run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static void assertPexpireat(List<String> cmd, long min, long max) {

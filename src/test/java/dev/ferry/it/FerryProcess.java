@@ -1,0 +1,61 @@
+package dev.ferry.it;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The packaged Ferry (java -jar target/quarkus-app/quarkus-run.jar) as a separate process. */
+final class FerryProcess implements AutoCloseable {
+    final Process process;
+    final Path log;
+
+    private FerryProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static FerryProcess start(String... systemProperties) throws IOException {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) throw new IllegalStateException("package first: " + jar.toAbsolutePath());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Dquarkus.http.port=0");
+        cmd.addAll(List.of(systemProperties));
+        cmd.addAll(List.of("-jar", jar.toString()));
+        Path log = Files.createTempFile("ferry-it", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new FerryProcess(p, log);
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Waits until the RESP port accepts connections. */
+    void awaitPort(int port) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                if (!process.isAlive()) throw new IllegalStateException("Ferry exited: " + log());
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("Ferry did not open port " + port + ": " + log());
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Files.deleteIfExists(log);
+    }
+}
