@@ -1,9 +1,11 @@
 package dev.ferry.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -30,15 +32,74 @@ public final class Reply {
         }
     }
 
-    private ByteBuf out;
+    /** Initial and resting size of the reply buffer; a batch that grew it past SHRINK_ABOVE gives it back. */
+    private static final int INITIAL = 16 * 1024;
+    private static final int SHRINK_ABOVE = 1 << 20;
+
+    /*
+     * Replies accumulate in a plain byte[] (array stores are the cheapest writes the JIT knows) and leave
+     * in one bulk copy into a pooled direct buffer per batch, see drain().
+     */
+    private byte[] buf = new byte[INITIAL];
+    private int pos;
     private int protocol = 2;
 
-    public void target(ByteBuf out) {
-        this.out = out;
+    /** Bytes written since the last drain. */
+    public int position() {
+        return pos;
     }
 
-    public ByteBuf buffer() {
+    /** Drops everything written after {@code mark} (CLIENT REPLY OFF / SKIP). */
+    public void truncate(int mark) {
+        pos = mark;
+    }
+
+    public boolean isEmpty() {
+        return pos == 0;
+    }
+
+    /** Moves the pending replies into one direct buffer for the socket; null when there are none. */
+    public ByteBuf drain(ByteBufAllocator alloc) {
+        if (pos == 0) return null;
+        ByteBuf out = alloc.directBuffer(pos);
+        out.writeBytes(buf, 0, pos);
+        pos = 0;
+        if (buf.length > SHRINK_ABOVE) buf = new byte[INITIAL];
         return out;
+    }
+
+    /** The pending replies as bytes (tests, diagnostics); does not drain. */
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, pos);
+    }
+
+    private void ensure(int n) {
+        if (pos + n > buf.length) {
+            long want = Math.max((long) buf.length * 2, (long) pos + n);
+            if (want > Integer.MAX_VALUE - 16) throw new OutOfMemoryError("reply larger than 2 GB");
+            buf = Arrays.copyOf(buf, (int) want);
+        }
+    }
+
+    private void put(byte[] b) {
+        put(b, 0, b.length);
+    }
+
+    private void put(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, pos, len);
+        pos += len;
+    }
+
+    private void put(byte b) {
+        if (pos == buf.length) ensure(1);
+        buf[pos++] = b;
+    }
+
+    private void crlf() {
+        ensure(2);
+        buf[pos++] = '\r';
+        buf[pos++] = '\n';
     }
 
     public int protocol() {
@@ -54,14 +115,14 @@ public final class Reply {
     }
 
     public void ok() {
-        out.writeBytes(OK);
+        put(OK, 0, 5);
     }
 
     /** A simple string reply: {@code +text}. */
     public void simple(String text) {
-        out.writeByte('+');
+        put((byte) '+');
         writeAscii(text);
-        out.writeBytes(CRLF);
+        crlf();
     }
 
     /**
@@ -69,26 +130,26 @@ public final class Reply {
      * replaced by spaces, as Redis does, so an error can never break the framing.
      */
     public void error(String message) {
-        out.writeByte('-');
+        put((byte) '-');
         for (int i = 0; i < message.length(); i++) {
             char c = message.charAt(i);
-            out.writeByte(c == '\r' || c == '\n' ? ' ' : c);
+            put((byte) (c == '\r' || c == '\n' ? ' ' : c));
         }
-        out.writeBytes(CRLF);
+        crlf();
     }
 
     public void error(byte[] preformatted) {
-        out.writeBytes(preformatted);
+        put(preformatted);
     }
 
     public void integer(long v) {
         if (v >= 0 && v < SMALL_INTS.length) {
-            out.writeBytes(SMALL_INTS[(int) v]);
+            put(SMALL_INTS[(int) v]);
             return;
         }
-        out.writeByte(':');
+        put((byte) ':');
         writeLong(v);
-        out.writeBytes(CRLF);
+        crlf();
     }
 
     public void bulk(byte[] value) {
@@ -97,8 +158,8 @@ public final class Reply {
 
     public void bulk(byte[] value, int off, int len) {
         header('$', len);
-        out.writeBytes(value, off, len);
-        out.writeBytes(CRLF);
+        put(value, off, len);
+        crlf();
     }
 
     public void bulk(String value) {
@@ -116,15 +177,15 @@ public final class Reply {
     }
 
     public void nullBulk() {
-        out.writeBytes(protocol == 3 ? NULL3 : NULL_BULK);
+        put(protocol == 3 ? NULL3 : NULL_BULK);
     }
 
     public void nullArray() {
-        out.writeBytes(protocol == 3 ? NULL3 : NULL_ARRAY);
+        put(protocol == 3 ? NULL3 : NULL_ARRAY);
     }
 
     public void array(int n) {
-        if (n == 0) out.writeBytes(EMPTY_ARRAY);
+        if (n == 0) put(EMPTY_ARRAY);
         else header('*', n);
     }
 
@@ -144,16 +205,16 @@ public final class Reply {
     public void dbl(double v) {
         byte[] text = Doubles.format(v).getBytes(StandardCharsets.US_ASCII);
         if (protocol == 3) {
-            out.writeByte(',');
-            out.writeBytes(text);
-            out.writeBytes(CRLF);
+            put((byte) ',');
+            put(text);
+            crlf();
         } else {
             bulk(text);
         }
     }
 
     public void bool(boolean v) {
-        if (protocol == 3) out.writeBytes(v ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (protocol == 3) put(v ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
         else integer(v ? 1 : 0);
     }
 
@@ -162,9 +223,9 @@ public final class Reply {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         if (protocol == 3) {
             header('=', b.length + 4);
-            out.writeBytes("txt:".getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(b);
-            out.writeBytes(CRLF);
+            put("txt:".getBytes(StandardCharsets.US_ASCII));
+            put(b);
+            crlf();
         } else {
             bulk(b);
         }
@@ -182,33 +243,28 @@ public final class Reply {
 
     /** Appends bytes that are already RESP (e.g. a reply replayed from elsewhere). */
     public void raw(byte[] resp) {
-        out.writeBytes(resp);
+        put(resp);
     }
 
     private void header(char type, long n) {
         if (type == '$' && n < SMALL_BULK_HEADERS.length) {
-            out.writeBytes(SMALL_BULK_HEADERS[(int) n]);
+            put(SMALL_BULK_HEADERS[(int) n]);
             return;
         }
-        out.writeByte(type);
+        put((byte) type);
         writeLong(n);
-        out.writeBytes(CRLF);
+        crlf();
     }
 
     private void writeLong(long v) {
         int width = Ascii.digits(v);
-        out.ensureWritable(width);
-        if (out.hasArray()) {
-            int at = out.writerIndex();
-            Ascii.write(v, out.array(), out.arrayOffset() + at, width);
-            out.writerIndex(at + width);
-        } else {
-            out.writeBytes(Ascii.toBytes(v));
-        }
+        ensure(width);
+        Ascii.write(v, buf, pos, width);
+        pos += width;
     }
 
     private void writeAscii(String s) {
-        for (int i = 0; i < s.length(); i++) out.writeByte(s.charAt(i));
+        for (int i = 0; i < s.length(); i++) put((byte) s.charAt(i));
     }
 
     /** Text helpers shared by commands that format numbers the way Redis does. */

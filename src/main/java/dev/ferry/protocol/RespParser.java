@@ -83,6 +83,80 @@ public final class RespParser {
      * parsed; on STOPPED the unread bytes stay in {@code in} for a later call.
      */
     public Result feed(ByteBuf in, Sink sink) {
+        Input input = INPUT.get();
+        if (input.busy) input = new Input(); // a feed inside a feed on the same thread (never on the hot path)
+        int n = in.readableBytes();
+        input.load(in, n);
+        try {
+            return feed(input, sink);
+        } finally {
+            in.skipBytes(input.r);
+            input.busy = false;
+        }
+    }
+
+    /**
+     * The bytes of one read, copied out of Netty's buffer in one bulk copy, so that parsing is plain array
+     * indexing (no bounds and reference-count checks per byte, as ByteBuf accessors do). One per thread:
+     * only the executing event loop parses.
+     */
+    static final class Input {
+        byte[] a = new byte[16 * 1024];
+        int r, w;
+        boolean busy;
+
+        void load(ByteBuf in, int n) {
+            if (a.length < n) a = new byte[Math.max(n, a.length * 2)];
+            in.getBytes(in.readerIndex(), a, 0, n);
+            r = 0;
+            w = n;
+            busy = true;
+        }
+
+        boolean isReadable() {
+            return r < w;
+        }
+
+        int readableBytes() {
+            return w - r;
+        }
+
+        int readerIndex() {
+            return r;
+        }
+
+        int writerIndex() {
+            return w;
+        }
+
+        byte getByte(int i) {
+            return a[i];
+        }
+
+        void readBytes(byte[] dst) {
+            System.arraycopy(a, r, dst, 0, dst.length);
+            r += dst.length;
+        }
+
+        void readBytes(byte[] dst, int off, int n) {
+            System.arraycopy(a, r, dst, off, n);
+            r += n;
+        }
+
+        void skipBytes(int n) {
+            r += n;
+        }
+
+        int indexOf(int from, int to, byte b) {
+            byte[] x = a;
+            for (int i = from; i < to; i++) if (x[i] == b) return i;
+            return -1;
+        }
+    }
+
+    private static final ThreadLocal<Input> INPUT = ThreadLocal.withInitial(Input::new);
+
+    private Result feed(Input in, Sink sink) {
         while (in.isReadable()) {
             switch (state) {
                 case IDLE -> {
@@ -90,8 +164,11 @@ public final class RespParser {
                         state = INLINE;
                         continue;
                     }
-                    if (!readLine(in)) return pendingTooBig() ? fail("too big mbulk count string") : Result.NEED_MORE;
-                    long n = parseNumber(1);
+                    long n = lineLen == 0 ? quickNumber(in) : NEED_LINE;
+                    if (n == NEED_LINE) {
+                        if (!readLine(in)) return pendingTooBig() ? fail("too big mbulk count string") : Result.NEED_MORE;
+                        n = parseNumber(1);
+                    }
                     if (n == BAD || n > Integer.MAX_VALUE) return fail("invalid multibulk length");
                     if (n > 10 && sink.authRequired()) return fail("unauthenticated multibulk length");
                     if (n <= 0) continue; // "*0" and "*-1" are skipped, as Redis does
@@ -105,9 +182,12 @@ public final class RespParser {
                     if (lineLen == 0 && in.getByte(in.readerIndex()) != '$') {
                         return fail("expected '$', got '" + (char) (in.getByte(in.readerIndex()) & 0xff) + "'");
                     }
-                    if (!readLine(in)) return pendingTooBig() ? fail("too big bulk count string") : Result.NEED_MORE;
-                    if (line[0] != '$') return fail("expected '$', got '" + (char) (line[0] & 0xff) + "'");
-                    long len = parseNumber(1);
+                    long len = lineLen == 0 ? quickNumber(in) : NEED_LINE;
+                    if (len == NEED_LINE) {
+                        if (!readLine(in)) return pendingTooBig() ? fail("too big bulk count string") : Result.NEED_MORE;
+                        if (line[0] != '$') return fail("expected '$', got '" + (char) (line[0] & 0xff) + "'");
+                        len = parseNumber(1);
+                    }
                     if (len == BAD || len < 0 || len > limits.maxBulkLen() || len > Integer.MAX_VALUE - 8) {
                         return fail("invalid bulk length");
                     }
@@ -195,7 +275,7 @@ public final class RespParser {
      * Reads a header line up to LF into {@link #line} (without CR LF). Returns false and keeps what it saw
      * when the line is not complete yet.
      */
-    private boolean readLine(ByteBuf in) {
+    private boolean readLine(Input in) {
         int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
         if (lf < 0) {
             appendLine(in, in.readableBytes());
@@ -206,13 +286,41 @@ public final class RespParser {
         return true;
     }
 
-    private void appendLine(ByteBuf in, int n) {
+    private void appendLine(Input in, int n) {
         if (lineLen + n > line.length) line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
         in.readBytes(line, lineLen, n);
         lineLen += n;
     }
 
     private static final long BAD = Long.MIN_VALUE;
+    private static final long NEED_LINE = Long.MIN_VALUE + 1;
+
+    /**
+     * Fast path for a header ("*3\r\n", "$5\r\n") that lies whole in the input: parses the digits in
+     * place. Returns NEED_LINE (nothing consumed) for anything unusual, which then takes the general path.
+     */
+    private static long quickNumber(Input in) {
+        byte[] a = in.a;
+        int p = in.r + 1, end = in.w;
+        long v = 0;
+        int digits = 0;
+        while (p < end) {
+            int c = a[p];
+            if (c >= '0' && c <= '9') {
+                if (++digits > 18) return NEED_LINE;
+                v = v * 10 + (c - '0');
+                p++;
+            } else if (c == '\r' && p + 1 < end && a[p + 1] == '\n' && digits > 0) {
+                // leading zeros are not canonical: let the general path reject them
+                if (digits > 1 && a[in.r + 1] == '0') return NEED_LINE;
+                in.r = p + 2;
+                return v;
+            } else {
+                return NEED_LINE;
+            }
+        }
+        return NEED_LINE;
+    }
 
     /** Parses line[from, CR) as a canonical integer; the line must end in CR. Resets the line buffer. */
     private long parseNumber(int from) {

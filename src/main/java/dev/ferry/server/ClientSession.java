@@ -61,7 +61,6 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
     private final List<WatchedKey> watched = new ArrayList<>();
     private boolean watchedKeyChanged;
 
-    private ByteBuf out;
     /** Input held back while the client is paused (the rest of a pipeline after DEBUG SLEEP). */
     private ByteBuf held;
     private boolean paused;
@@ -145,13 +144,13 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
      */
     private void executeQuietly(byte[][] argv) {
         if (replyMode == REPLY_SKIP_NEXT) replyMode = REPLY_SKIPPING;
-        int mark = out.writerIndex();
+        int mark = reply.position();
         dispatcher.execute(this, argv);
         if (replyMode == REPLY_SKIPPING) {
             replyMode = REPLY_ON;
-            out.writerIndex(mark);
+            reply.truncate(mark);
         } else if (replyMode == REPLY_OFF) {
-            out.writerIndex(mark);
+            reply.truncate(mark);
         }
     }
 
@@ -162,26 +161,18 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
 
     // ---- output -------------------------------------------------------------------------------------
 
-    /** Opens the reply buffer for a batch (replies written outside a read, such as a timer, use it too). */
+    /** Marks the start of a batch of replies (kept for callers outside a read, such as timers). */
     public void beginReplies() {
-        if (out == null) {
-            out = alloc.directBuffer(512);
-            reply.target(out);
-        }
     }
 
     /** Sends what the batch wrote in one socket write; closes the connection if a reply asked for it. */
     public void flushReplies() {
-        ByteBuf buf = out;
-        out = null;
-        reply.target(null);
-        if (buf != null) {
-            if (buf.isReadable() && !closed) {
-                server.stats().netOutputBytes += buf.readableBytes();
-                socket.writeMessage(buf);
-            } else {
-                buf.release();
-            }
+        if (closed) {
+            reply.truncate(0);
+        } else if (!reply.isEmpty()) {
+            ByteBuf buf = reply.drain(alloc);
+            server.stats().netOutputBytes += buf.readableBytes();
+            socket.writeMessage(buf);
         }
         if (closeAfterReply && !closed) {
             closed = true;
@@ -233,7 +224,7 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
     public void kill() {
         if (closed) return;
         closed = true;
-        if (out != null) flushReplies();
+        if (!reply.isEmpty()) flushReplies();
         socket.close();
     }
 
