@@ -16,7 +16,6 @@ import java.util.Collection;
  * when the client did not ask for protocol 3 with HELLO, exactly as Redis's addReply* family does.
  */
 public final class Reply {
-    private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);

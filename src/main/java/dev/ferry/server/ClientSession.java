@@ -107,7 +107,6 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
     }
 
     private void process(ByteBuf in) {
-        beginReplies();
         RespParser.Result r = parser.feed(in, this);
         switch (r) {
             case STOPPED -> {
@@ -161,10 +160,6 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
 
     // ---- output -------------------------------------------------------------------------------------
 
-    /** Marks the start of a batch of replies (kept for callers outside a read, such as timers). */
-    public void beginReplies() {
-    }
-
     /** Sends what the batch wrote in one socket write; closes the connection if a reply asked for it. */
     public void flushReplies() {
         if (closed) {
@@ -190,8 +185,7 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
     public void runLater(Runnable task) {
         server.executor().runOnContext(v -> {
             if (closed) return;
-            beginReplies();
-            task.run();
+                task.run();
             flushReplies();
         });
     }

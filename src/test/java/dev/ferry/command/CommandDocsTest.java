@@ -3,8 +3,6 @@ package dev.ferry.command;
 import dev.ferry.protocol.Reply;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisServer;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
