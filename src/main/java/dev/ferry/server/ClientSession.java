@@ -167,7 +167,7 @@ public final class ClientSession implements RespParser.Sink, Keyspace.Watcher {
         } else if (!reply.isEmpty()) {
             ByteBuf buf = reply.drain(alloc);
             server.stats().netOutputBytes += buf.readableBytes();
-            socket.writeMessage(buf);
+            socket.writeMessage(buf, null); // no completion handler: Vert.x then skips allocating a promise
         }
         if (closeAfterReply && !closed) {
             closed = true;
