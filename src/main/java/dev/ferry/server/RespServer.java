@@ -85,16 +85,19 @@ public class RespServer {
                 .setTcpNoDelay(true)
                 .setReuseAddress(true)
                 .setAcceptBacklog(511);
+            // everything a connection needs exists before the port opens: a client that connects the
+            // instant it does must be served, not dropped
+            CommandTable table = Commands.table();
+            ServerContext ctx = new ServerContext(vertx, new ServerSettings(config, config.port()), table);
+            ctx.executor(context);
+            ctx.onShutdown(() -> Quarkus.asyncExit(0));
+            dispatcher = new Dispatcher(ctx);
+            RespServer.this.context = ctx;
             server = vertx.createNetServer(options);
             server.connectHandler(this::accept);
             server.listen().onSuccess(s -> {
                 port = s.actualPort();
-                CommandTable table = Commands.table();
-                ServerContext ctx = new ServerContext(vertx, new ServerSettings(config, port), table);
-                ctx.executor(context);
-                ctx.onShutdown(() -> Quarkus.asyncExit(0));
-                dispatcher = new Dispatcher(ctx);
-                RespServer.this.context = ctx;
+                ctx.settings().boundPort(port);
                 new ServerCron(ctx).start();
                 started.complete();
             }).onFailure(started::fail);

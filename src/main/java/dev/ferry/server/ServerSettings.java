@@ -94,7 +94,8 @@ public final class ServerSettings implements RespParser.Limits {
     }
 
     // ---- settings the server acts on --------------------------------------------------------------------
-    public final int port;
+    /** The bound RESP port: the configured one, or the one the OS chose for port 0 (see boundPort). */
+    public int port;
     public final String bind;
     public final int databases;
     public int maxclients;
@@ -270,6 +271,11 @@ public final class ServerSettings implements RespParser.Limits {
     private static int clampHz(long v) {
         // Redis clamps configured hz to CONFIG_MIN_HZ..CONFIG_MAX_HZ
         return (int) Math.max(1, Math.min(500, v));
+    }
+
+    /** Records the port actually bound (differs from the configured one only for port 0). */
+    void boundPort(int actual) {
+        port = actual;
     }
 
     @Override
