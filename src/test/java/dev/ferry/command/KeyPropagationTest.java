@@ -12,13 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,16 +59,7 @@ class KeyPropagationTest {
     }
 
     private void onLoop(Runnable r) throws Exception {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ctx.executor().runOnContext(v -> {
-            try {
-                r.run();
-                done.complete(null);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        });
-        done.get(10, TimeUnit.SECONDS);
+        dev.ferry.support.OnFerry.run(ctx -> r.run());
     }
 
     @Test

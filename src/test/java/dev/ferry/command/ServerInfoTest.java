@@ -1,12 +1,10 @@
 package dev.ferry.command;
 
-import dev.ferry.server.RespServer;
 import dev.ferry.server.ServerContext;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisServer;
-import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -277,17 +274,7 @@ class ServerInfoTest {
 
     /** Runs an action on Ferry's executing event loop (the keyspace is single-threaded) and waits for it. */
     static void onLoop(Consumer<ServerContext> action) throws Exception {
-        ServerContext ctx = Arc.container().instance(RespServer.class).get().context();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ctx.executor().runOnContext(v -> {
-            try {
-                action.accept(ctx);
-                done.complete(null);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        });
-        done.get(10, TimeUnit.SECONDS);
+        dev.ferry.support.OnFerry.run(action);
     }
 
     private static long delta(Map<String, String> before, Map<String, String> after, String field) {

@@ -1,19 +1,15 @@
 package dev.ferry.command;
 
-import dev.ferry.server.RespServer;
 import dev.ferry.server.ServerContext;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
 import dev.ferry.support.RedisServer;
-import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,16 +35,7 @@ class StringOracleTest {
 
     /** Runs fn on Ferry's executing event loop (the keyspace is owned by that thread) and waits for it. */
     static <T> T onFerry(Function<ServerContext, T> fn) throws Exception {
-        ServerContext ctx = Arc.container().instance(RespServer.class).get().context();
-        CompletableFuture<T> f = new CompletableFuture<>();
-        ctx.executor().runOnContext(v -> {
-            try {
-                f.complete(fn.apply(ctx));
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(10, TimeUnit.SECONDS);
+        return dev.ferry.support.OnFerry.call(fn);
     }
 
     /** The TTL state of a key in Ferry's db 0: -2 missing, -1 no TTL, else the absolute expiry in ms. */
