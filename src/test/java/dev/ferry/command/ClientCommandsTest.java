@@ -3,11 +3,12 @@ package dev.ferry.command;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
 import dev.ferry.support.RawClient;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,17 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** CLIENT and its subcommands, against a real redis-server where the replies are deterministic. */
 @QuarkusTest
 class ClientCommandsTest {
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer();
 
     @Test
     void errorsAndSimpleRepliesMatchRedis() throws Exception {

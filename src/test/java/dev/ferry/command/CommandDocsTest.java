@@ -2,10 +2,12 @@ package dev.ferry.command;
 
 import dev.ferry.protocol.Reply;
 import dev.ferry.support.RawClient;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,12 +31,12 @@ class CommandDocsTest {
     /** Ferry documents these beyond Redis 7.0: CLIENT SETINFO / NO-TOUCH (7.2), CLIENT KILL MAXAGE (7.4). */
     static final Set<String> LATER_THAN_7_0 = Set.of("client|setinfo", "client|no-touch", "client|kill");
 
-    static RedisServer redis;
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer();
     static RawClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServer.start();
         client = new RawClient(redis.port());
         client.call("HELLO", "3");
     }
@@ -42,7 +44,6 @@ class CommandDocsTest {
     @AfterAll
     static void stop() throws Exception {
         if (client != null) client.close();
-        if (redis != null) redis.close();
     }
 
     @Test

@@ -5,12 +5,13 @@ import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
 import dev.ferry.support.Peers;
 import dev.ferry.support.RawClient;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 
@@ -29,17 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** COMMAND and its subcommands against a real redis-server, and through the clients that read them. */
 @QuarkusTest
 class CommandIntrospectionTest {
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer();
 
     static CommandTable table() {
         return Arc.container().instance(RespServer.class).get().context().commands();

@@ -2,13 +2,15 @@ package dev.ferry.command;
 
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
+
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 
@@ -20,18 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @QuarkusTest
 class KeyOracleTest {
-    static RedisServer redis;
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer();
     Oracle o;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
 
     @BeforeEach
     void open() throws IOException {

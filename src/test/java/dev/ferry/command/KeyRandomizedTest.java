@@ -2,11 +2,12 @@ package dev.ferry.command;
 
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RawClient;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,17 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KeyRandomizedTest {
     static final long SEED = 20240607L;
     static final int COMMANDS = 4000;
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer();
 
     @Test
     void randomSequenceMatchesRedis() throws IOException {

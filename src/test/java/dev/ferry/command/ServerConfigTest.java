@@ -3,11 +3,12 @@ package dev.ferry.command;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
 import dev.ferry.support.RawClient;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,23 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** CONFIG GET / SET / RESETSTAT / REWRITE / HELP against a real redis-server, and settings that act live. */
 @QuarkusTest
 class ServerConfigTest {
-    static RedisServer redis;
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer("--enable-debug-command", "yes");
 
     /**
      * Settings whose value legitimately differs between Ferry and the oracle: the oracle's command line
      * (port, bind, dir, save, repl-diskless-sync-delay) and Ferry's documented differences (protected-mode).
      */
     static final Set<String> DIFFERENT = Set.of("port", "bind", "dir", "save", "repl-diskless-sync-delay", "protected-mode");
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start("--enable-debug-command", "yes");
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
 
     @Test
     void getOfSingleNamesIsByteForByte() throws Exception {

@@ -3,12 +3,13 @@ package dev.ferry.command;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
 import dev.ferry.support.RawClient;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,17 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class ServerDebugTest {
     static final int DB = 6;
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start("--enable-debug-command", "yes");
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer("--enable-debug-command", "yes");
 
     /** DEBUG SLEEP delays only its own client: another client is answered meanwhile. */
     @Test

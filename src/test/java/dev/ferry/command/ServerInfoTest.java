@@ -4,11 +4,12 @@ import dev.ferry.server.ServerContext;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
 import dev.ferry.support.RawClient;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,17 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class ServerInfoTest {
     static final int DB = 6;
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer();
 
     /** Every section Ferry prints exists in Redis, in Redis's order; every field is one Redis prints there. */
     @Test

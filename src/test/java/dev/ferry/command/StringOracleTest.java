@@ -3,11 +3,12 @@ package dev.ferry.command;
 import dev.ferry.server.ServerContext;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.function.Function;
@@ -21,17 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class StringOracleTest {
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer();
 
     /** Runs fn on Ferry's executing event loop (the keyspace is owned by that thread) and waits for it. */
     static <T> T onFerry(Function<ServerContext, T> fn) throws Exception {

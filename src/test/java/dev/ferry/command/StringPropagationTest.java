@@ -3,11 +3,12 @@ package dev.ferry.command;
 import dev.ferry.replication.ReplicationStream;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RawClient;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -32,17 +33,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @QuarkusTest
 class StringPropagationTest {
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer();
 
     static final String[][] SCRIPT = {
         {"SET", "sp:a", "1", "EX", "100", "NX"},

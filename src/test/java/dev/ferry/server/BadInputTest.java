@@ -2,11 +2,12 @@ package dev.ferry.server;
 
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RawClient;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.List;
@@ -21,17 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 @QuarkusTest
 class BadInputTest {
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer();
 
     static final List<String> FATAL = List.of(
         "*abc\r\n",

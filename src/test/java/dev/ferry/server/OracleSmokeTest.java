@@ -2,26 +2,18 @@ package dev.ferry.server;
 
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
-import dev.ferry.support.RedisServer;
+import dev.ferry.support.RedisPeer;
+
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The replies of the connection family, byte for byte against a real redis-server. */
 @QuarkusTest
 class OracleSmokeTest {
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisPeer redis = new RedisPeer();
 
     @Test
     void connectionCommands() throws Exception {
