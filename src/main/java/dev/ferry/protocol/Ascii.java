@@ -103,10 +103,6 @@ public final class Ascii {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    public static String string(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
     /** ASCII case-insensitive comparison of an argument with a lowercase keyword. */
     public static boolean is(byte[] arg, String lowerKeyword) {
         int n = lowerKeyword.length();
@@ -117,11 +113,5 @@ public final class Ascii {
             if (c != lowerKeyword.charAt(i)) return false;
         }
         return true;
-    }
-
-    public static byte[] lower(byte[] b) {
-        byte[] out = b.clone();
-        for (int i = 0; i < out.length; i++) if (out[i] >= 'A' && out[i] <= 'Z') out[i] += 32;
-        return out;
     }
 }

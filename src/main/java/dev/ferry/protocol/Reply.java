@@ -137,10 +137,6 @@ public final class Reply {
         crlf();
     }
 
-    public void error(byte[] preformatted) {
-        put(preformatted);
-    }
-
     public void integer(long v) {
         if (v >= 0 && v < SMALL_INTS.length) {
             put(SMALL_INTS[(int) v]);
@@ -238,11 +234,6 @@ public final class Reply {
     public void bulkStrings(Collection<String> values) {
         array(values.size());
         for (String v : values) bulk(v);
-    }
-
-    /** Appends bytes that are already RESP (e.g. a reply replayed from elsewhere). */
-    public void raw(byte[] resp) {
-        put(resp);
     }
 
     private void header(char type, long n) {

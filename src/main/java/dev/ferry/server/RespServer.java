@@ -106,11 +106,7 @@ public class RespServer {
         private Dispatcher dispatcher;
 
         private void accept(NetSocket socket) {
-            ServerContext ctx = RespServer.this.context;
-            if (ctx == null) {
-                socket.close();
-                return;
-            }
+            ServerContext ctx = RespServer.this.context; // set in start(), before the port opened
             ctx.stats().connectionsReceived++;
             NetSocketInternal raw = (NetSocketInternal) socket;
             if (ctx.clients().size() >= ctx.settings().maxclients) {
