@@ -1,7 +1,7 @@
 package dev.ferry.api;
 
 import dev.ferry.server.RespServer;
-import dev.ferry.server.ServerContext;
+import dev.ferry.engine.ServerContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;

@@ -1,7 +1,7 @@
 package dev.ferry.api;
 
 import dev.ferry.server.RespServer;
-import dev.ferry.server.ServerContext;
+import dev.ferry.engine.ServerContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,5 +1,15 @@
 package dev.ferry.command;
 
+import dev.ferry.command.client.ClientFamily;
+import dev.ferry.command.connection.ConnectionFamily;
+import dev.ferry.command.introspection.IntrospectionFamily;
+import dev.ferry.command.keys.KeyFamily;
+import dev.ferry.command.server.ServerFamily;
+import dev.ferry.command.string.StringFamily;
+import dev.ferry.command.transaction.TransactionFamily;
+import dev.ferry.engine.CommandFamily;
+import dev.ferry.engine.CommandTable;
+
 import java.util.List;
 
 /** The full command table: each family adds its own rows. Adding a family = one line here. */
@@ -8,13 +18,13 @@ public final class Commands {
 
     static List<CommandFamily> families() {
         return List.of(
-            new ConnectionCommands(),
-            new ClientCommands(),
-            new StringCommands(),
-            new KeyCommands(),
-            new TransactionCommands(),
-            new ServerCommands(),
-            new IntrospectionCommands());
+            new ConnectionFamily(),
+            new ClientFamily(),
+            new StringFamily(),
+            new KeyFamily(),
+            new TransactionFamily(),
+            new ServerFamily(),
+            new IntrospectionFamily());
     }
 
     public static CommandTable table() {

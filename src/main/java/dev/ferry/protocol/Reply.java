@@ -137,6 +137,12 @@ public final class Reply {
         crlf();
     }
 
+    /** A HELP reply: one status line each, as Redis's addReplyHelp. */
+    public void help(String[] lines) {
+        array(lines.length);
+        for (String l : lines) simple(l);
+    }
+
     public void integer(long v) {
         if (v >= 0 && v < SMALL_INTS.length) {
             put(SMALL_INTS[(int) v]);

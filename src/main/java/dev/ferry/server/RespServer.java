@@ -1,7 +1,9 @@
 package dev.ferry.server;
 
-import dev.ferry.command.CommandTable;
 import dev.ferry.command.Commands;
+import dev.ferry.engine.CommandTable;
+import dev.ferry.engine.ServerContext;
+import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.config.FerryConfig;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Binds the RESP port at start-up. One verticle instance owns the NetServer, so every connection and
  * every command runs on that verticle's single event loop: the order commands execute in is the order
- * of the replication stream (DESIGN rule 1). Parsing happens on that loop as well; on the 2-core
+ * of the replication stream (ARCHITECTURE rule 1). Parsing happens on that loop as well; on the 2-core
  * machines we target this beats handing commands across threads.
  */
 @ApplicationScoped
@@ -91,7 +93,6 @@ public class RespServer {
             ServerContext ctx = new ServerContext(vertx, new ServerSettings(config, config.port()), table);
             ctx.executor(context);
             ctx.onShutdown(() -> Quarkus.asyncExit(0));
-            dispatcher = new Dispatcher(ctx);
             RespServer.this.context = ctx;
             server = vertx.createNetServer(options);
             server.connectHandler(this::accept);
@@ -103,8 +104,6 @@ public class RespServer {
             }).onFailure(started::fail);
         }
 
-        private Dispatcher dispatcher;
-
         private void accept(NetSocket socket) {
             ServerContext ctx = RespServer.this.context; // set in start(), before the port opened
             ctx.stats().connectionsReceived++;
@@ -115,14 +114,14 @@ public class RespServer {
                 raw.close();
                 return;
             }
-            ClientSession client = new ClientSession(ctx.clients().nextId(), raw, ctx, dispatcher);
-            ctx.clients().add(client);
-            raw.messageHandler(client::onMessage);
+            Connection conn = new Connection(ctx.clients().nextId(), raw, ctx);
+            ctx.clients().add(conn.client());
+            raw.messageHandler(conn::onMessage);
             raw.closeHandler(v -> {
-                client.onClosed();
-                ctx.clients().remove(client);
+                conn.onClosed();
+                ctx.clients().remove(conn.client());
             });
-            raw.exceptionHandler(e -> LOG.debugf("client %d: %s", client.id(), e.getMessage()));
+            raw.exceptionHandler(e -> LOG.debugf("client %d: %s", conn.client().id(), e.getMessage()));
         }
 
         @Override

@@ -1,5 +1,8 @@
 package dev.ferry.server;
 
+import dev.ferry.engine.Client;
+import dev.ferry.engine.ServerContext;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,10 +61,10 @@ final class ServerCron {
     private void closeIdleClients(long now) {
         int timeout = server.settings().timeout;
         if (timeout <= 0) return;
-        List<ClientSession> idle = new ArrayList<>();
-        for (ClientSession c : server.clients().all()) {
+        List<Client> idle = new ArrayList<>();
+        for (Client c : server.clients().all()) {
             if (now - c.lastInteractionMillis() > timeout * 1000L) idle.add(c);
         }
-        for (ClientSession c : idle) c.kill();
+        for (Client c : idle) c.channel().kill();
     }
 }

@@ -153,7 +153,7 @@ public final class Database {
     }
 
     /**
-     * Deletes e if its time has come. On a master the deletion is propagated as DEL (DESIGN rule 5); a
+     * Deletes e if its time has come. On a master the deletion is propagated as DEL (ARCHITECTURE.md rule 5); a
      * replica keeps the key, hides it from readers, and waits for its master's DEL.
      */
     private boolean expireIfNeeded(Dict.Entry e) {

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * The keyspace's hash table: chained buckets keyed by byte[], power-of-two sized, rehashed incrementally
  * (two tables while a resize runs, one bucket moved per operation, as in Redis's dict.c).
  *
- * <p>Why our own table and not a HashMap: a snapshot must walk it while writes go on (DESIGN rule 3).
+ * <p>Why our own table and not a HashMap: a snapshot must walk it while writes go on (ARCHITECTURE.md rule 3).
  * <ul>
  *   <li>{@link #scan} is Redis's reverse-binary cursor: every entry present for the whole walk is
  *   returned at least once, even across resizes. SCAN and the active expiry cycle use it.</li>

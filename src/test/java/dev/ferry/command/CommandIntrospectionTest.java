@@ -1,5 +1,9 @@
 package dev.ferry.command;
 
+import dev.ferry.engine.*;
+import dev.ferry.command.introspection.CommandDocs;
+import dev.ferry.command.introspection.CommandDocsTest;
+
 import dev.ferry.server.RespServer;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;

@@ -1,5 +1,7 @@
 package dev.ferry.command;
 
+import dev.ferry.engine.*;
+
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RawClient;
 import io.quarkus.test.junit.QuarkusTest;

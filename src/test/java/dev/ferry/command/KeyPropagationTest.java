@@ -1,8 +1,10 @@
 package dev.ferry.command;
 
-import dev.ferry.replication.ReplicationStream;
+import dev.ferry.engine.*;
+
+import dev.ferry.engine.ReplicationStream;
 import dev.ferry.server.RespServer;
-import dev.ferry.server.ServerContext;
+import dev.ferry.engine.ServerContext;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RawClient;
 import io.quarkus.arc.Arc;
@@ -21,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What the keys family sends to replicas (DESIGN rule 5, Redis 7.0's expire.c and db.c): relative and
+ * What the keys family sends to replicas (ARCHITECTURE.md rule 5, Redis 7.0's expire.c and db.c): relative and
  * second-based expiries become PEXPIREAT with the absolute millisecond time and the options kept, a time
  * in the past becomes DEL (UNLINK with lazyfree-lazy-expire), commands that change nothing send nothing,
  * and FLUSHDB / SWAPDB reach replicas even when they change nothing, as Redis forces them to.

@@ -1,5 +1,7 @@
 package dev.ferry.command;
 
+import dev.ferry.engine.*;
+
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RedisPeer;
 
@@ -29,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SCAN walks in database 3: a full iteration returns every key (COUNT, MATCH, TYPE variations, compared with
  * a real redis-server holding the same keys), and a walk that runs while another connection keeps adding
  * and deleting other keys, growing the table through two resizes, still returns every key that was there
- * throughout (DESIGN rule 3: the table can be walked while it changes).
+ * throughout (ARCHITECTURE.md rule 3: the table can be walked while it changes).
  */
 @QuarkusTest
 class KeyScanTest {

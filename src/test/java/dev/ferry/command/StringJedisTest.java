@@ -1,5 +1,7 @@
 package dev.ferry.command;
 
+import dev.ferry.engine.*;
+
 import dev.ferry.support.FerryPort;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

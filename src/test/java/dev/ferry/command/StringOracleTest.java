@@ -1,6 +1,8 @@
 package dev.ferry.command;
 
-import dev.ferry.server.ServerContext;
+import dev.ferry.engine.*;
+
+import dev.ferry.engine.ServerContext;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
 import dev.ferry.support.RedisPeer;

@@ -1,6 +1,8 @@
 package dev.ferry.command;
 
-import dev.ferry.replication.ReplicationStream;
+import dev.ferry.engine.*;
+
+import dev.ferry.engine.ReplicationStream;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisPeer;
@@ -26,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * What string commands send to replicas (DESIGN rule 5), compared with what a real redis-server 7.0
+ * What string commands send to replicas (ARCHITECTURE.md rule 5), compared with what a real redis-server 7.0
  * sends: this test attaches to redis-server as a replica (SYNC) and to Ferry's replication stream, runs
  * the same commands on both, and compares the two streams command by command. Absolute times computed
  * from "now" (SET EX -> PXAT, GETEX EX -> PEXPIREAT) may differ by the few ms between the two runs.

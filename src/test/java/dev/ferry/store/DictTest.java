@@ -80,7 +80,7 @@ class DictTest {
     }
 
     /**
-     * DESIGN rule 3: a snapshot started at an epoch sees exactly the entries of that instant, although
+     * ARCHITECTURE.md rule 3: a snapshot started at an epoch sees exactly the entries of that instant, although
      * writes (updates, deletes, inserts, growth) keep going between its slices.
      */
     @Test

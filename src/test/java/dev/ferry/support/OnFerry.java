@@ -1,7 +1,7 @@
 package dev.ferry.support;
 
 import dev.ferry.server.RespServer;
-import dev.ferry.server.ServerContext;
+import dev.ferry.engine.ServerContext;
 import io.quarkus.arc.Arc;
 
 import java.util.concurrent.CompletableFuture;

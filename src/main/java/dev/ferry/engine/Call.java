@@ -1,0 +1,171 @@
+package dev.ferry.engine;
+
+import dev.ferry.protocol.Ascii;
+import dev.ferry.protocol.Reply;
+import dev.ferry.engine.Client;
+import dev.ferry.engine.ServerContext;
+import dev.ferry.store.Database;
+import dev.ferry.store.Dict;
+import dev.ferry.store.Keyspace;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What a handler sees of one command being executed: the arguments, the client, the reply writer, the
+ * keyspace. One instance per client, reused for every command, so executing allocates nothing here.
+ */
+public final class Call {
+    public final ServerContext server;
+    public final Client client;
+    public final Reply reply;
+    byte[][] argv;
+    CommandSpec spec;
+    /** What to send to replicas instead of argv (ARCHITECTURE.md rule 5); null = argv itself. */
+    byte[][] propagateAs;
+    private boolean propagateNothing;
+
+    public Call(ServerContext server, Client client, Reply reply) {
+        this.server = server;
+        this.client = client;
+        this.reply = reply;
+    }
+
+    void begin(CommandSpec spec, byte[][] argv) {
+        this.spec = spec;
+        this.argv = argv;
+        this.propagateAs = null;
+        this.propagateNothing = false;
+    }
+
+    public CommandSpec spec() {
+        return spec;
+    }
+
+    public byte[][] argv() {
+        return argv;
+    }
+
+    public int argc() {
+        return argv.length;
+    }
+
+    public byte[] arg(int i) {
+        return argv[i];
+    }
+
+    public String argString(int i) {
+        return new String(argv[i], StandardCharsets.UTF_8);
+    }
+
+    /** True when argument i equals the lowercase keyword, ignoring case. */
+    public boolean argIs(int i, String lowerKeyword) {
+        return Ascii.is(argv[i], lowerKeyword);
+    }
+
+    public Keyspace keyspace() {
+        return server.keyspace();
+    }
+
+    public Database db() {
+        return client.db();
+    }
+
+    /** Replaces what replicas receive for this command (EXPIRE -> PEXPIREAT and the like). */
+    public void propagateAs(byte[]... args) {
+        this.propagateAs = args;
+    }
+
+    public void propagateAs(String... args) {
+        byte[][] b = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) b[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        this.propagateAs = b;
+    }
+
+    /** The command changed nothing worth replicating even though it counted as dirty. */
+    public void propagateNothing() {
+        propagateNothing = true;
+    }
+
+    boolean propagateNothingSet() {
+        return propagateNothing;
+    }
+
+    byte[][] effect() {
+        return propagateAs != null ? propagateAs : argv;
+    }
+
+    // ---- argument parsing (errors become replies through ReplyError) -----------------------------------
+
+    public long longArg(int i) {
+        return parseLong(argv[i]);
+    }
+
+    public static long parseLong(byte[] a) {
+        if (!Ascii.isLong(a)) throw Errors.notInteger();
+        return Ascii.parseLongOr(a, 0);
+    }
+
+    /** A long argument with a custom error message (Redis varies it by command). */
+    public long longArg(int i, String error) {
+        byte[] a = argv[i];
+        if (!Ascii.isLong(a)) throw new ReplyError(error);
+        return Ascii.parseLongOr(a, 0);
+    }
+
+    public int intArg(int i) {
+        long v = longArg(i);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw Errors.notInteger();
+        return (int) v;
+    }
+
+    public double doubleArg(int i) {
+        Double d = parseDouble(argv[i]);
+        if (d == null) throw new ReplyError(Errors.NOT_FLOAT);
+        return d;
+    }
+
+    /**
+     * Redis's string2d / getDoubleFromObject: no spaces, no empty string, NaN refused; "inf" and
+     * "-inf" accepted.
+     */
+    public static Double parseDouble(byte[] a) {
+        if (a.length == 0 || a.length > 5000) return null;
+        if (a[0] == ' ' || a[a.length - 1] == ' ' || a[0] == '\t' || a[a.length - 1] == '\t') return null;
+        String s = new String(a, StandardCharsets.US_ASCII);
+        String lower = s.toLowerCase();
+        switch (lower) {
+            case "inf", "+inf", "infinity", "+infinity": return Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity": return Double.NEGATIVE_INFINITY;
+            default:
+        }
+        if (lower.contains("nan") || lower.endsWith("d") || lower.endsWith("f")) return null;
+        try {
+            double d = Double.parseDouble(s);
+            return Double.isNaN(d) ? null : d;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Exact decimal parse for INCRBYFLOAT (Redis uses long double; decimal arithmetic matches it in practice). */
+    public static BigDecimal parseDecimal(byte[] a) {
+        Double d = parseDouble(a);
+        if (d == null || d.isInfinite()) return null;
+        try {
+            return new BigDecimal(new String(a, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return BigDecimal.valueOf(d);
+        }
+    }
+
+    // ---- keyspace helpers shared by the families ------------------------------------------------------
+
+    /** The string value of a key for reading, null when absent; WRONGTYPE for other types. */
+    public byte[] readString(byte[] key) {
+        Dict.Entry e = db().lookupRead(key);
+        if (e == null) return null;
+        if (!(e.value() instanceof byte[] b)) throw Errors.wrongType();
+        return b;
+    }
+}

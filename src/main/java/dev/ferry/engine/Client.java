@@ -1,0 +1,221 @@
+package dev.ferry.engine;
+
+import dev.ferry.protocol.Reply;
+import dev.ferry.store.Database;
+
+/**
+ * The state Redis keeps on its client struct: selected db, AUTH, protocol version, name, CLIENT REPLY
+ * mode, the MULTI queue and WATCHed keys. The socket side lives behind {@link ClientChannel}.
+ */
+public final class Client {
+
+    /** CLIENT REPLY modes; skipping-this-command is internal. */
+    public static final int REPLY_ON = 0, REPLY_OFF = 1, REPLY_SKIP_NEXT = 2;
+    private static final int REPLY_SKIPPING = 3;
+
+    private final long id;
+    private final ClientChannel channel;
+    private final ServerContext server;
+    private final Reply reply = new Reply();
+    private final Call call;
+    private final Transaction transaction;
+    private final long createdMillis = System.currentTimeMillis();
+
+    private Database db;
+    private boolean authenticated;
+    private String name = "";
+    private String libName = "", libVersion = "";
+    private long lastInteractionMillis = createdMillis;
+    private String lastCommand = "NULL";
+    private boolean noEvict, noTouch;
+    /** CLIENT REPLY: {@link #REPLY_ON}, {@link #REPLY_OFF}, {@link #REPLY_SKIP_NEXT}, or skipping this command. */
+    private int replyMode = REPLY_ON;
+
+    public Client(long id, ClientChannel channel, ServerContext server) {
+        this.id = id;
+        this.channel = channel;
+        this.server = server;
+        this.call = new Call(server, this, reply);
+        this.transaction = new Transaction(server.keyspace());
+        this.db = server.keyspace().db(0);
+        this.authenticated = server.settings().requirepass == null;
+    }
+
+    /** Runs one parsed command, honouring CLIENT REPLY OFF/SKIP. */
+    public void execute(byte[][] argv) {
+        if (replyMode == REPLY_ON) {
+            server.dispatcher().execute(this, argv);
+            return;
+        }
+        // CLIENT REPLY OFF / SKIP: the command runs, and what it wrote is dropped (Redis's CLIENT_REPLY_OFF
+        // and CLIENT_REPLY_SKIP checks in prepareClientToWrite). A CLIENT REPLY ON sent while replies are
+        // off keeps its +OK: Redis clears the flags before it replies.
+        if (replyMode == REPLY_SKIP_NEXT) replyMode = REPLY_SKIPPING;
+        int mark = reply.position();
+        server.dispatcher().execute(this, argv);
+        if (replyMode == REPLY_SKIPPING) {
+            replyMode = REPLY_ON;
+            reply.truncate(mark);
+        } else if (replyMode == REPLY_OFF) {
+            reply.truncate(mark);
+        }
+    }
+
+    /** A protocol error: Redis writes it (unless replies are off) and then closes the connection. */
+    public void protocolError(String message) {
+        if (replyMode == REPLY_ON) reply.error("ERR " + message);
+        server.stats().errorReply("ERR");
+        channel.closeAfterReply();
+    }
+
+    /** Replies and executes a task on behalf of this client outside a read (timers, async results). */
+    public void runLater(Runnable task) {
+        server.executor().runOnContext(v -> {
+            if (channel.closed()) return;
+            task.run();
+            channel.flush();
+        });
+    }
+
+    public boolean authRequired() {
+        return !authenticated;
+    }
+
+    public void touch(long nowMillis) {
+        lastInteractionMillis = nowMillis;
+    }
+
+    // ---- state --------------------------------------------------------------------------------------
+
+    public long id() {
+        return id;
+    }
+
+    public ClientChannel channel() {
+        return channel;
+    }
+
+    public Reply reply() {
+        return reply;
+    }
+
+    public Call call() {
+        return call;
+    }
+
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    public boolean inMulti() {
+        return transaction.active();
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public void select(int index) {
+        db = server.keyspace().db(index);
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void authenticated(boolean v) {
+        authenticated = v;
+    }
+
+    public int protocol() {
+        return reply.protocol();
+    }
+
+    public void protocol(int v) {
+        reply.protocol(v);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Sets the name ("" removes it); CLIENT SETNAME's rule: no spaces, newlines or other special characters. */
+    public void name(String n) {
+        if (!isPrintableWord(n)) throw Errors.of("ERR Client names cannot contain spaces, newlines or special characters.");
+        name = n;
+    }
+
+    /** Client names and library info: printable ASCII without spaces (Redis's validateClientAttr). */
+    public static boolean isPrintableWord(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch < '!' || ch > '~') return false;
+        }
+        return true;
+    }
+
+    public void libInfo(String libName, String libVersion) {
+        if (libName != null) this.libName = libName;
+        if (libVersion != null) this.libVersion = libVersion;
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void noEvict(boolean v) {
+        noEvict = v;
+    }
+
+    /** CLIENT NO-TOUCH: this client's reads leave the keys' access time alone (the keyspace may honour it). */
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void noTouch(boolean v) {
+        noTouch = v;
+    }
+
+    public int replyMode() {
+        return replyMode;
+    }
+
+    public void replyMode(int mode) {
+        replyMode = mode;
+    }
+
+    public String libName() {
+        return libName;
+    }
+
+    public String libVersion() {
+        return libVersion;
+    }
+
+    public long createdMillis() {
+        return createdMillis;
+    }
+
+    public long lastInteractionMillis() {
+        return lastInteractionMillis;
+    }
+
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    void lastCommand(String fullName) {
+        lastCommand = fullName;
+    }
+
+    /** Called when the connection is gone: WATCHes end. */
+    public void onClosed() {
+        transaction.unwatchAll();
+    }
+
+    // ---- WATCH on the selected db ---------------------------------------------------------------------
+
+    public void watch(byte[] key) {
+        transaction.watch(db.index(), key, db.isLogicallyExpired(key));
+    }
+}

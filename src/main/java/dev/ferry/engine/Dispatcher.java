@@ -1,0 +1,101 @@
+package dev.ferry.engine;
+
+import dev.ferry.engine.Call;
+import dev.ferry.engine.CommandFlags;
+import dev.ferry.engine.CommandSpec;
+import dev.ferry.engine.CommandTable;
+import dev.ferry.engine.Errors;
+import dev.ferry.engine.Executor;
+import dev.ferry.protocol.Reply;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Redis's processCommand: finds the command, checks arity, AUTH and MULTI once for every command, then
+ * runs it through the {@link Executor} (which also feeds the replication stream). Handlers never repeat
+ * these checks.
+ */
+public final class Dispatcher {
+    private final ServerContext server;
+    private final CommandTable table;
+    private final Executor executor;
+
+    public Dispatcher(ServerContext server) {
+        this.server = server;
+        this.table = server.commands();
+        this.executor = server.callExecutor();
+    }
+
+    void execute(Client c, byte[][] argv) {
+        Reply reply = c.reply();
+        CommandSpec cmd = table.lookup(argv[0]);
+        if (cmd == null) {
+            reject(c, unknownCommand(argv));
+            return;
+        }
+        if (cmd.hasSubcommands() && argv.length >= 2) {
+            CommandSpec sub = CommandTable.subcommand(cmd, argv[1]);
+            if (sub == null) {
+                reject(c, "ERR unknown subcommand '" + cString(argv[1], 128) + "'. Try "
+                    + cString(argv[0], Integer.MAX_VALUE).toUpperCase(Locale.ROOT) + " HELP.");
+                return;
+            }
+            cmd = sub;
+        }
+        if (!cmd.arityOk(argv.length)) {
+            cmd.rejectedCalls++;
+            if (c.inMulti() && cmd.is(CommandFlags.TRANSACTION_CONTROL) && cmd.name.equals("exec")) {
+                // Redis's rejectCommand for EXEC: the transaction is discarded (execCommandAbort)
+                c.transaction().end();
+                c.transaction().unwatchAll();
+                reject(c, "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command");
+                return;
+            }
+            reject(c, Errors.wrongArgs(cmd.fullName));
+            return;
+        }
+        if (!c.authenticated() && !cmd.is(CommandFlags.NO_AUTH)) {
+            cmd.rejectedCalls++;
+            reject(c, Errors.NOAUTH);
+            return;
+        }
+        if (c.inMulti() && !cmd.is(CommandFlags.TRANSACTION_CONTROL)) {
+            if (cmd.is(CommandFlags.NO_MULTI)) {
+                reject(c, "ERR Command not allowed inside a transaction");
+                return;
+            }
+            c.transaction().queue(cmd, argv);
+            reply.simple("QUEUED");
+            return;
+        }
+        c.lastCommand(cmd.fullName);
+        executor.call(c.call(), cmd, argv);
+    }
+
+    private void reject(Client c, String error) {
+        c.transaction().flagError();
+        c.reply().error(error);
+        server.stats().errorReply(error);
+    }
+
+    /**
+     * "unknown command 'x', with args beginning with: 'a' 'b' " as Redis 7.0 builds it with printf: each
+     * argument is a C string (it ends at a NUL byte), the name is cut at 128 bytes and the arguments stop
+     * once 128 bytes are written. Bytes are kept as they are (one char per byte, see Reply.error).
+     */
+    static String unknownCommand(byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            args.append('\'').append(cString(argv[i], 128 - args.length())).append("' ");
+        }
+        return "ERR unknown command '" + cString(argv[0], 128) + "', with args beginning with: " + args;
+    }
+
+    /** printf's "%.Ns" of a byte string: up to the first NUL, at most max bytes, one char per byte. */
+    static String cString(byte[] b, int max) {
+        int n = 0;
+        while (n < b.length && n < max && b[n] != 0) n++;
+        return new String(b, 0, n, StandardCharsets.ISO_8859_1);
+    }
+}

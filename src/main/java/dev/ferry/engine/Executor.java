@@ -1,0 +1,75 @@
+package dev.ferry.engine;
+
+import dev.ferry.store.Keyspace;
+import org.jboss.logging.Logger;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Redis's call(): runs one command that passed the dispatcher's checks, keeps its statistics, and hands
+ * its effect to the replication stream when it changed the dataset (ARCHITECTURE.md rules 1 and 5). EXEC
+ * calls it for each queued command, so a transaction is propagated command by command inside MULTI ... EXEC.
+ *
+ * <p>Whatever a handler throws ends here: the client always gets exactly one reply per command and the
+ * connection stays in step, and an effect already applied is still propagated.
+ */
+public final class Executor {
+    private static final Logger LOG = Logger.getLogger(Executor.class);
+
+    private final ServerContext server;
+    private final Keyspace keyspace;
+    /** Nesting depth: EXEC's queued commands run inside EXEC's own call. */
+    private int depth;
+    /** Commands whose unexpected failure was already logged with its stack (once each, not per call). */
+    private final Set<String> loggedFailures = new HashSet<>();
+
+    public Executor(ServerContext server) {
+        this.server = server;
+        this.keyspace = server.keyspace();
+    }
+
+    public void call(Call call, CommandSpec cmd, byte[][] argv) {
+        // the clock is read once per top-level command: every command of an EXEC sees the same instant, as
+        // in Redis, so a key cannot expire halfway through a transaction
+        if (depth == 0) keyspace.tick();
+        depth++;
+        call.begin(cmd, argv);
+        int replyMark = call.reply.position();
+        long dirtyBefore = keyspace.dirty();
+        long start = System.nanoTime();
+        try {
+            cmd.handler.execute(call);
+        } catch (ReplyError e) {
+            fail(call, cmd, replyMark, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // the allocation failed inside this command: the heap is fine again once its garbage is gone,
+            // so the client gets Redis's OOM words instead of a missing reply
+            fail(call, cmd, replyMark, Errors.OOM);
+            LOG.errorf("Out of memory running '%s' for client %d: %s", cmd.fullName, call.client.id(), e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            fail(call, cmd, replyMark, "ERR internal error running '" + cmd.fullName + "': " + e.getClass().getSimpleName());
+            if (loggedFailures.add(cmd.fullName)) {
+                LOG.errorf(e, "Unexpected failure running '%s' (logged once per command)", cmd.fullName);
+            } else {
+                LOG.errorf("Unexpected failure running '%s': %s", cmd.fullName, e);
+            }
+        } finally {
+            depth--;
+        }
+        cmd.micros += (System.nanoTime() - start) / 1000;
+        cmd.calls++;
+        server.stats().commandsProcessed++;
+        if (keyspace.dirty() != dirtyBefore && !call.propagateNothingSet()) {
+            server.replication().propagate(call.client.db().index(), call.effect());
+        }
+    }
+
+    /** Replaces whatever the command had started to write with one error reply. */
+    private void fail(Call call, CommandSpec cmd, int replyMark, String message) {
+        call.reply.truncate(replyMark);
+        call.reply.error(message);
+        cmd.failedCalls++;
+        server.stats().errorReply(message);
+    }
+}

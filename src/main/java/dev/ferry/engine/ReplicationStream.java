@@ -1,0 +1,115 @@
+package dev.ferry.engine;
+
+import dev.ferry.protocol.Ascii;
+
+import java.io.ByteArrayOutputStream;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The master's replication stream: every effect the executing thread applies, as RESP commands in
+ * execution order (ARCHITECTURE.md rule 1), with a SELECT whenever the database changes, and an offset that
+ * counts every byte (rule 4). MULTI/EXEC blocks reach it as MULTI ... EXEC.
+ *
+ * <p>Like Redis, nothing is encoded and the offset stays still while no consumer (backlog, replica,
+ * test probe) is attached: a server without replicas pays nothing for it.
+ */
+public final class ReplicationStream {
+
+    /** Receives encoded stream bytes together with the offset after them. */
+    public interface Consumer {
+        void accept(byte[] resp, long offsetAfter);
+    }
+
+    private static final byte[] MULTI = Ascii.bytes("*1\r\n$5\r\nMULTI\r\n");
+    private static final byte[] EXEC = Ascii.bytes("*1\r\n$4\r\nEXEC\r\n");
+
+    private final String replId;
+    private long offset;
+    private int selectedDb = -1;
+    private final List<Consumer> consumers = new ArrayList<>();
+    private int transactionDepth;
+    private boolean multiEmitted;
+
+    public ReplicationStream() {
+        byte[] id = new byte[20];
+        new SecureRandom().nextBytes(id);
+        replId = HexFormat.of().formatHex(id);
+    }
+
+    public String replId() {
+        return replId;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    public boolean active() {
+        return !consumers.isEmpty();
+    }
+
+    /** Attaches a consumer; the next effect starts with a SELECT, as Redis does for a new replica. */
+    public void addConsumer(Consumer c) {
+        consumers.add(c);
+        selectedDb = -1;
+    }
+
+    public void removeConsumer(Consumer c) {
+        consumers.remove(c);
+    }
+
+    /** Opens a MULTI/EXEC block; MULTI is written lazily, only if some effect is propagated. */
+    public void beginTransaction() {
+        transactionDepth++;
+    }
+
+    public void endTransaction() {
+        if (--transactionDepth == 0 && multiEmitted) {
+            multiEmitted = false;
+            emit(EXEC);
+        }
+    }
+
+    /** Appends one effect, executed against database db. */
+    public void propagate(int db, byte[][] argv) {
+        if (consumers.isEmpty()) return;
+        if (transactionDepth > 0 && !multiEmitted) {
+            multiEmitted = true;
+            if (db != selectedDb) select(db);
+            emit(MULTI);
+        }
+        if (db != selectedDb) select(db);
+        emit(encode(argv));
+    }
+
+    private void select(int db) {
+        selectedDb = db;
+        emit(encode(new byte[][] {Ascii.bytes("SELECT"), Ascii.toBytes(db)}));
+    }
+
+    private void emit(byte[] resp) {
+        offset += resp.length;
+        for (Consumer c : consumers) c.accept(resp, offset);
+    }
+
+    static byte[] encode(byte[][] argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32);
+        out.write('*');
+        out.writeBytes(Ascii.toBytes(argv.length));
+        out.write('\r');
+        out.write('\n');
+        for (byte[] a : argv) {
+            out.write('$');
+            out.writeBytes(Ascii.toBytes(a.length));
+            out.write('\r');
+            out.write('\n');
+            out.writeBytes(a);
+            out.write('\r');
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.ferry.engine;
+
+import dev.ferry.engine.config.ServerSettings;
+import dev.ferry.store.Keyspace;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Everything a command may reach beyond its own client: the keyspace, the command table, the settings,
+ * the connected clients, the replication stream. Built once at start-up; owned by the executing thread.
+ */
+public final class ServerContext {
+    /** The Redis version Ferry answers as (INFO, HELLO): its replies are tested against this one. */
+    public static final String REDIS_VERSION = "7.0.15";
+
+    private final Keyspace keyspace;
+    private final CommandTable commands;
+    private final ServerSettings settings;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final ReplicationStream replication = new ReplicationStream();
+    private final ServerStats stats = new ServerStats();
+    private final long startMillis = System.currentTimeMillis();
+    private final String runId;
+    private final Vertx vertx;
+    private Context executor;
+    private final Executor callExecutor;
+    private final Dispatcher dispatcher;
+    private Runnable shutdown = () -> { };
+
+    public ServerContext(Vertx vertx, ServerSettings settings, CommandTable commands) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.commands = commands;
+        this.keyspace = new Keyspace(settings.databases);
+        byte[] id = new byte[20];
+        new SecureRandom().nextBytes(id);
+        this.runId = HexFormat.of().formatHex(id);
+        this.callExecutor = new Executor(this);
+        this.dispatcher = new Dispatcher(this);
+        keyspace.expiryListener((db, key) -> replication.propagate(db, new byte[][] {"DEL".getBytes(), key}));
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public ReplicationStream replication() {
+        return replication;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** Checks and runs every command a client sends (Redis's processCommand). */
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** Runs commands that passed the dispatcher's checks (EXEC uses it for the queued ones). */
+    public Executor callExecutor() {
+        return callExecutor;
+    }
+
+    /** The event-loop context that executes every command (ARCHITECTURE rule 1). */
+    public Context executor() {
+        return executor;
+    }
+
+    public void executor(Context c) {
+        executor = c;
+    }
+
+    public void onShutdown(Runnable r) {
+        shutdown = r;
+    }
+
+    /** Stops the process the way SHUTDOWN asks (after the reply, if any, has been flushed). */
+    public void shutdown() {
+        shutdown.run();
+    }
+}
