@@ -4,6 +4,7 @@
 #   bench/compare.sh                 # 3 rounds, 200k requests per test
 #   ROUNDS=5 REQUESTS=500000 bench/compare.sh
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/compare.sh
+#   FERRY_JAVA_OPTS="-XX:+UseParallelGC" bench/compare.sh     # other GC flags than bin/ferry's
 #
 # Each round runs every (pipeline, test) pair once against each server, Ferry and Redis alternating, so
 # that both see the same machine state. Ferry gets one untimed warm-up pass first (the JIT compiles the
@@ -18,10 +19,8 @@ PIPELINES=${PIPELINES:-"1 16"}
 TESTS=${TESTS:-"set,get,incr,mset"}
 FERRY_PORT=${FERRY_PORT:-16379}
 REDIS_PORT=${REDIS_PORT:-16380}
-JAVA=${JAVA:-java}
-# Flags: a fixed heap avoids resizing pauses during the run; ParallelGC has the lowest per-allocation
-# cost for this short-lived garbage (parsed arguments, reply buffers). See README "Benchmarks".
-JAVA_OPTS=${JAVA_OPTS:-"-Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+# Ferry runs through bin/ferry, the README's run command, with its flags (JAVA, FERRY_HEAP and
+# FERRY_JAVA_OPTS override them there), so the ratios printed are the ones a user gets.
 
 command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install -y redis-server redis-tools" >&2; exit 1; }
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark is missing: apt-get install -y redis-tools" >&2; exit 1; }
@@ -35,9 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# shellcheck disable=SC2086
-"$JAVA" $JAVA_OPTS -Dferry.port="$FERRY_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work" \
-  -jar target/quarkus-app/quarkus-run.jar >"$work/ferry.log" 2>&1 &
+bin/ferry -Dferry.port="$FERRY_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work" >"$work/ferry.log" 2>&1 &
 ferry_pid=$!
 redis-server --port "$REDIS_PORT" --save "" --appendonly no --dir "$work" --daemonize yes >/dev/null
 
@@ -63,7 +60,7 @@ done
 
 echo
 echo "Ferry vs redis-server $(redis-server --version | awk '{print $3}' | cut -d= -f2), $CLIENTS clients, $REQUESTS requests, medians of $ROUNDS runs"
-echo "Ferry JVM: $("$JAVA" -version 2>&1 | head -1), flags: $JAVA_OPTS"
+echo "Ferry JVM: $(bin/ferry -version 2>&1 | head -1), flags: $(sed -n 's/^gc=.*:-"\(.*\)"}$/\1/p' bin/ferry) ${FERRY_JAVA_OPTS:+(overridden: $FERRY_JAVA_OPTS)}, heap ${FERRY_HEAP:-25% of RAM}"
 awk '
   { key=$3" P"$2; v[$1,key,++n[$1,key]]=$4; keys[key]=1 }
   function median(srv,k,   i,j,t,c,arr) {
