@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * Every Ferry setting, read once at start-up. Names follow redis.conf where Redis has the setting;
  * each is also settable by environment (ferry.maxclients -> FERRY_MAXCLIENTS). Settings that CONFIG SET
- * may change at run time are copied into {@link dev.ferry.server.ServerSettings}.
+ * may change at run time are copied into {@link dev.ferry.engine.config.ServerSettings}.
  */
 @ConfigMapping(prefix = "ferry")
 public interface FerryConfig {

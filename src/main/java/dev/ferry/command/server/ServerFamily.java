@@ -6,6 +6,8 @@ import dev.ferry.protocol.Ascii;
 import dev.ferry.protocol.Reply;
 import dev.ferry.engine.Client;
 import dev.ferry.engine.ServerContext;
+import dev.ferry.engine.config.InvalidValue;
+import dev.ferry.engine.config.Param;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.store.Dict;
 import org.jboss.logging.Logger;
@@ -100,11 +102,11 @@ public final class ServerFamily implements CommandFamily {
         for (int i = 2; i < c.argc(); i++) {
             String pattern = c.argString(i);
             if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0 && pattern.indexOf('[') < 0) {
-                ServerSettings.Param p = s.param(pattern);
+                Param p = s.param(pattern);
                 if (p != null) found.putIfAbsent(pattern.toLowerCase(Locale.ROOT), new String[] {pattern, p.get()});
                 continue;
             }
-            for (ServerSettings.Param p : s.matching(pattern)) found.putIfAbsent(p.name(), new String[] {p.name(), p.get()});
+            for (Param p : s.matching(pattern)) found.putIfAbsent(p.name(), new String[] {p.name(), p.get()});
         }
         c.reply.map(found.size());
         for (String[] kv : found.values()) {
@@ -122,11 +124,11 @@ public final class ServerFamily implements CommandFamily {
         if ((c.argc() & 1) != 0) throw Errors.syntax();
         ServerSettings s = c.server.settings();
         int n = (c.argc() - 2) / 2;
-        ServerSettings.Param[] params = new ServerSettings.Param[n];
+        Param[] params = new Param[n];
         String unknown = null, errArg = null, errStr = null;
         for (int i = 0; i < n && unknown == null && errStr == null; i++) {
             String name = c.argString(2 + 2 * i);
-            ServerSettings.Param p = s.param(name);
+            Param p = s.param(name);
             if (p == null) {
                 unknown = name;
             } else if (p.immutable()) {
@@ -152,7 +154,7 @@ public final class ServerFamily implements CommandFamily {
         for (int i = 0; i < n; i++) {
             try {
                 apply[i] = params[i].prepare(c.argString(3 + 2 * i));
-            } catch (ServerSettings.Invalid e) {
+            } catch (InvalidValue e) {
                 throw Errors.of(String.format(CONFIG_SET_FAILED, params[i].name(), e.getMessage()));
             }
         }
