@@ -1,5 +1,7 @@
 package dev.ferry.engine;
 
+import dev.ferry.engine.info.InfoWriter;
+
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,5 +34,19 @@ public final class ClientRegistry {
 
     public Collection<Client> all() {
         return Collections.unmodifiableCollection(byId.values());
+    }
+
+    /** INFO clients. */
+    void writeInfo(InfoWriter out, int maxclients) {
+        long maxInput = 0;
+        for (Client c : all()) maxInput = Math.max(maxInput, c.channel().pendingInputBytes());
+        out.field("connected_clients", size());
+        out.field("cluster_connections", 0);
+        out.field("maxclients", maxclients);
+        out.field("client_recent_max_input_buffer", maxInput);
+        out.field("client_recent_max_output_buffer", 0);
+        out.field("blocked_clients", 0);
+        out.field("tracking_clients", 0);
+        out.field("clients_in_timeout_table", 0);
     }
 }

@@ -1,5 +1,7 @@
 package dev.ferry.engine;
 
+import dev.ferry.engine.info.InfoWriter;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -94,5 +96,15 @@ public final class CommandTable {
             if (c != lower.charAt(i)) return false;
         }
         return true;
+    }
+
+    /** INFO commandstats: the commands and subcommands called, failed or rejected at least once. */
+    void writeInfo(InfoWriter out) {
+        for (CommandSpec c : allWithSubcommands()) {
+            if (c.calls == 0 && c.failedCalls == 0 && c.rejectedCalls == 0) continue;
+            out.field("cmdstat_" + c.fullName, "calls=" + c.calls + ",usec=" + c.micros
+                + ",usec_per_call=" + InfoWriter.fixed2(c.calls == 0 ? 0 : (double) c.micros / c.calls)
+                + ",rejected_calls=" + c.rejectedCalls + ",failed_calls=" + c.failedCalls);
+        }
     }
 }

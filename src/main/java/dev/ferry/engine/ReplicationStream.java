@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.engine.info.InfoWriter;
 import dev.ferry.protocol.Ascii;
 
 import java.io.ByteArrayOutputStream;
@@ -45,6 +46,21 @@ public final class ReplicationStream {
 
     public long offset() {
         return offset;
+    }
+
+    /** INFO replication: the master's block of REDIS-FORMATS §9.1 (no replicas, no backlog yet). */
+    void writeInfo(InfoWriter out, long backlogSize) {
+        out.field("role", "master");
+        out.field("connected_slaves", 0);
+        out.field("master_failover_state", "no-failover");
+        out.field("master_replid", replId);
+        out.field("master_replid2", "0000000000000000000000000000000000000000");
+        out.field("master_repl_offset", offset);
+        out.field("second_repl_offset", -1);
+        out.field("repl_backlog_active", 0);
+        out.field("repl_backlog_size", backlogSize);
+        out.field("repl_backlog_first_byte_offset", 0);
+        out.field("repl_backlog_histlen", 0);
     }
 
     public boolean active() {

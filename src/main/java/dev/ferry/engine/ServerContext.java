@@ -1,6 +1,8 @@
 package dev.ferry.engine;
 
 import dev.ferry.engine.config.ServerSettings;
+import dev.ferry.engine.info.Info;
+import dev.ferry.engine.info.KeyspaceSection;
 import dev.ferry.store.Keyspace;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -22,6 +24,8 @@ public final class ServerContext {
     private final ClientRegistry clients = new ClientRegistry();
     private final ReplicationStream replication = new ReplicationStream();
     private final ServerStats stats = new ServerStats();
+    private final Persistence persistence;
+    private final Info info = new Info();
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
     private final Vertx vertx;
@@ -40,7 +44,21 @@ public final class ServerContext {
         this.runId = HexFormat.of().formatHex(id);
         this.callExecutor = new Executor(this);
         this.dispatcher = new Dispatcher(this);
+        this.persistence = new Persistence(keyspace);
+        registerInfo();
         keyspace.expiryListener((db, key) -> replication.propagate(db, new byte[][] {"DEL".getBytes(), key}));
+    }
+
+    /** The INFO sections the engine's parts own; the process sections come from the server package. */
+    private void registerInfo() {
+        info.register(Info.Section.CLIENTS, out -> clients.writeInfo(out, settings.maxclients));
+        info.register(Info.Section.PERSISTENCE, persistence);
+        info.register(Info.Section.STATS, out -> stats.writeStats(out, keyspace.stats));
+        info.register(Info.Section.REPLICATION, out -> replication.writeInfo(out, settings.replBacklogSize));
+        info.register(Info.Section.COMMANDSTATS, commands::writeInfo);
+        info.register(Info.Section.ERRORSTATS, stats::writeErrorStats);
+        info.register(Info.Section.CLUSTER, out -> out.field("cluster_enabled", settings.bool("cluster-enabled") ? 1 : 0));
+        info.register(Info.Section.KEYSPACE, new KeyspaceSection(keyspace));
     }
 
     public Keyspace keyspace() {
@@ -53,6 +71,15 @@ public final class ServerContext {
 
     public ServerSettings settings() {
         return settings;
+    }
+
+    /** INFO's sections, each registered by the part of the server that owns its fields. */
+    public Info info() {
+        return info;
+    }
+
+    public Persistence persistence() {
+        return persistence;
     }
 
     public ClientRegistry clients() {

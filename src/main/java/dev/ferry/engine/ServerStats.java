@@ -1,5 +1,8 @@
 package dev.ferry.engine;
 
+import dev.ferry.engine.info.InfoWriter;
+import dev.ferry.store.Keyspace;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Collections;
@@ -23,10 +26,6 @@ public final class ServerStats {
     public long netOutputBytes;
     /** Highest heap use seen (INFO used_memory_peak); sampled by the cron and by INFO. */
     public long peakMemory;
-    /** Unix ms of the last successful save (LASTSAVE, rdb_last_save_time); the start time until a save. */
-    public long lastSaveMillis = System.currentTimeMillis();
-    /** The keyspace's dirty counter at the last save (rdb_changes_since_last_save = dirty - this). */
-    public long dirtyAtLastSave;
 
     /** Error replies by their code (first word), sorted like Redis's rax. */
     private final Map<String, Long> errorCodes = new TreeMap<>();
@@ -73,6 +72,61 @@ public final class ServerStats {
         opsPerSec.reset();
         inputBytesPerSec.reset();
         outputBytesPerSec.reset();
+    }
+
+    /** INFO stats: these counters and the keyspace's. */
+    void writeStats(InfoWriter out, Keyspace.Stats ks) {
+        out.field("total_connections_received", connectionsReceived);
+        out.field("total_commands_processed", commandsProcessed);
+        out.field("instantaneous_ops_per_sec", opsPerSec.perSecond());
+        out.field("total_net_input_bytes", netInputBytes);
+        out.field("total_net_output_bytes", netOutputBytes);
+        out.field("total_net_repl_input_bytes", 0);
+        out.field("total_net_repl_output_bytes", 0);
+        out.field("instantaneous_input_kbps", InfoWriter.fixed2(inputBytesPerSec.perSecond() / 1024.0));
+        out.field("instantaneous_output_kbps", InfoWriter.fixed2(outputBytesPerSec.perSecond() / 1024.0));
+        out.field("instantaneous_input_repl_kbps", "0.00");
+        out.field("instantaneous_output_repl_kbps", "0.00");
+        out.field("rejected_connections", rejectedConnections);
+        out.field("sync_full", 0);
+        out.field("sync_partial_ok", 0);
+        out.field("sync_partial_err", 0);
+        out.field("expired_keys", ks.expiredKeys);
+        out.field("expired_stale_perc", InfoWriter.fixed2(ks.expiredStalePerc));
+        out.field("expired_time_cap_reached_count", 0);
+        out.field("expire_cycle_cpu_milliseconds", ks.expireCycleMs);
+        out.field("evicted_keys", 0);
+        out.field("evicted_clients", 0);
+        out.field("total_eviction_exceeded_time", 0);
+        out.field("current_eviction_exceeded_time", 0);
+        out.field("keyspace_hits", ks.keyspaceHits);
+        out.field("keyspace_misses", ks.keyspaceMisses);
+        out.field("pubsub_channels", 0);
+        out.field("pubsub_patterns", 0);
+        out.field("pubsubshard_channels", 0);
+        out.field("latest_fork_usec", 0);
+        out.field("total_forks", 0);
+        out.field("migrate_cached_sockets", 0);
+        out.field("slave_expires_tracked_keys", 0);
+        out.field("active_defrag_hits", 0);
+        out.field("active_defrag_misses", 0);
+        out.field("active_defrag_key_hits", 0);
+        out.field("active_defrag_key_misses", 0);
+        out.field("total_active_defrag_time", 0);
+        out.field("current_active_defrag_time", 0);
+        out.field("tracking_total_keys", 0);
+        out.field("tracking_total_items", 0);
+        out.field("tracking_total_prefixes", 0);
+        out.field("unexpected_error_replies", 0);
+        out.field("total_error_replies", totalErrorReplies);
+        out.field("dump_payload_sanitizations", 0);
+        out.field("io_threaded_reads_processed", 0);
+        out.field("io_threaded_writes_processed", 0);
+    }
+
+    /** INFO errorstats. */
+    void writeErrorStats(InfoWriter out) {
+        for (Map.Entry<String, Long> e : errorCodes.entrySet()) out.field("errorstat_" + e.getKey(), "count=" + e.getValue());
     }
 
     /**

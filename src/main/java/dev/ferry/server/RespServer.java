@@ -93,6 +93,7 @@ public class RespServer {
             ServerContext ctx = new ServerContext(vertx, new ServerSettings(config, config.port()), table);
             ctx.executor(context);
             ctx.onShutdown(() -> Quarkus.asyncExit(0));
+            ProcessInfo.register(ctx);
             RespServer.this.context = ctx;
             server = vertx.createNetServer(options);
             server.connectHandler(this::accept);

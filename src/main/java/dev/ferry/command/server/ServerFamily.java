@@ -75,7 +75,7 @@ public final class ServerFamily implements CommandFamily {
             .sub("help", 2, LOADING | STALE, 0, 0, 0, c -> c.reply.help(CONFIG_HELP));
         t.add("time", 1, LOADING | STALE | FAST, 0, 0, 0, "server", this::time);
         t.add("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, "server",
-            c -> c.reply.integer(c.server.stats().lastSaveMillis / 1000));
+            c -> c.reply.integer(c.server.persistence().lastSaveMillis() / 1000));
         t.add("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, "server", this::debug);
         t.add("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, 0, 0, 0, "server",
             this::shutdown);
@@ -86,7 +86,7 @@ public final class ServerFamily implements CommandFamily {
     private void info(Call c) {
         List<String> sections = new ArrayList<>();
         for (int i = 1; i < c.argc(); i++) sections.add(c.argString(i));
-        c.reply.verbatim(InfoBuilder.build(c.server, sections));
+        c.reply.verbatim(c.server.info().render(sections));
     }
 
     // ---- CONFIG -------------------------------------------------------------------------------------------
