@@ -136,7 +136,8 @@ class GlobOracleTest {
         try (Pair both = new Pair()) {
             for (String p : List.of("*", "a*", "[a-]", "[abc", "\\", "[\\", "*\u0000*", "[a-\u00ff]",
                 "a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "a*".repeat(1001) + "a")) {
-                assertEquals(both.scan(both.redis, p), both.scan(both.ferry, p), () -> "SCAN MATCH " + GlobTest.show(p));
+                assertEquals(both.scan(both.redis, p), both.scan(both.ferry, p),
+                    () -> "SCAN MATCH " + GlobTest.show(p));
             }
         }
     }
