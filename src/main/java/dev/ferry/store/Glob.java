@@ -1,19 +1,52 @@
 package dev.ferry.store;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * Redis's glob matcher (stringmatchlen in util.c): *, ?, [abc], [^a], [a-z] and backslash escapes,
- * over bytes. Used by KEYS, SCAN MATCH and CONFIG GET.
+ * Redis's glob matcher ({@code stringmatchlen} in util.c, as in redis-server 7.0.15): {@code *}, {@code ?},
+ * {@code [abc]}, {@code [^a]}, {@code [a-z]} and backslash escapes, over bytes. Used by KEYS, SCAN MATCH,
+ * CONFIG GET and COMMAND LIST FILTERBY PATTERN.
+ *
+ * <p>The work is bounded. Redis's matcher recurses at every {@code *} and, since CVE-2022-36021, stops the
+ * whole search as soon as the part of the pattern after one {@code *} has failed at every remaining position
+ * of the string ({@code skipLongerMatches}): letting an earlier {@code *} swallow more bytes could only start
+ * that same tail later in the string, where it has just been shown not to match. So only the most recent
+ * {@code *} is ever retried, and this class does exactly that in a loop, without recursion: one retry point
+ * (the last star), advanced one byte per failure. {@code a*a*...a*b} against a long run of {@code a}s costs
+ * (pattern length x string length) steps instead of an exponential number, and a pattern of any size cannot
+ * overflow the stack.
+ *
+ * <p>Quirks kept byte for byte, because clients see them:
+ * <ul>
+ *   <li>The subject must not be empty for anything but the empty pattern to match: {@code *} does not match
+ *       the empty string (KEYS and SCAN short-circuit the bare {@code *}, see {@link #matchesAll}).</li>
+ *   <li>An unterminated class takes the rest of the pattern as its members: {@code [abc} is {@code [abc]};
+ *       a lone {@code [} at the end matches nothing, a lone {@code [^} matches any byte.</li>
+ *   <li>{@code ]} right after {@code [} closes an empty class ({@code []} matches nothing, {@code [^]} any
+ *       byte); {@code [a-]} is the range from {@code ]} to {@code a}, still unterminated.</li>
+ *   <li>Range bounds may be reversed ({@code [z-a]}), and bytes compare as C's signed {@code char}:
+ *       {@code [a-\xff]} is the range -1..97, which holds 0x00-0x61 and 0xff but not 0x80-0xfe.</li>
+ *   <li>A backslash escapes the next byte; a trailing backslash is a literal one. Inside a class an escaped
+ *       byte compares exactly, even when case is ignored.</li>
+ *   <li>Ignoring case folds only ASCII A-Z (the C locale's {@code tolower}); in a range the bounds are swapped
+ *       first and folded after, so {@code [A-z]} without case holds {@code a-z} but not {@code _}.</li>
+ *   <li>At most 1000 stars may be passed: a pattern that reaches its 1001st run of stars before its end does
+ *       not match (Redis's "protection against abusive patterns", nesting &gt; 1000 in stringmatchlen_impl; a final
+ *       run of stars still matches). The redis-server 7.0.15 that the oracle tests run has this limit.</li>
+ * </ul>
  */
 public final class Glob {
+    /** Redis returns "no match" beyond this many nested star recursions. */
+    static final int MAX_STARS = 1000;
+
     private Glob() {}
 
     public static boolean matches(String pattern, String s, boolean nocase) {
-        return matches(pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
-            s.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, nocase, 0);
+        return matches(pattern.getBytes(StandardCharsets.UTF_8), s.getBytes(StandardCharsets.UTF_8), nocase);
     }
 
     public static boolean matches(byte[] pattern, byte[] s) {
-        return matches(pattern, 0, s, 0, false, 0);
+        return matches(pattern, s, false);
     }
 
     /** True when the pattern is "*", which matches everything (KEYS skips matching then). */
@@ -21,78 +54,118 @@ public final class Glob {
         return pattern.length == 1 && pattern[0] == '*';
     }
 
-    private static boolean matches(byte[] p, int pi, byte[] s, int si, boolean nocase, int depth) {
-        // Redis caps recursion to protect the stack from patterns like "a*a*a*...".
-        if (depth > 1000) return false;
-        while (pi < p.length && si < s.length) {
-            switch (p[pi]) {
-                case '*' -> {
-                    while (pi + 1 < p.length && p[pi + 1] == '*') pi++;
-                    if (pi + 1 == p.length) return true;
-                    for (int k = si; k < s.length; k++) {
-                        if (matches(p, pi + 1, s, k, nocase, depth + 1)) return true;
-                    }
-                    return false;
-                }
-                case '?' -> si++;
-                case '[' -> {
-                    pi++;
-                    boolean not = pi < p.length && p[pi] == '^';
-                    if (not) pi++;
-                    boolean match = false;
-                    while (true) {
-                        if (pi >= p.length) {
-                            pi--;
-                            break;
-                        }
-                        if (p[pi] == '\\' && pi + 1 < p.length) {
-                            pi++;
-                            if (p[pi] == s[si]) match = true;
-                        } else if (p[pi] == ']') {
-                            break;
-                        } else if (pi + 2 < p.length && p[pi + 1] == '-') {
-                            int start = p[pi] & 0xff, end = p[pi + 2] & 0xff, c = s[si] & 0xff;
-                            if (start > end) {
-                                int t = start;
-                                start = end;
-                                end = t;
-                            }
-                            if (nocase) {
-                                start = Character.toLowerCase(start);
-                                end = Character.toLowerCase(end);
-                                c = Character.toLowerCase(c);
-                            }
-                            pi += 2;
-                            if (c >= start && c <= end) match = true;
-                        } else if (eq(p[pi], s[si], nocase)) {
-                            match = true;
-                        }
+    public static boolean matches(byte[] p, byte[] s, boolean nocase) {
+        final int plen = p.length;
+        final int slen = s.length;
+        int pi = 0;
+        int si = 0;
+        // The retry point: where the pattern resumes after the last star, and the string offset that star's
+        // tail was last tried at. -1: no star passed yet, a failure is final.
+        int retryP = -1;
+        int retryS = 0;
+        int stars = 0;
+        while (true) {
+            boolean failed;
+            if (pi < plen && si < slen) {
+                failed = false;
+                switch (p[pi]) {
+                    case '*' -> {
+                        while (pi + 1 < plen && p[pi + 1] == '*') pi++;
+                        if (pi + 1 == plen) return true; // a final star takes whatever is left
+                        if (++stars > MAX_STARS) return false;
+                        // Try the tail at the current offset first (the star takes nothing), later ones on failure.
+                        retryP = pi + 1;
+                        retryS = si;
                         pi++;
+                        continue;
                     }
-                    if (not) match = !match;
-                    if (!match) return false;
-                    si++;
+                    case '?' -> si++;
+                    case '[' -> {
+                        pi = matchClass(p, pi + 1, s[si], nocase);
+                        if (pi < 0) {
+                            failed = true;
+                        } else {
+                            si++;
+                        }
+                    }
+                    case '\\' -> {
+                        if (plen - pi >= 2) pi++;
+                        if (eq(p[pi], s[si], nocase)) si++;
+                        else failed = true;
+                    }
+                    default -> {
+                        if (eq(p[pi], s[si], nocase)) si++;
+                        else failed = true;
+                    }
                 }
-                case '\\' -> {
-                    if (pi + 1 < p.length) pi++;
-                    if (!eq(p[pi], s[si], nocase)) return false;
-                    si++;
+                if (!failed) {
+                    pi++;
+                    // With the string used up, stars left in the pattern can only match nothing.
+                    if (si == slen) while (pi < plen && p[pi] == '*') pi++;
+                    continue;
                 }
-                default -> {
-                    if (!eq(p[pi], s[si], nocase)) return false;
-                    si++;
+            } else if (pi == plen && si == slen) {
+                return true;
+            }
+            // This attempt failed: let the last star take one more byte, if it can.
+            if (retryP < 0) return false;
+            retryS++;
+            if (retryS >= slen) return false; // that star's tail fits nowhere: no earlier star can help either
+            pi = retryP;
+            si = retryS;
+        }
+    }
+
+    /**
+     * Matches byte c against the class whose members start at pi (just after the '['). Returns the index of
+     * the class's last byte (its ']' or, unterminated, the pattern's last byte), or -1 when c is not in it.
+     */
+    private static int matchClass(byte[] p, int pi, byte c, boolean nocase) {
+        final int plen = p.length;
+        boolean not = pi < plen && p[pi] == '^';
+        if (not) pi++;
+        boolean match = false;
+        while (true) {
+            int left = plen - pi;
+            if (left >= 2 && p[pi] == '\\') {
+                pi++;
+                if (p[pi] == c) match = true; // exact even when case is ignored, as in Redis
+            } else if (left >= 1 && p[pi] == ']') {
+                break;
+            } else if (left == 0) {
+                pi--; // unterminated: the class ends with the pattern
+                break;
+            } else if (left >= 3 && p[pi + 1] == '-') {
+                // Signed, as C's char: Java's byte has the same values.
+                int start = p[pi];
+                int end = p[pi + 2];
+                int x = c;
+                if (start > end) {
+                    int t = start;
+                    start = end;
+                    end = t;
                 }
+                if (nocase) {
+                    start = lower(start);
+                    end = lower(end);
+                    x = lower(x);
+                }
+                pi += 2;
+                if (x >= start && x <= end) match = true;
+            } else if (eq(p[pi], c, nocase)) {
+                match = true;
             }
             pi++;
         }
-        if (si == s.length) {
-            while (pi < p.length && p[pi] == '*') pi++;
-        }
-        return pi == p.length && si == s.length;
+        return match != not ? pi : -1;
     }
 
     private static boolean eq(byte a, byte b, boolean nocase) {
-        if (a == b) return true;
-        return nocase && Character.toLowerCase(a & 0xff) == Character.toLowerCase(b & 0xff);
+        return a == b || nocase && lower(a) == lower(b);
+    }
+
+    /** C's tolower in the "C" locale (Redis never sets LC_CTYPE): only ASCII A-Z fold. */
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }
 }
