@@ -49,6 +49,14 @@ public interface FerryConfig {
     @WithDefault("10")
     int hz();
 
+    /**
+     * Who may run DEBUG (redis: enable-debug-command): "no" (the default, as Redis 7.0), "local" (connections
+     * from 127.0.0.1 or ::1) or "yes". Fixed at start-up, like Redis.
+     */
+    @WithName("enable-debug-command")
+    @WithDefault("no")
+    String enableDebugCommand();
+
     /** Working directory for snapshots. */
     @WithDefault("data")
     String dir();

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class ServerConfigTest {
     @RegisterExtension
-    static final RedisPeer redis = new RedisPeer("--enable-debug-command", "yes");
+    static final RedisPeer redis = new RedisPeer("--enable-debug-command", "local");
 
     /**
      * Settings whose value legitimately differs between Ferry and the oracle: the oracle's command line
@@ -53,7 +53,7 @@ class ServerConfigTest {
                 "requirepass", "notify-keyspace-events", "client-output-buffer-limit", "replica-read-only",
                 "slave-read-only", "dbfilename", "appendfsync", "rdbcompression", "rdbchecksum", "maxmemory-clients",
                 "replicaof", "slaveof", "list-max-listpack-size", "list-max-ziplist-size", "repl-timeout",
-                "daemonize", "io-threads", "cluster-enabled", "lazyfree-lazy-expire")) {
+                "enable-debug-command", "daemonize", "io-threads", "cluster-enabled", "lazyfree-lazy-expire")) {
                 o.check("CONFIG", "GET", name);
             }
             o.check("CONFIG", "GET", "TIMEOUT");

@@ -3,6 +3,9 @@ package dev.ferry.engine.config;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.protocol.RespParser;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -45,6 +48,8 @@ public final class ServerSettings implements RespParser.Limits {
     public final long replBacklogSize = 1048576;
     /** DEBUG SET-ACTIVE-EXPIRE (Redis's server.active_expire_enabled): the cron's expiry cycle runs only when set. */
     public volatile boolean activeExpire = true;
+    /** enable-debug-command: "no", "local" or "yes" (Redis's protected action), fixed at start-up like Redis. */
+    public final String enableDebugCommand;
     /** enable-protected-configs: Redis's default "no" refuses CONFIG SET dir / dbfilename. */
     public final String enableProtectedConfigs = "no";
     public final OutputBufferLimits outputBufferLimits = new OutputBufferLimits();
@@ -67,6 +72,7 @@ public final class ServerSettings implements RespParser.Limits {
         hz = clampHz(c.hz());
         dir = c.dir();
         dbfilename = c.dbfilename();
+        enableDebugCommand = protectedAction("ferry.enable-debug-command", c.enableDebugCommand());
 
         ConfigRegistry r = params;
         // Ferry cannot re-bind at run time, so port and bind are immutable here (Redis re-binds).
@@ -85,14 +91,46 @@ public final class ServerSettings implements RespParser.Limits {
             return () -> dbfilename = v;
         });
         r.fixed("maxmemory", null, Long.toUnsignedString(maxmemory), ConfigRegistry.unsignedMemory(), FixedSettings.EVICTION);
-        // Ferry has no ACLs or debug gate: DEBUG always runs, so the setting says "yes".
-        r.immutable("enable-debug-command", () -> "yes");
+        r.immutable("enable-debug-command", () -> enableDebugCommand);
         r.immutable("enable-protected-configs", () -> enableProtectedConfigs);
         r.add("client-output-buffer-limit", null, outputBufferLimits::text, outputBufferLimits::parse);
         // read by the commands that delete: UNLINK instead of DEL in the replication stream, as in Redis
         r.bool("lazyfree-lazy-expire", () -> lazyfreeLazyExpire, v -> lazyfreeLazyExpire = v);
         r.bool("lazyfree-lazy-user-del", () -> lazyfreeLazyUserDel, v -> lazyfreeLazyUserDel = v);
         FixedSettings.register(r);
+    }
+
+    /** Redis's protected_action_enum: no, yes, local (any case); anything else stops the start-up. */
+    private static String protectedAction(String property, String value) {
+        try {
+            return ConfigValues.parseEnum(value, new String[] {"no", "yes", "local"});
+        } catch (InvalidValue e) {
+            throw new IllegalArgumentException(property + " '" + value + "': " + e.getMessage());
+        }
+    }
+
+    /**
+     * Redis's allowProtectedAction: whether a client at peerIp may run a command gated by a protected-action
+     * setting ("local" allows exactly 127.0.0.1 and ::1, as Redis's islocalClient).
+     */
+    public static boolean allowsProtectedAction(String setting, String peerIp) {
+        return switch (setting) {
+            case "yes" -> true;
+            case "local" -> isLocal(peerIp);
+            default -> false;
+        };
+    }
+
+    private static boolean isLocal(String ip) {
+        if (ip.equals("127.0.0.1")) return true;
+        if (ip.indexOf(':') < 0) return false;
+        try {
+            // an IPv6 literal ("::1" or "0:0:0:0:0:0:0:1"): parsed, never resolved
+            InetAddress a = InetAddress.getByName(ip);
+            return a instanceof Inet6Address && a.isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static int clampHz(long v) {
