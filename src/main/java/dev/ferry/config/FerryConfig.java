@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -56,6 +57,15 @@ public interface FerryConfig {
     @WithName("enable-debug-command")
     @WithDefault("no")
     String enableDebugCommand();
+
+    /**
+     * /q/health/live is DOWN while the executing event loop has not run its heartbeat (every 100 ms) for
+     * longer than this: a frozen or dead loop gets the pod restarted. Redis's own "busy" threshold
+     * (busy-reply-threshold) is 5 s.
+     */
+    @WithName("liveness-timeout")
+    @WithDefault("5s")
+    Duration livenessTimeout();
 
     /** Working directory for snapshots. */
     @WithDefault("data")

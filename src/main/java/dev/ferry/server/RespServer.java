@@ -1,10 +1,10 @@
 package dev.ferry.server;
 
 import dev.ferry.command.Commands;
+import dev.ferry.config.FerryConfig;
 import dev.ferry.engine.CommandTable;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
-import dev.ferry.config.FerryConfig;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -12,6 +12,7 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -28,24 +29,32 @@ import java.util.concurrent.TimeUnit;
  * every command runs on that verticle's single event loop: the order commands execute in is the order
  * of the replication stream (ARCHITECTURE rule 1). Parsing happens on that loop as well; on the 2-core
  * machines we target this beats handing commands across threads.
+ *
+ * <p>That loop belongs to a Vert.x instance of its own with exactly one event loop. Quarkus deploys its
+ * HTTP server (health, metrics) on every loop of its own Vert.x instance, so a RESP verticle deployed
+ * there would share its loop with HTTP: a long command would stall the health probes, and a stuck loop
+ * would hang Quarkus's shutdown on the HTTP server. Here HTTP cannot run on the executing loop by
+ * construction, and this class alone decides how the RESP side stops.
  */
 @ApplicationScoped
 public class RespServer {
     private static final Logger LOG = Logger.getLogger(RespServer.class);
+    /** The name of the executing event loop's thread (in blocked-thread warnings and thread dumps). */
+    static final String LOOP_THREAD = "ferry-executing-loop";
 
-    @Inject
-    Vertx vertx;
     @Inject
     FerryConfig config;
 
+    private Vertx vertx;
     private volatile ServerContext context;
     private volatile int port = -1;
-    private String deploymentId;
+    private final LoopHeartbeat heartbeat = new LoopHeartbeat();
+    private volatile Thread loopThread;
 
     void onStart(@Observes StartupEvent ev) throws Exception {
-        ServerVerticle verticle = new ServerVerticle();
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(false));
         try {
-            deploymentId = vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(1))
+            vertx.deployVerticle(new ServerVerticle(), new DeploymentOptions().setInstances(1))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -58,12 +67,11 @@ public class RespServer {
     }
 
     void onStop(@Observes ShutdownEvent ev) {
-        if (deploymentId != null) {
-            try {
-                vertx.undeploy(deploymentId).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("RESP server did not stop cleanly", e);
-            }
+        if (vertx == null) return;
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("RESP server did not stop cleanly", e);
         }
     }
 
@@ -76,11 +84,23 @@ public class RespServer {
         return context;
     }
 
+    /** How recently the executing loop turned (the liveness probe reads it). */
+    public LoopHeartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    /** The executing loop's thread, once started. */
+    public Thread loopThread() {
+        return loopThread;
+    }
+
     private final class ServerVerticle extends AbstractVerticle {
         private NetServer server;
 
         @Override
         public void start(Promise<Void> started) {
+            Thread.currentThread().setName(LOOP_THREAD);
+            loopThread = Thread.currentThread();
             NetServerOptions options = new NetServerOptions()
                 .setHost(config.bind())
                 .setPort(config.port())
@@ -95,6 +115,8 @@ public class RespServer {
             ctx.onShutdown(() -> Quarkus.asyncExit(0));
             ProcessInfo.register(ctx);
             RespServer.this.context = ctx;
+            heartbeat.beat();
+            vertx.setPeriodic(LoopHeartbeat.PERIOD_MS, id -> heartbeat.beat());
             server = vertx.createNetServer(options);
             server.connectHandler(this::accept);
             server.listen().onSuccess(s -> {
