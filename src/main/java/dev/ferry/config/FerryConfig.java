@@ -67,6 +67,15 @@ public interface FerryConfig {
     @WithDefault("5s")
     Duration livenessTimeout();
 
+    /**
+     * How long a stop (SIGTERM, SHUTDOWN) may take before a watchdog halts the process: the executing loop
+     * gets until half a second before it to finish its command and close the clients, and is then left
+     * behind. Not Redis's shutdown-timeout, which is how long Redis waits for lagging replicas.
+     */
+    @WithName("shutdown-grace")
+    @WithDefault("3s")
+    Duration shutdownGrace();
+
     /** Working directory for snapshots. */
     @WithDefault("data")
     String dir();
