@@ -1,21 +1,19 @@
 package dev.ferry.api;
 
-import dev.ferry.server.RespServer;
 import dev.ferry.engine.ServerContext;
+import dev.ferry.server.RespServer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * /q/health/ready and /q/health/live: UP while the RESP port is bound, with the port and the number of
- * connected clients as data; DOWN (HTTP 503) before the port is bound or when binding failed.
+ * /q/health/ready: UP while the RESP port is bound, with the port and the number of connected clients as
+ * data; DOWN (HTTP 503) before the port is bound or when binding failed.
  */
 @Readiness
-@Liveness
 @ApplicationScoped
 public class RespHealthCheck implements HealthCheck {
     @Inject

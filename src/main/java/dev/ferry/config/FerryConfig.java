@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -48,6 +49,32 @@ public interface FerryConfig {
     /** Background task frequency: active expiry, idle-client checks, incremental rehash (redis: hz). */
     @WithDefault("10")
     int hz();
+
+    /**
+     * Who may run DEBUG (redis: enable-debug-command): "no" (the default, as Redis 7.0), "local" (connections
+     * from 127.0.0.1 or ::1) or "yes". Fixed at start-up, like Redis.
+     */
+    @WithName("enable-debug-command")
+    @WithDefault("no")
+    String enableDebugCommand();
+
+    /**
+     * /q/health/live is DOWN while the executing event loop has not run its heartbeat (every 100 ms) for
+     * longer than this: a frozen or dead loop gets the pod restarted. Redis's own "busy" threshold
+     * (busy-reply-threshold) is 5 s.
+     */
+    @WithName("liveness-timeout")
+    @WithDefault("5s")
+    Duration livenessTimeout();
+
+    /**
+     * How long a stop (SIGTERM, SHUTDOWN) may take before a watchdog halts the process: the executing loop
+     * gets until half a second before it to finish its command and close the clients, and is then left
+     * behind. Not Redis's shutdown-timeout, which is how long Redis waits for lagging replicas.
+     */
+    @WithName("shutdown-grace")
+    @WithDefault("3s")
+    Duration shutdownGrace();
 
     /** Working directory for snapshots. */
     @WithDefault("data")

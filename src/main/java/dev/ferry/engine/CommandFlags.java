@@ -29,6 +29,8 @@ public final class CommandFlags {
     public static final int ALLOW_BUSY = 1 << 15;
     /** Runs even inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET). */
     public static final int TRANSACTION_CONTROL = 1 << 16;
+    /** Redis's CMD_PROTECTED (DEBUG): refused unless its enable-*-command setting allows the client. */
+    public static final int PROTECTED = 1 << 17;
 
     private static final String[] NAMES = {
         "write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking", "loading", "stale",

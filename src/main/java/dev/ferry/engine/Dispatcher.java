@@ -6,6 +6,7 @@ import dev.ferry.engine.CommandSpec;
 import dev.ferry.engine.CommandTable;
 import dev.ferry.engine.Errors;
 import dev.ferry.engine.Executor;
+import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.protocol.Reply;
 
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,11 @@ import java.util.Locale;
  * these checks.
  */
 public final class Dispatcher {
+    /** rejectCommandFormat's words for DEBUG in Redis 7.0's processCommand. */
+    static final String DEBUG_NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is set "
+        + "to \"local\", you can run it from a local connection, otherwise you need to set this option in the "
+        + "configuration file, and then restart the server.";
+
     private final ServerContext server;
     private final CommandTable table;
     private final Executor executor;
@@ -55,6 +61,12 @@ public final class Dispatcher {
             reject(c, Errors.wrongArgs(cmd.fullName));
             return;
         }
+        // Redis 7.0 checks protected commands right after arity, before AUTH
+        if (cmd.is(CommandFlags.PROTECTED) && !ServerSettings.allowsProtectedAction(server.settings().enableDebugCommand, peerIp(c))) {
+            cmd.rejectedCalls++;
+            reject(c, DEBUG_NOT_ALLOWED);
+            return;
+        }
         if (!c.authenticated() && !cmd.is(CommandFlags.NO_AUTH)) {
             cmd.rejectedCalls++;
             reject(c, Errors.NOAUTH);
@@ -71,6 +83,13 @@ public final class Dispatcher {
         }
         c.lastCommand(cmd.fullName);
         executor.call(c.call(), cmd, argv);
+    }
+
+    /** The peer's address without the port ("ip:port" as CLIENT LIST shows it). */
+    private static String peerIp(Client c) {
+        String addr = c.channel().addr();
+        int colon = addr.lastIndexOf(':');
+        return colon < 0 ? addr : addr.substring(0, colon);
     }
 
     private void reject(Client c, String error) {

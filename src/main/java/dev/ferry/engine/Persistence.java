@@ -5,8 +5,9 @@ import dev.ferry.engine.info.InfoWriter;
 import dev.ferry.store.Keyspace;
 
 /**
- * The state of saving the dataset (LASTSAVE, INFO persistence). Ferry does not save yet: the snapshot
- * issue makes this the owner of BGSAVE's progress and outcome.
+ * The state of saving the dataset (LASTSAVE, INFO persistence). Ferry does not save yet, so INFO shows
+ * what Redis shows before its first save, which is true of Ferry: nothing saved, nothing failed, no AOF.
+ * The snapshot issue makes this the owner of BGSAVE's progress and outcome.
  */
 public final class Persistence implements InfoSection {
     private final Keyspace keyspace;
@@ -14,6 +15,10 @@ public final class Persistence implements InfoSection {
     private final long lastSaveMillis = System.currentTimeMillis();
     /** The keyspace's dirty counter at the last save (rdb_changes_since_last_save = dirty - this). */
     private final long dirtyAtLastSave = 0;
+    /** Background saves completed, and whether the last one failed (none yet: Redis's initial "ok"). */
+    private final long rdbSaves = 0;
+    private final boolean lastBgsaveFailed = false;
+    private final boolean aofEnabled = false;
 
     Persistence(Keyspace keyspace) {
         this.keyspace = keyspace;
@@ -36,14 +41,14 @@ public final class Persistence implements InfoSection {
         out.field("rdb_changes_since_last_save", keyspace.dirty() - dirtyAtLastSave);
         out.field("rdb_bgsave_in_progress", 0);
         out.field("rdb_last_save_time", lastSaveMillis / 1000);
-        out.field("rdb_last_bgsave_status", "ok");
+        out.field("rdb_last_bgsave_status", lastBgsaveFailed ? "err" : "ok");
         out.field("rdb_last_bgsave_time_sec", -1);
         out.field("rdb_current_bgsave_time_sec", -1);
-        out.field("rdb_saves", 0);
+        out.field("rdb_saves", rdbSaves);
         out.field("rdb_last_cow_size", 0);
         out.field("rdb_last_load_keys_expired", 0);
         out.field("rdb_last_load_keys_loaded", 0);
-        out.field("aof_enabled", 0);
+        out.field("aof_enabled", aofEnabled ? 1 : 0);
         out.field("aof_rewrite_in_progress", 0);
         out.field("aof_rewrite_scheduled", 0);
         out.field("aof_last_rewrite_time_sec", -1);

@@ -48,9 +48,14 @@ public final class ReplicationStream {
         return offset;
     }
 
+    /** "master": Ferry has no replication yet, so it is always a master; the replication issue makes it state. */
+    public String role() {
+        return "master";
+    }
+
     /** INFO replication: the master's block of REDIS-FORMATS §9.1 (no replicas, no backlog yet). */
     void writeInfo(InfoWriter out, long backlogSize) {
-        out.field("role", "master");
+        out.field("role", role());
         out.field("connected_slaves", 0);
         out.field("master_failover_state", "no-failover");
         out.field("master_replid", replId);

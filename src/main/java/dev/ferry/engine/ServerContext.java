@@ -18,6 +18,9 @@ public final class ServerContext {
     /** The Redis version Ferry answers as (INFO, HELLO): its replies are tested against this one. */
     public static final String REDIS_VERSION = "7.0.15";
 
+    private static final byte[] DEL = {'D', 'E', 'L'};
+    private static final byte[] UNLINK = {'U', 'N', 'L', 'I', 'N', 'K'};
+
     private final Keyspace keyspace;
     private final CommandTable commands;
     private final ServerSettings settings;
@@ -46,7 +49,9 @@ public final class ServerContext {
         this.dispatcher = new Dispatcher(this);
         this.persistence = new Persistence(keyspace);
         registerInfo();
-        keyspace.expiryListener((db, key) -> replication.propagate(db, new byte[][] {"DEL".getBytes(), key}));
+        // deleteExpiredKeyAndPropagate: UNLINK when lazyfree-lazy-expire is set, as Redis 7.0's propagateDeletion
+        keyspace.expiryListener((db, key) -> replication.propagate(db,
+            new byte[][] {settings.lazyfreeLazyExpire ? UNLINK : DEL, key}));
     }
 
     /** The INFO sections the engine's parts own; the process sections come from the server package. */

@@ -1,10 +1,11 @@
 package dev.ferry.server;
 
 import dev.ferry.command.Commands;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.engine.Client;
 import dev.ferry.engine.CommandTable;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
-import dev.ferry.config.FerryConfig;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -12,6 +13,7 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -21,50 +23,126 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Binds the RESP port at start-up. One verticle instance owns the NetServer, so every connection and
  * every command runs on that verticle's single event loop: the order commands execute in is the order
  * of the replication stream (ARCHITECTURE rule 1). Parsing happens on that loop as well; on the 2-core
  * machines we target this beats handing commands across threads.
+ *
+ * <p>That loop belongs to a Vert.x instance of its own with exactly one event loop. Quarkus deploys its
+ * HTTP server (health, metrics) on every loop of its own Vert.x instance, so a RESP verticle deployed
+ * there would share its loop with HTTP: a long command would stall the health probes, and a stuck loop
+ * would hang Quarkus's shutdown on the HTTP server. Here HTTP cannot run on the executing loop by
+ * construction, and this class alone decides how the RESP side stops.
  */
 @ApplicationScoped
 public class RespServer {
     private static final Logger LOG = Logger.getLogger(RespServer.class);
+    /** The name of the executing event loop's thread (in blocked-thread warnings and thread dumps). */
+    static final String LOOP_THREAD = "ferry-executing-loop";
 
-    @Inject
-    Vertx vertx;
     @Inject
     FerryConfig config;
 
+    private Vertx vertx;
+    private Shutdown shutdown;
+    private ServerVerticle verticle;
     private volatile ServerContext context;
     private volatile int port = -1;
-    private String deploymentId;
+    private final LoopHeartbeat heartbeat = new LoopHeartbeat();
+    private volatile Thread loopThread;
 
     void onStart(@Observes StartupEvent ev) throws Exception {
-        ServerVerticle verticle = new ServerVerticle();
+        FatalErrors.install();
+        shutdown = new Shutdown(config.shutdownGrace().toMillis(), this::loopState);
+        shutdown.handleSignals();
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(false));
+        vertx.exceptionHandler(t -> {
+            FatalErrors.check(t, "the executing loop");
+            LOG.error("Unhandled exception", t);
+        });
+        verticle = new ServerVerticle();
         try {
-            deploymentId = vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(1))
+            vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(1))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             LOG.errorf("Could not listen on %s:%d for RESP: %s", config.bind(), config.port(), cause.getMessage());
             // a port in use is fatal: exit non-zero instead of running without the RESP port
+            shutdown.request(1);
             Quarkus.asyncExit(1);
             throw new IllegalStateException("RESP port " + config.port() + " unavailable: " + cause.getMessage(), cause);
         }
         LOG.infof("Ferry ready to accept connections tcp on %s:%d (pid %d)", config.bind(), port, ProcessHandle.current().pid());
     }
 
+    /**
+     * Stops accepting, lets the executing loop finish the command it runs and close every client, then stops
+     * the loop; a loop that does not come back by the shutdown deadline is left behind (the process ends
+     * around it, which aborts its command). See {@link Shutdown} for the bound and the exit codes.
+     */
     void onStop(@Observes ShutdownEvent ev) {
-        if (deploymentId != null) {
-            try {
-                vertx.undeploy(deploymentId).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("RESP server did not stop cleanly", e);
-            }
+        if (vertx == null) return;
+        shutdown.request(0);
+        ServerContext ctx = context;
+        port = -1; // readiness goes DOWN: no new clients are routed here
+        if (verticle.server != null) {
+            shutdown.phase("the RESP port to close");
+            verticle.server.close();
         }
+        boolean loopDone = true;
+        if (ctx != null) {
+            shutdown.phase("the executing loop to finish its command and close the clients");
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            ctx.executor().runOnContext(v -> {
+                for (Client c : new ArrayList<>(ctx.clients().all())) c.channel().kill();
+                closed.complete(null);
+            });
+            loopDone = await(closed);
+        }
+        if (loopDone) {
+            shutdown.phase("the RESP event loop to stop");
+            await(vertx.close().toCompletionStage().toCompletableFuture());
+            LOG.info("Ferry is now ready to exit, bye bye...");
+        } else {
+            LOG.warnf("Exiting without the executing loop: %s", loopState());
+            vertx.close();
+        }
+        shutdown.finished();
+    }
+
+    /** Waits for f until the shutdown's loop deadline; false when it did not complete by then. */
+    private boolean await(CompletableFuture<?> f) {
+        try {
+            f.get(Math.max(0, shutdown.loopDeadlineNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            LOG.warn("RESP server did not stop cleanly", e.getCause());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Where the executing loop is, for the logs of a stop that has to leave it behind. */
+    private String loopState() {
+        Thread loop = loopThread;
+        if (loop == null) return "the executing loop never started";
+        if (!loop.isAlive()) return "the executing loop's thread is dead";
+        StringBuilder sb = new StringBuilder("the executing loop has not turned for ")
+            .append(heartbeat.silentMillis()).append(" ms, at:");
+        StackTraceElement[] stack = loop.getStackTrace();
+        for (int i = 0; i < Math.min(8, stack.length); i++) sb.append("\n\tat ").append(stack[i]);
+        return sb.toString();
     }
 
     /** The bound RESP port (the real one when ferry.port=0). */
@@ -76,11 +154,23 @@ public class RespServer {
         return context;
     }
 
+    /** How recently the executing loop turned (the liveness probe reads it). */
+    public LoopHeartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    /** The executing loop's thread, once started. */
+    public Thread loopThread() {
+        return loopThread;
+    }
+
     private final class ServerVerticle extends AbstractVerticle {
         private NetServer server;
 
         @Override
         public void start(Promise<Void> started) {
+            Thread.currentThread().setName(LOOP_THREAD);
+            loopThread = Thread.currentThread();
             NetServerOptions options = new NetServerOptions()
                 .setHost(config.bind())
                 .setPort(config.port())
@@ -92,11 +182,20 @@ public class RespServer {
             CommandTable table = Commands.table();
             ServerContext ctx = new ServerContext(vertx, new ServerSettings(config, config.port()), table);
             ctx.executor(context);
-            ctx.onShutdown(() -> Quarkus.asyncExit(0));
+            ctx.onShutdown(() -> {
+                shutdown.request(0);
+                Quarkus.asyncExit(0);
+            });
             ProcessInfo.register(ctx);
             RespServer.this.context = ctx;
+            heartbeat.beat();
+            vertx.setPeriodic(LoopHeartbeat.PERIOD_MS, id -> heartbeat.beat());
             server = vertx.createNetServer(options);
             server.connectHandler(this::accept);
+            server.exceptionHandler(e -> {
+                FatalErrors.check(e, "the RESP acceptor");
+                LOG.debugf("RESP server: %s", e.getMessage());
+            });
             server.listen().onSuccess(s -> {
                 port = s.actualPort();
                 ctx.settings().boundPort(port);
@@ -122,7 +221,11 @@ public class RespServer {
                 conn.onClosed();
                 ctx.clients().remove(conn.client());
             });
-            raw.exceptionHandler(e -> LOG.debugf("client %d: %s", conn.client().id(), e.getMessage()));
+            raw.exceptionHandler(e -> {
+                // a read that failed for want of memory surfaces here (Netty hands it to the pipeline)
+                FatalErrors.check(e, "client " + conn.client().id());
+                LOG.debugf("client %d: %s", conn.client().id(), e.getMessage());
+            });
         }
 
         @Override

@@ -109,6 +109,21 @@ class KeyPropagationTest {
         assertEquals(List.of(List.of("SET", "kp:u", "v"), List.of("UNLINK", "kp:u")), commandsInDb1());
     }
 
+    /** A key that expired and is noticed by a read (or the active cycle) reaches the stream as UNLINK too. */
+    @Test
+    void lazyfreeLazyExpireAlsoAppliesToKeysFoundExpired() throws Exception {
+        setLazyExpire("yes");
+        try {
+            c.call("SET", "kp:w", "v", "PX", "1");
+            Thread.sleep(20);
+            assertEquals("$-1\r\n", c.call("GET", "kp:w"));
+        } finally {
+            setLazyExpire("no");
+        }
+        List<List<String>> got = commandsInDb1();
+        assertEquals(List.of("UNLINK", "kp:w"), got.get(got.size() - 1), got::toString);
+    }
+
     @Test
     void keyCommandsPropagateAsTheyAreAndOnlyWhenTheyChangeSomething() throws Exception {
         c.call("SET", "kp:r", "v");

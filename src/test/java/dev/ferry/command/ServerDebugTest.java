@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServerDebugTest {
     static final int DB = 6;
     @RegisterExtension
-    static final RedisPeer redis = new RedisPeer("--enable-debug-command", "yes");
+    static final RedisPeer redis = new RedisPeer("--enable-debug-command", "local");
 
     /** DEBUG SLEEP delays only its own client: another client is answered meanwhile. */
     @Test

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The packaged Ferry (java -jar target/quarkus-app/quarkus-run.jar) as a separate process. */
 final class FerryProcess implements AutoCloseable {
@@ -52,7 +53,11 @@ final class FerryProcess implements AutoCloseable {
     public void close() throws IOException {
         process.destroy();
         try {
-            process.waitFor();
+            // a Ferry that does not stop on SIGTERM fails its own test; it must not hang the others
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

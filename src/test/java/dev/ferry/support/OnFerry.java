@@ -3,6 +3,7 @@ package dev.ferry.support;
 import dev.ferry.server.RespServer;
 import dev.ferry.engine.ServerContext;
 import io.quarkus.arc.Arc;
+import io.vertx.core.Context;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,11 @@ import java.util.function.Function;
  */
 public final class OnFerry {
     private OnFerry() {}
+
+    /** The executing event loop's context, to post a task without waiting for it. */
+    public static Context executor() {
+        return Arc.container().instance(RespServer.class).get().context().executor();
+    }
 
     public static <T> T call(Function<ServerContext, T> fn) throws Exception {
         ServerContext ctx = Arc.container().instance(RespServer.class).get().context();

@@ -18,7 +18,11 @@ public final class RawClient implements AutoCloseable {
     private final InputStream in;
 
     public RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this("127.0.0.1", port);
+    }
+
+    public RawClient(String host, int port) throws IOException {
+        socket = new Socket(host, port);
         socket.setSoTimeout(20_000);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();

@@ -76,7 +76,7 @@ public final class ServerFamily implements CommandFamily {
         t.add("time", 1, LOADING | STALE | FAST, 0, 0, 0, "server", this::time);
         t.add("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, "server",
             c -> c.reply.integer(c.server.persistence().lastSaveMillis() / 1000));
-        t.add("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, "server", this::debug);
+        t.add("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, "server", this::debug);
         t.add("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, 0, 0, 0, "server",
             this::shutdown);
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -72,6 +73,13 @@ public final class ConfigRegistry {
         });
     }
 
+    void bool(String name, BooleanSupplier get, Consumer<Boolean> set) {
+        add(name, null, () -> ConfigValues.yesNo(get.getAsBoolean()), v -> {
+            boolean b = ConfigValues.parseBool(v);
+            return () -> set.accept(b);
+        });
+    }
+
     void memory(String name, String alias, long min, long max, LongSupplier get, LongConsumer set) {
         add(name, alias, () -> Long.toString(get.getAsLong()), v -> {
             long n = ConfigValues.parseMemoryValue(v);
@@ -80,27 +88,14 @@ public final class ConfigRegistry {
         });
     }
 
-    /** An unsigned long long memory setting (maxmemory): 0..18446744073709551615. */
-    void unsignedMemory(String name, LongSupplier get, LongConsumer set) {
-        add(name, null, () -> Long.toUnsignedString(get.getAsLong()), v -> {
-            long n = ConfigValues.parseMemoryValue(v);
-            return () -> set.accept(n);
-        });
-    }
-
-    void enumeration(String name, String alias, String[] values, Supplier<String> get, Consumer<String> set) {
-        add(name, alias, get, v -> {
-            String n = ConfigValues.parseEnum(v, values);
-            return () -> set.accept(n);
-        });
-    }
-
-    /** A setting kept as its normalized text; nothing reads it but CONFIG GET and {@link #text}. */
-    void passive(String name, String alias, String initial, Normalizer type) {
-        String[] value = {initial};
-        add(name, alias, () -> value[0], v -> {
-            String n = type.normalize(v);
-            return () -> value[0] = n;
+    /**
+     * A setting of a feature Ferry does not have: it keeps value; CONFIG SET checks the value with its type's
+     * rules and words, accepts the current value and refuses any other with the reason missing.
+     */
+    void fixed(String name, String alias, String value, Normalizer type, String missing) {
+        add(name, alias, () -> value, v -> {
+            if (!type.normalize(v).equals(value)) throw new InvalidValue(missing);
+            return () -> { };
         });
     }
 
@@ -117,6 +112,11 @@ public final class ConfigRegistry {
 
     static Normalizer integer(long min, long max) {
         return v -> Long.toString(ConfigValues.parseInteger(v, min, max));
+    }
+
+    /** An unsigned long long memory value (maxmemory): 0..18446744073709551615. */
+    static Normalizer unsignedMemory() {
+        return v -> Long.toUnsignedString(ConfigValues.parseMemoryValue(v));
     }
 
     static Normalizer memory(long min, long max) {

@@ -3,6 +3,9 @@ package dev.ferry.engine.config;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.protocol.RespParser;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -12,9 +15,9 @@ import java.util.List;
  * aliases and error words of Redis 7.0's config.c. Start values come from {@link FerryConfig}.
  *
  * <p>Settings Ferry acts on are public fields that the server reads live (requirepass, maxclients,
- * timeout, proto-max-bulk-len, client-query-buffer-limit, hz, ...) and are registered here; the rows of
- * features Ferry does not have are in {@link PassiveSettings}. The table itself is a {@link ConfigRegistry},
- * its values are parsed by {@link ConfigValues}.
+ * timeout, proto-max-bulk-len, client-query-buffer-limit, hz, ...) and are registered here; the settings of
+ * features Ferry does not have keep a true value and refuse to change ({@link FixedSettings}). The table
+ * itself is a {@link ConfigRegistry}, its values are parsed by {@link ConfigValues}.
  *
  * <p>Owned by the executing thread; other threads (health checks, metrics) only read.
  */
@@ -34,22 +37,24 @@ public final class ServerSettings implements RespParser.Limits {
     public int hz;
     public String dir;
     public String dbfilename;
-    /** Bytes, unsigned like Redis's unsigned long long; 0 = no limit. */
-    public long maxmemory;
-    public String maxmemoryPolicy = "noeviction";
-    /** Save points as pairs: seconds, changes, seconds, changes... (Redis's server.saveparams). */
-    public long[] save = {3600, 1, 300, 100, 60, 10000};
-    public boolean appendonly;
-    public long replBacklogSize = 1048576;
+    /** Expired keys reach the replication stream as UNLINK instead of DEL (Redis's lazyfree_lazy_expire). */
+    public boolean lazyfreeLazyExpire;
+    /** DEL-like user commands (GETDEL) reach the stream as UNLINK (Redis's lazyfree_lazy_user_del). */
+    public boolean lazyfreeLazyUserDel;
+    /** No memory limit and no eviction: fixed until eviction exists (see FixedSettings). */
+    public final long maxmemory = 0;
+    public final String maxmemoryPolicy = "noeviction";
+    /** What Redis would keep for a replication backlog (INFO repl_backlog_size); fixed until replication exists. */
+    public final long replBacklogSize = 1048576;
     /** DEBUG SET-ACTIVE-EXPIRE (Redis's server.active_expire_enabled): the cron's expiry cycle runs only when set. */
     public volatile boolean activeExpire = true;
+    /** enable-debug-command: "no", "local" or "yes" (Redis's protected action), fixed at start-up like Redis. */
+    public final String enableDebugCommand;
     /** enable-protected-configs: Redis's default "no" refuses CONFIG SET dir / dbfilename. */
     public final String enableProtectedConfigs = "no";
     public final OutputBufferLimits outputBufferLimits = new OutputBufferLimits();
 
     private final ConfigRegistry params = new ConfigRegistry();
-    private int keyspaceEventFlags;
-    private long maxmemoryClients;
 
     private static final long INT_MAX = Integer.MAX_VALUE;
     private static final long LONG_MAX = Long.MAX_VALUE;
@@ -67,6 +72,7 @@ public final class ServerSettings implements RespParser.Limits {
         hz = clampHz(c.hz());
         dir = c.dir();
         dbfilename = c.dbfilename();
+        enableDebugCommand = protectedAction("ferry.enable-debug-command", c.enableDebugCommand());
 
         ConfigRegistry r = params;
         // Ferry cannot re-bind at run time, so port and bind are immutable here (Redis re-binds).
@@ -84,35 +90,47 @@ public final class ServerSettings implements RespParser.Limits {
             if (v.contains("/")) throw new InvalidValue("dbfilename can't be a path, just a filename");
             return () -> dbfilename = v;
         });
-        r.unsignedMemory("maxmemory", () -> maxmemory, v -> maxmemory = v);
-        r.enumeration("maxmemory-policy", null, new String[] {"volatile-lru", "volatile-lfu", "volatile-random",
-            "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"},
-            () -> maxmemoryPolicy, v -> maxmemoryPolicy = v);
-        r.add("save", null, () -> ConfigValues.saveText(save), v -> {
-            long[] points = ConfigValues.parseSave(v);
-            return () -> save = points;
-        });
-        r.add("appendonly", null, () -> ConfigValues.yesNo(appendonly), v -> {
-            boolean b = ConfigValues.parseBool(v);
-            return () -> appendonly = b;
-        });
-        // resizeReplicationBacklog raises anything below CONFIG_REPL_BACKLOG_MIN_SIZE (16 KiB) to it
-        r.memory("repl-backlog-size", null, 1, LONG_MAX, () -> replBacklogSize, v -> replBacklogSize = Math.max(16 * 1024, v));
-        // Ferry has no ACLs or debug gate: DEBUG always runs, so the setting says "yes".
-        r.immutable("enable-debug-command", () -> "yes");
+        r.fixed("maxmemory", null, Long.toUnsignedString(maxmemory), ConfigRegistry.unsignedMemory(), FixedSettings.EVICTION);
+        r.immutable("enable-debug-command", () -> enableDebugCommand);
         r.immutable("enable-protected-configs", () -> enableProtectedConfigs);
-        r.immutable("enable-module-command", () -> "no");
-        r.add("notify-keyspace-events", null, () -> ConfigValues.keyspaceEventsToString(keyspaceEventFlags), v -> {
-            int flags = ConfigValues.keyspaceEventsFromString(v);
-            if (flags < 0) throw new InvalidValue("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
-            return () -> keyspaceEventFlags = flags;
-        });
         r.add("client-output-buffer-limit", null, outputBufferLimits::text, outputBufferLimits::parse);
-        r.add("maxmemory-clients", null, () -> ConfigValues.memoryOrPercentText(maxmemoryClients), v -> {
-            long n = ConfigValues.parseMemoryOrPercent(v);
-            return () -> maxmemoryClients = n;
-        });
-        PassiveSettings.register(r);
+        // read by the commands that delete: UNLINK instead of DEL in the replication stream, as in Redis
+        r.bool("lazyfree-lazy-expire", () -> lazyfreeLazyExpire, v -> lazyfreeLazyExpire = v);
+        r.bool("lazyfree-lazy-user-del", () -> lazyfreeLazyUserDel, v -> lazyfreeLazyUserDel = v);
+        FixedSettings.register(r);
+    }
+
+    /** Redis's protected_action_enum: no, yes, local (any case); anything else stops the start-up. */
+    private static String protectedAction(String property, String value) {
+        try {
+            return ConfigValues.parseEnum(value, new String[] {"no", "yes", "local"});
+        } catch (InvalidValue e) {
+            throw new IllegalArgumentException(property + " '" + value + "': " + e.getMessage());
+        }
+    }
+
+    /**
+     * Redis's allowProtectedAction: whether a client at peerIp may run a command gated by a protected-action
+     * setting ("local" allows exactly 127.0.0.1 and ::1, as Redis's islocalClient).
+     */
+    public static boolean allowsProtectedAction(String setting, String peerIp) {
+        return switch (setting) {
+            case "yes" -> true;
+            case "local" -> isLocal(peerIp);
+            default -> false;
+        };
+    }
+
+    private static boolean isLocal(String ip) {
+        if (ip.equals("127.0.0.1")) return true;
+        if (ip.indexOf(':') < 0) return false;
+        try {
+            // an IPv6 literal ("::1" or "0:0:0:0:0:0:0:1"): parsed, never resolved
+            InetAddress a = InetAddress.getByName(ip);
+            return a instanceof Inet6Address && a.isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static int clampHz(long v) {
@@ -164,10 +182,5 @@ public final class ServerSettings implements RespParser.Limits {
 
     public long number(String name) {
         return Long.parseLong(text(name));
-    }
-
-    /** The notify-keyspace-events flags (Redis's NOTIFY_* bits). */
-    public int keyspaceEventFlags() {
-        return keyspaceEventFlags;
     }
 }

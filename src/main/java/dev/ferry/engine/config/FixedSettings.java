@@ -1,0 +1,159 @@
+package dev.ferry.engine.config;
+
+import static dev.ferry.engine.config.ConfigRegistry.bool;
+import static dev.ferry.engine.config.ConfigRegistry.integer;
+import static dev.ferry.engine.config.ConfigRegistry.memory;
+import static dev.ferry.engine.config.ConfigRegistry.oneOf;
+import static dev.ferry.engine.config.ConfigRegistry.string;
+
+/**
+ * Settings of features Ferry does not have (ARCHITECTURE.md rule 9). CONFIG GET shows the value that is
+ * true of Ferry: Redis's default where nothing runs that the value could describe (tuning of eviction,
+ * AOF, replication), otherwise what Ferry really does ("save" is empty because Ferry does not save,
+ * dynamic-hz and latency-tracking are "no", tcp-keepalive is 0). CONFIG SET checks a value with Redis's
+ * rules and words, accepts it when it is the current value, and refuses any other with an error naming
+ * the missing feature, so no client believes it changed something that does not exist. A feature that
+ * arrives moves its settings out of here into {@link ServerSettings}.
+ */
+final class FixedSettings {
+    private FixedSettings() {}
+
+    private static final long INT_MAX = Integer.MAX_VALUE;
+    private static final long LONG_MAX = Long.MAX_VALUE;
+
+    static final String EVICTION = "Ferry has no maxmemory limit or eviction yet";
+    static final String CLIENT_EVICTION = "Ferry has no client eviction yet";
+    static final String RDB = "Ferry has no RDB snapshots yet";
+    static final String AOF = "Ferry has no append-only file";
+    static final String REPLICATION = "Ferry has no replication yet";
+    static final String NOTIFICATIONS = "Ferry has no keyspace notifications yet";
+    static final String LAZYFREE = "Ferry has no lazy freeing (the JVM's garbage collector frees memory)";
+    static final String REHASHING = "Ferry always rehashes incrementally; it cannot be turned off yet";
+    static final String EXPIRE_EFFORT = "Ferry has only the default active expiry effort yet";
+    static final String DYNAMIC_HZ = "Ferry has no dynamic hz yet";
+    static final String SLOWLOG = "Ferry has no slow log yet";
+    static final String LATENCY = "Ferry has no latency tracking or latency monitor yet";
+    static final String HASHES = "Ferry has no hashes yet";
+    static final String LISTS = "Ferry has no lists yet";
+    static final String SETS = "Ferry has no sets yet";
+    static final String ZSETS = "Ferry has no sorted sets yet";
+    static final String STREAMS = "Ferry has no streams yet";
+    static final String HLL = "Ferry has no HyperLogLogs yet";
+    static final String SCRIPTING = "Ferry has no scripting";
+    static final String ACL_LOG = "Ferry has no ACL log";
+    static final String TRACKING = "Ferry has no client tracking yet";
+    static final String RESTORE = "Ferry has no DUMP/RESTORE yet";
+    static final String PROTECTED_MODE = "Ferry has no protected mode";
+    static final String KEEPALIVE = "Ferry does not set TCP keepalive yet";
+    static final String LOGLEVEL = "Ferry sets its log level with quarkus.log.level";
+
+    static void register(ConfigRegistry r) {
+        // eviction (maxmemory itself is registered with the unsigned memory type in ServerSettings)
+        r.fixed("maxmemory-policy", null, "noeviction", oneOf("volatile-lru", "volatile-lfu", "volatile-random",
+            "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"), EVICTION);
+        r.fixed("maxmemory-samples", null, "5", integer(1, INT_MAX), EVICTION);
+        r.fixed("maxmemory-eviction-tenacity", null, "10", integer(0, 100), EVICTION);
+        r.fixed("lfu-log-factor", null, "10", integer(0, INT_MAX), EVICTION);
+        r.fixed("lfu-decay-time", null, "1", integer(0, INT_MAX), EVICTION);
+        r.fixed("maxmemory-clients", null, "0",
+            v -> ConfigValues.memoryOrPercentText(ConfigValues.parseMemoryOrPercent(v)), CLIENT_EVICTION);
+
+        // persistence
+        r.fixed("save", null, "", v -> ConfigValues.saveText(ConfigValues.parseSave(v)), RDB);
+        r.fixed("rdbcompression", null, "yes", bool(), RDB);
+        r.fixed("rdbchecksum", null, "yes", bool(), RDB);
+        r.fixed("rdb-del-sync-files", null, "no", bool(), RDB);
+        r.fixed("stop-writes-on-bgsave-error", null, "yes", bool(), RDB);
+        r.fixed("appendonly", null, "no", bool(), AOF);
+        r.fixed("appendfsync", null, "everysec", oneOf("everysec", "always", "no"), AOF);
+        r.immutable("appendfilename", () -> "appendonly.aof");
+        r.immutable("appenddirname", () -> "appendonlydir");
+        r.fixed("aof-use-rdb-preamble", null, "yes", bool(), AOF);
+        r.fixed("aof-load-truncated", null, "yes", bool(), AOF);
+        r.fixed("no-appendfsync-on-rewrite", null, "no", bool(), AOF);
+        r.fixed("auto-aof-rewrite-percentage", null, "100", integer(0, INT_MAX), AOF);
+        r.fixed("auto-aof-rewrite-min-size", null, "67108864", memory(0, LONG_MAX), AOF);
+
+        // replication; resizeReplicationBacklog raises anything below 16 KiB to it
+        r.fixed("repl-backlog-size", null, "1048576", v -> {
+            long n = ConfigValues.parseMemoryValue(v);
+            ConfigValues.checkBounds(n, 1, LONG_MAX);
+            return Long.toString(Math.max(16 * 1024, n));
+        }, REPLICATION);
+        r.fixed("repl-backlog-ttl", null, "3600", integer(0, LONG_MAX), REPLICATION);
+        r.fixed("repl-timeout", null, "60", integer(1, INT_MAX), REPLICATION);
+        r.fixed("repl-ping-replica-period", "repl-ping-slave-period", "10", integer(1, INT_MAX), REPLICATION);
+        r.fixed("repl-diskless-sync", null, "yes", bool(), REPLICATION);
+        r.fixed("repl-diskless-sync-delay", null, "5", integer(0, INT_MAX), REPLICATION);
+        r.fixed("repl-diskless-sync-max-replicas", null, "0", integer(0, INT_MAX), REPLICATION);
+        r.fixed("repl-diskless-load", null, "disabled", oneOf("disabled", "on-empty-db", "swapdb"), REPLICATION);
+        r.fixed("repl-disable-tcp-nodelay", null, "no", bool(), REPLICATION);
+        r.fixed("replica-read-only", "slave-read-only", "yes", bool(), REPLICATION);
+        r.fixed("replica-serve-stale-data", "slave-serve-stale-data", "yes", bool(), REPLICATION);
+        r.fixed("replica-priority", "slave-priority", "100", integer(0, INT_MAX), REPLICATION);
+        r.fixed("replica-announced", null, "yes", bool(), REPLICATION);
+        r.fixed("replica-lazy-flush", "slave-lazy-flush", "no", bool(), REPLICATION);
+        r.fixed("replica-ignore-maxmemory", "slave-ignore-maxmemory", "yes", bool(), REPLICATION);
+        r.fixed("replica-announce-ip", "slave-announce-ip", "", string(), REPLICATION);
+        r.fixed("replica-announce-port", "slave-announce-port", "0", integer(0, 65535), REPLICATION);
+        r.fixed("min-replicas-to-write", "min-slaves-to-write", "0", integer(0, INT_MAX), REPLICATION);
+        r.fixed("min-replicas-max-lag", "min-slaves-max-lag", "10", integer(0, INT_MAX), REPLICATION);
+        r.immutable("replicaof", () -> "");
+        r.alias("slaveof", "replicaof");
+        r.fixed("masterauth", null, "", string(), REPLICATION);
+        r.fixed("masteruser", null, "", string(), REPLICATION);
+        // Redis waits up to this long for lagging replicas on shutdown: Ferry has none to wait for
+        r.fixed("shutdown-timeout", null, "10", integer(0, INT_MAX), REPLICATION);
+
+        // notifications, freeing, background work, diagnostics
+        r.fixed("notify-keyspace-events", null, "", v -> {
+            int flags = ConfigValues.keyspaceEventsFromString(v);
+            if (flags < 0) throw new InvalidValue("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+            return ConfigValues.keyspaceEventsToString(flags);
+        }, NOTIFICATIONS);
+        r.fixed("lazyfree-lazy-eviction", null, "no", bool(), LAZYFREE);
+        r.fixed("lazyfree-lazy-server-del", null, "no", bool(), LAZYFREE);
+        r.fixed("lazyfree-lazy-user-flush", null, "no", bool(), LAZYFREE);
+        r.fixed("activerehashing", null, "yes", bool(), REHASHING);
+        r.fixed("active-expire-effort", null, "1", integer(1, 10), EXPIRE_EFFORT);
+        r.fixed("dynamic-hz", null, "no", bool(), DYNAMIC_HZ);
+        r.fixed("slowlog-log-slower-than", null, "10000", integer(-1, LONG_MAX), SLOWLOG);
+        r.fixed("slowlog-max-len", null, "128", integer(0, LONG_MAX), SLOWLOG);
+        r.fixed("latency-tracking", null, "no", bool(), LATENCY);
+        r.fixed("latency-monitor-threshold", null, "0", integer(0, LONG_MAX), LATENCY);
+
+        // encodings of types Ferry does not have yet
+        r.fixed("hash-max-listpack-entries", "hash-max-ziplist-entries", "512", integer(0, LONG_MAX), HASHES);
+        r.fixed("hash-max-listpack-value", "hash-max-ziplist-value", "64", integer(0, LONG_MAX), HASHES);
+        r.fixed("list-max-listpack-size", "list-max-ziplist-size", "-2", integer(Integer.MIN_VALUE, INT_MAX), LISTS);
+        r.fixed("list-compress-depth", null, "0", integer(0, INT_MAX), LISTS);
+        r.fixed("set-max-intset-entries", null, "512", integer(0, LONG_MAX), SETS);
+        r.fixed("zset-max-listpack-entries", "zset-max-ziplist-entries", "128", integer(0, LONG_MAX), ZSETS);
+        r.fixed("zset-max-listpack-value", "zset-max-ziplist-value", "64", integer(0, LONG_MAX), ZSETS);
+        r.fixed("stream-node-max-bytes", null, "4096", memory(0, LONG_MAX), STREAMS);
+        r.fixed("stream-node-max-entries", null, "100", integer(0, LONG_MAX), STREAMS);
+        r.fixed("hll-sparse-max-bytes", null, "3000", memory(0, LONG_MAX), HLL);
+
+        // commands and services Ferry does not have
+        r.fixed("busy-reply-threshold", "lua-time-limit", "5000", integer(0, LONG_MAX), SCRIPTING);
+        r.fixed("acllog-max-len", null, "128", integer(0, LONG_MAX), ACL_LOG);
+        r.fixed("tracking-table-max-keys", null, "1000000", integer(0, LONG_MAX), TRACKING);
+        r.fixed("sanitize-dump-payload", null, "no", oneOf("no", "yes", "clients"), RESTORE);
+        // Ferry binds 127.0.0.1 unless told otherwise and has no protected mode on top of that
+        r.fixed("protected-mode", null, "no", bool(), PROTECTED_MODE);
+        r.fixed("tcp-keepalive", null, "0", integer(0, INT_MAX), KEEPALIVE);
+        r.immutable("tcp-backlog", () -> "511");
+        r.fixed("loglevel", null, "notice", oneOf("debug", "verbose", "notice", "warning"), LOGLEVEL);
+        r.immutable("logfile", () -> "");
+        r.immutable("daemonize", () -> "no");
+        r.immutable("supervised", () -> "no");
+        r.immutable("pidfile", () -> "");
+        r.immutable("unixsocket", () -> "");
+        r.immutable("unixsocketperm", () -> "0");
+        r.immutable("io-threads", () -> "1");
+        r.immutable("io-threads-do-reads", () -> "no");
+        r.immutable("cluster-enabled", () -> "no");
+        r.immutable("always-show-logo", () -> "no");
+        r.immutable("enable-module-command", () -> "no");
+    }
+}
