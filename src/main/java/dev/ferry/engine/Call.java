@@ -7,6 +7,7 @@ import dev.ferry.engine.ServerContext;
 import dev.ferry.store.Database;
 import dev.ferry.store.Dict;
 import dev.ferry.store.Keyspace;
+import dev.ferry.store.StringValue;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -161,11 +162,20 @@ public final class Call {
 
     // ---- keyspace helpers shared by the families ------------------------------------------------------
 
-    /** The string value of a key for reading, null when absent; WRONGTYPE for other types. */
-    public byte[] readString(byte[] key) {
+    /**
+     * The string value of a key for reading, null when absent; WRONGTYPE for other types. The value is the
+     * stored one, not a copy: reply from it (its array up to its length), never change it.
+     */
+    public StringValue readString(byte[] key) {
         Dict.Entry e = db().lookupRead(key);
         if (e == null) return null;
-        if (!(e.value() instanceof byte[] b)) throw Errors.wrongType();
-        return b;
+        if (e.value() instanceof StringValue s) return s;
+        throw Errors.wrongType();
+    }
+
+    /** A string value as a bulk reply, straight from its buffer; the null reply when absent. */
+    public void replyString(StringValue v) {
+        if (v == null) reply.nullBulk();
+        else reply.bulk(v.array(), 0, v.length());
     }
 }

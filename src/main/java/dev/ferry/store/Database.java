@@ -13,7 +13,7 @@ public final class Database {
     private final int index;
     private final Keyspace keyspace;
     private Dict main = new Dict();
-    /** Keys with a TTL: key -> the key's main entry. */
+    /** The keys that have a TTL (entries without values); the time itself lives in the main entry. */
     private Dict expires = new Dict();
     private long scanExpireCursor;
 
@@ -101,7 +101,7 @@ public final class Database {
     }
 
     /** Adds a key known to be absent (callers looked it up first). */
-    public Dict.Entry add(byte[] key, Object value) {
+    public Dict.Entry add(byte[] key, Value value) {
         Dict.Entry e = main.add(key, value);
         e.lruSeconds = keyspace.lruClock();
         keyspace.keyModified(this, key);
@@ -109,7 +109,7 @@ public final class Database {
     }
 
     /** Sets the value of a key, creating it if absent; the TTL is cleared unless keepTtl. */
-    public Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
+    public Dict.Entry set(byte[] key, Value value, boolean keepTtl) {
         Dict.Entry e = lookupForWrite(key);
         if (e == null) return add(key, value);
         e.value = value;
@@ -118,8 +118,12 @@ public final class Database {
         return e;
     }
 
-    /** Replaces the value of an existing entry obtained from {@link #lookupForWrite}; the TTL is kept. */
-    public void replaceValue(Dict.Entry e, Object value) {
+    /**
+     * Stores the value of an entry obtained from {@link #lookupForWrite} in this command, and tells WATCH that
+     * the key changed; the TTL is kept. The value may be a new one or the entry's own after a change in place
+     * (APPEND, SETRANGE, INCR): either way this is the call that records the write.
+     */
+    public void replaceValue(Dict.Entry e, Value value) {
         e.value = value;
         keyspace.keyModified(this, e.key);
     }
@@ -134,7 +138,7 @@ public final class Database {
 
     /** Sets an absolute expiry (unix ms) on a live entry obtained from {@link #lookupForWrite}. */
     public void setExpire(Dict.Entry e, long whenMs) {
-        if (e.expireAt < 0) expires.add(e.key, e);
+        if (e.expireAt < 0) expires.add(e.key, null);
         e.expireAt = whenMs;
         keyspace.keyModified(this, e.key);
     }
@@ -175,8 +179,8 @@ public final class Database {
         while (checked[0] < sample && guard++ < sample * 4) {
             scanExpireCursor = expires.scan(scanExpireCursor, ve -> {
                 checked[0]++;
-                Dict.Entry e = (Dict.Entry) ve.value;
-                if (e.expireAt <= keyspace.now() && expireIfNeeded(e)) expired[0]++;
+                Dict.Entry e = main.find(ve.key);
+                if (e != null && e.expireAt >= 0 && e.expireAt <= keyspace.now() && expireIfNeeded(e)) expired[0]++;
             });
             if (scanExpireCursor == 0) break;
         }

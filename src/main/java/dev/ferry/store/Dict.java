@@ -25,18 +25,21 @@ import java.util.function.Consumer;
  */
 public final class Dict {
 
-    /** One key. Fields are package-private: only the store mutates them, through the write paths. */
+    /**
+     * One key. Fields are package-private: only the store mutates them, through the write paths. In the main
+     * table the value is the key's {@link Value}; in a database's expiry index (a set of keys) it is null.
+     */
     public static final class Entry {
         final byte[] key;
         final int hash;
-        Object value;
+        Value value;
         /** Absolute unix ms, or -1 without TTL. */
         long expireAt = -1;
         /** LRU clock (seconds) of the last access, for OBJECT IDLETIME. */
         int lruSeconds;
         Entry next;
 
-        Entry(byte[] key, int hash, Object value) {
+        Entry(byte[] key, int hash, Value value) {
             this.key = key;
             this.hash = hash;
             this.value = value;
@@ -46,7 +49,7 @@ public final class Dict {
             return key;
         }
 
-        public Object value() {
+        public Value value() {
             return value;
         }
 
@@ -152,7 +155,7 @@ public final class Dict {
     // ---- mutations --------------------------------------------------------------------------------
 
     /** Adds a key known to be absent and returns its new entry. */
-    public Entry add(byte[] key, Object value) {
+    public Entry add(byte[] key, Value value) {
         int h = hash(key);
         rehashStep();
         expandIfNeeded();

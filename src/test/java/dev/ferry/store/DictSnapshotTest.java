@@ -27,10 +27,18 @@ class DictSnapshotTest {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    private static StringValue v(String s) {
+        return DictTest.v(s);
+    }
+
+    private static String text(Value v) {
+        return DictTest.text(v);
+    }
+
     /** The dict's contents as a map, for comparing with what a snapshot saw. */
     private static Map<String, String> contents(Dict d) {
         Map<String, String> m = new HashMap<>();
-        d.forEach(e -> m.put(s(e.key()), s((byte[]) e.value())));
+        d.forEach(e -> m.put(s(e.key()), text(e.value())));
         return m;
     }
 
@@ -42,7 +50,7 @@ class DictSnapshotTest {
         Map<String, String> seen = new HashMap<>();
         d.beginSnapshot(chain -> {
             for (Dict.Entry e = chain; e != null; e = e.next()) {
-                assertNull(seen.put(s(e.key()), s((byte[]) e.value())), "entry serialized twice");
+                assertNull(seen.put(s(e.key()), text(e.value())), "entry serialized twice");
             }
         });
         boolean done = false;
@@ -52,12 +60,12 @@ class DictSnapshotTest {
                 String k = "k" + rnd.nextInt(30_000);
                 if (rnd.nextBoolean()) {
                     Dict.Entry e = d.findForWrite(b(k));
-                    if (e != null) e.value = b("r" + round + "-" + w);
+                    if (e != null) e.value = v("r" + round + "-" + w);
                 } else {
                     d.remove(b(k));
                 }
             }
-            for (int i = 0; i < insertsPerSlice; i++) d.add(b("r" + round + "-new" + inserted++), b("n"));
+            for (int i = 0; i < insertsPerSlice; i++) d.add(b("r" + round + "-new" + inserted++), v("n"));
             done = d.snapshotStep(32);
         }
         assertFalse(d.snapshotRunning());
@@ -67,13 +75,13 @@ class DictSnapshotTest {
     @Test
     void snapshotsOneAfterAnotherEachSeeTheirOwnInstant() {
         Dict d = new Dict();
-        for (int i = 0; i < 20_000; i++) d.add(b("k" + i), b("v" + i));
+        for (int i = 0; i < 20_000; i++) d.add(b("k" + i), v("v" + i));
         Random rnd = new Random(11);
         for (int round = 1; round <= 4; round++) {
             Map<String, String> atEpoch = contents(d);
             assertEquals(atEpoch, snapshotUnderWrites(d, rnd, round, 5), "snapshot " + round);
             // between snapshots the table changes size, so a later snapshot meets fresh stamp arrays too
-            for (int i = 0; i < 5_000 * round; i++) d.add(b("grow" + round + "-" + i), b("g"));
+            for (int i = 0; i < 5_000 * round; i++) d.add(b("grow" + round + "-" + i), v("g"));
             while (d.rehash(1000)) { }
         }
     }
@@ -81,7 +89,7 @@ class DictSnapshotTest {
     @Test
     void writesThatWouldGrowTheTableDuringASnapshotStillGiveThePointInTime() {
         Dict d = new Dict();
-        for (int i = 0; i < 4_000; i++) d.add(b("k" + i), b("v" + i));
+        for (int i = 0; i < 4_000; i++) d.add(b("k" + i), v("v" + i));
         while (d.rehash(1000)) { }
         int bucketsBefore = d.buckets();
         Map<String, String> atEpoch = contents(d);
@@ -91,7 +99,7 @@ class DictSnapshotTest {
         assertTrue(d.size() > 4 * bucketsBefore, "the writes outgrew the table: " + d.size() + " keys, " + bucketsBefore + " buckets");
         // growth resumes once the snapshot is over, and nothing was lost
         Map<String, String> after = contents(d);
-        d.add(b("trigger"), b("t"));
+        d.add(b("trigger"), v("t"));
         while (d.rehash(1000)) { }
         assertTrue(d.buckets() > bucketsBefore, "table grew after the snapshot");
         for (String k : after.keySet()) assertTrue(d.find(b(k)) != null, k);
@@ -100,9 +108,9 @@ class DictSnapshotTest {
     @Test
     void aSnapshotStartedMidRehashSeesBothTables() {
         Dict d = new Dict();
-        for (int i = 0; i < 8_192; i++) d.add(b("k" + i), b("v" + i));
+        for (int i = 0; i < 8_192; i++) d.add(b("k" + i), v("v" + i));
         while (d.rehash(1000)) { }
-        for (int i = 8_192; i < 8_300; i++) d.add(b("k" + i), b("v" + i)); // starts a resize
+        for (int i = 8_192; i < 8_300; i++) d.add(b("k" + i), v("v" + i)); // starts a resize
         assertTrue(d.rehashing(), "a rehash is in progress");
         d.rehash(100);
         assertTrue(d.rehashing(), "still in progress: entries live in two tables");

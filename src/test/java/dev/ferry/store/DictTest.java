@@ -20,6 +20,15 @@ class DictTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    static StringValue v(String s) {
+        return StringValue.fromArgument(b(s), true);
+    }
+
+    /** A value's text, copied: a snapshot visitor must copy what it captures, values change in place. */
+    static String text(Value v) {
+        return new String(((StringValue) v).toByteArray(), StandardCharsets.UTF_8);
+    }
+
     @Test
     void addFindRemoveThroughResizes() {
         Dict d = new Dict();
@@ -31,14 +40,14 @@ class DictTest {
                 Dict.Entry e = d.remove(b(k));
                 assertEquals(model.remove(k) != null, e != null);
             } else if (d.find(b(k)) == null) {
-                d.add(b(k), b("v" + i));
+                d.add(b(k), v("v" + i));
                 model.put(k, "v" + i);
             }
             if (i % 1000 == 0) d.shrinkIfSparse();
         }
         assertEquals(model.size(), d.size());
         for (Map.Entry<String, String> e : model.entrySet()) {
-            assertEquals(e.getValue(), new String((byte[]) d.find(b(e.getKey())).value()));
+            assertEquals(e.getValue(), text(d.find(b(e.getKey())).value()));
         }
         // shrink after mass deletion, then everything is still found
         for (String k : model.keySet().toArray(new String[0])) {
@@ -59,7 +68,7 @@ class DictTest {
         Dict d = new Dict();
         Set<String> stable = new HashSet<>();
         for (int i = 0; i < 5_000; i++) {
-            d.add(b("stable:" + i), b("x"));
+            d.add(b("stable:" + i), v("x"));
             stable.add("stable:" + i);
         }
         Set<String> seen = new HashSet<>();
@@ -68,7 +77,7 @@ class DictTest {
         do {
             cursor = d.scan(cursor, e -> seen.add(new String(e.key(), StandardCharsets.UTF_8)));
             // between cursor steps the table grows fourfold and shrinks back, again and again
-            if (step % 40 == 10) for (int i = 0; i < 20_000; i++) d.add(b("churn:" + i), b("y"));
+            if (step % 40 == 10) for (int i = 0; i < 20_000; i++) d.add(b("churn:" + i), v("y"));
             if (step % 40 == 30) {
                 for (int i = 0; i < 20_000; i++) d.remove(b("churn:" + i));
                 d.shrinkIfSparse();
@@ -88,13 +97,13 @@ class DictTest {
         Dict d = new Dict();
         Map<String, String> atEpoch = new HashMap<>();
         for (int i = 0; i < 20_000; i++) {
-            d.add(b("k" + i), b("v0-" + i));
+            d.add(b("k" + i), v("v0-" + i));
             atEpoch.put("k" + i, "v0-" + i);
         }
         Map<String, String> snapshot = new HashMap<>();
         d.beginSnapshot(chain -> {
             for (Dict.Entry e = chain; e != null; e = e.next()) {
-                String prev = snapshot.put(new String(e.key()), new String((byte[]) e.value()));
+                String prev = snapshot.put(new String(e.key()), text(e.value()));
                 assertNull(prev, "entry serialized twice");
             }
         });
@@ -107,10 +116,10 @@ class DictTest {
                 switch (rnd.nextInt(3)) {
                     case 0 -> {
                         Dict.Entry e = d.findForWrite(b(k));
-                        if (e != null) e.value = b("changed");
+                        if (e != null) e.value = v("changed");
                     }
                     case 1 -> d.remove(b(k));
-                    default -> d.add(b("new" + inserted++), b("n"));
+                    default -> d.add(b("new" + inserted++), v("n"));
                 }
             }
             done = d.snapshotStep(64);

@@ -8,7 +8,7 @@ import dev.ferry.store.Database;
 import dev.ferry.store.Dict;
 import dev.ferry.store.Glob;
 import dev.ferry.store.Keyspace;
-import dev.ferry.store.ValueTypes;
+import dev.ferry.store.Value;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,8 +18,9 @@ import java.util.List;
 import static dev.ferry.engine.CommandFlags.*;
 
 /**
- * The keyspace family: keys as a whole, whatever their type (db.c, expire.c, object.c). Types are asked of
- * {@link ValueTypes} only, so new value types need nothing here.
+ * The keyspace family: keys as a whole, whatever their type (db.c, expire.c, object.c). What depends on the
+ * type (TYPE's name, OBJECT ENCODING and REFCOUNT, COPY's copy) is asked of the {@link Value} itself, so new
+ * value types need nothing here.
  *
  * <p>Lookups follow Redis's flags: commands that only inspect a key (EXISTS, TYPE, TTL, OBJECT) leave its LRU
  * clock alone; commands that change a key look it up for write (the snapshot barrier); expired keys are
@@ -122,7 +123,7 @@ public final class KeyFamily implements CommandFamily {
 
     private void type(Call c) {
         Dict.Entry e = c.db().lookupReadNoTouch(c.arg(1));
-        c.reply.simple(ValueTypes.typeName(e == null ? null : e.value()));
+        c.reply.simple(e == null ? "none" : e.value().typeName());
     }
 
     /** TOUCH is a read that counts: it updates the LRU clock of each existing key. */
@@ -190,7 +191,7 @@ public final class KeyFamily implements CommandFamily {
                 // Redis looks the key up here (counting a hit or miss, expiring it if due). A key that expired
                 // is filtered out even for TYPE none, where Redis 7.0 would let it through.
                 Dict.Entry e = db.lookupReadNoTouch(key);
-                if (e == null || !Ascii.is(typeName, ValueTypes.typeName(e.value()))) continue;
+                if (e == null || !Ascii.is(typeName, e.value().typeName())) continue;
             } else if (db.expireIfNeeded(key)) {
                 continue;
             }
@@ -273,7 +274,7 @@ public final class KeyFamily implements CommandFamily {
             else c.reply.ok();
             return;
         }
-        Object value = e.value();
+        Value value = e.value();
         long expireAt = e.expireAt();
         if (db.lookupForWrite(to) != null) {
             if (nx) {
@@ -302,7 +303,7 @@ public final class KeyFamily implements CommandFamily {
             c.reply.integer(0);
             return;
         }
-        Object value = e.value();
+        Value value = e.value();
         long expireAt = e.expireAt();
         if (dst.lookupForWrite(key) != null) {
             c.reply.integer(0);
@@ -340,14 +341,14 @@ public final class KeyFamily implements CommandFamily {
             c.reply.integer(0);
             return;
         }
-        Object value = e.value();
+        Value value = e.value();
         long expireAt = e.expireAt();
         boolean exists = dst.lookupForWrite(newKey) != null;
         if (exists && !replace) {
             c.reply.integer(0);
             return;
         }
-        Object copy = ValueTypes.duplicate(value);
+        Value copy = value.duplicate();
         if (exists) dst.delete(newKey);
         Dict.Entry added = dst.add(newKey, copy);
         if (expireAt >= 0) dst.setExpire(added, expireAt);
@@ -478,13 +479,13 @@ public final class KeyFamily implements CommandFamily {
     private void objectEncoding(Call c) {
         Dict.Entry e = objectLookup(c);
         if (e == null) c.reply.nullBulk();
-        else c.reply.bulk(ValueTypes.encoding(e.value()));
+        else c.reply.bulk(e.value().encodingName());
     }
 
     private void objectRefcount(Call c) {
         Dict.Entry e = objectLookup(c);
         if (e == null) c.reply.nullBulk();
-        else c.reply.integer(ValueTypes.refcount(e.value()));
+        else c.reply.integer(e.value().refcount());
     }
 
     /** Ferry tracks access time (for IDLETIME) but has no LFU counters, as Redis without an LFU policy. */

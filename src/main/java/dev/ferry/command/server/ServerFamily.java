@@ -10,6 +10,8 @@ import dev.ferry.engine.config.InvalidValue;
 import dev.ferry.engine.config.Param;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.store.Dict;
+import dev.ferry.store.StringValue;
+import dev.ferry.store.Value;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -232,34 +234,15 @@ public final class ServerFamily implements CommandFamily {
     private void debugObject(Call c) {
         Dict.Entry e = c.db().table().find(c.arg(2));
         if (e == null) throw Errors.of(Errors.NO_SUCH_KEY);
-        Object v = e.value();
-        String encoding = encoding(v);
+        Value v = e.value();
         long idle = c.keyspace().idleSeconds(e);
         long lru = ((c.keyspace().now() / 1000) - idle) & 0xFFFFFF;
-        boolean shared = encoding.equals("int") && sharedInteger(c.server, (byte[]) v);
         c.reply.simple("Value at:0x" + Long.toHexString(System.identityHashCode(v) & 0xFFFFFFFFL)
-            + " refcount:" + (shared ? Integer.MAX_VALUE : 1)
-            + " encoding:" + encoding
+            + " refcount:" + v.refcount()
+            + " encoding:" + v.encodingName()
             + " serializedlength:" + serializedLength(v)
             + " lru:" + lru
             + " lru_seconds_idle:" + idle);
-    }
-
-    /** Redis's string encodings: "int" for a canonical 64-bit integer, "embstr" up to 44 bytes, else "raw". */
-    static String encoding(Object v) {
-        if (v instanceof byte[] b) {
-            if (b.length <= 20 && Ascii.isLong(b)) return "int";
-            return b.length <= 44 ? "embstr" : "raw";
-        }
-        return v == null ? "unknown" : v.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-    }
-
-    /** Integers 0..9999 are Redis's shared objects (refcount INT_MAX) unless maxmemory uses LRU/LFU. */
-    private static boolean sharedInteger(ServerContext server, byte[] b) {
-        long n = Ascii.parseLongOr(b, -1);
-        String policy = server.settings().maxmemoryPolicy;
-        boolean lruOrLfu = server.settings().maxmemory != 0 && (policy.contains("lru") || policy.contains("lfu"));
-        return n >= 0 && n < 10000 && !lruOrLfu;
     }
 
     /**
@@ -267,15 +250,16 @@ public final class ServerFamily implements CommandFamily {
      * else a length prefix plus the bytes. Redis would LZF-compress strings over 20 bytes when that saves
      * room; Ferry does not estimate compression here.
      */
-    static long serializedLength(Object v) {
-        if (!(v instanceof byte[] b)) return 0;
-        if (b.length <= 11 && Ascii.isLong(b)) {
-            long n = Ascii.parseLongOr(b, 0);
+    static long serializedLength(Value v) {
+        if (!(v instanceof StringValue s)) return 0;
+        byte[] b = s.array();
+        int len = s.length();
+        if (len <= 11 && Ascii.isLong(b, 0, len)) {
+            long n = Ascii.parseLongOr(b, 0, len, 0);
             if (n >= Byte.MIN_VALUE && n <= Byte.MAX_VALUE) return 2;
             if (n >= Short.MIN_VALUE && n <= Short.MAX_VALUE) return 3;
             if (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) return 5;
         }
-        int len = b.length;
         int prefix = len < 64 ? 1 : len < 16384 ? 2 : 5;
         return prefix + len;
     }

@@ -3,6 +3,8 @@ package dev.ferry.command.string;
 import dev.ferry.engine.*;
 
 import dev.ferry.protocol.Reply;
+import dev.ferry.store.StringValue;
+import dev.ferry.store.Value;
 
 /**
  * LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]: the longest common subsequence by the
@@ -21,12 +23,15 @@ final class Lcs {
         new ReplyError("ERR Insufficient memory, failed allocating transient memory for LCS");
 
     static void execute(Call c) {
-        Object oa = value(c, c.arg(1));
-        Object ob = value(c, c.arg(2));
+        Value oa = value(c, c.arg(1));
+        Value ob = value(c, c.arg(2));
         // Redis checks the types before it parses the options
-        if ((oa != null && !(oa instanceof byte[])) || (ob != null && !(ob instanceof byte[]))) throw NOT_STRINGS;
-        byte[] a = oa == null ? StringFamily.EMPTY : (byte[]) oa;
-        byte[] b = ob == null ? StringFamily.EMPTY : (byte[]) ob;
+        if ((oa != null && !(oa instanceof StringValue)) || (ob != null && !(ob instanceof StringValue))) throw NOT_STRINGS;
+        // the stored buffers themselves, read up to their lengths
+        byte[] a = oa == null ? StringFamily.EMPTY : ((StringValue) oa).array();
+        byte[] b = ob == null ? StringFamily.EMPTY : ((StringValue) ob).array();
+        int alen = oa == null ? 0 : ((StringValue) oa).length();
+        int blen = ob == null ? 0 : ((StringValue) ob).length();
 
         boolean getLen = false, getIdx = false, withMatchLen = false;
         long minMatchLen = 0;
@@ -47,7 +52,6 @@ final class Lcs {
         }
         if (getLen && getIdx) throw LEN_AND_IDX;
 
-        int alen = a.length, blen = b.length;
         long cells = (long) (alen + 1) * (blen + 1);
         // the table is uint32 cells in Redis; its size is capped by proto-max-bulk-len there too
         if (cells * Integer.BYTES > c.server.settings().protoMaxBulkLen) throw TABLE_TOO_BIG;
@@ -143,7 +147,7 @@ final class Lcs {
     private static final byte[] MATCHES = {'m', 'a', 't', 'c', 'h', 'e', 's'};
     private static final byte[] LEN = {'l', 'e', 'n'};
 
-    private static Object value(Call c, byte[] key) {
+    private static Value value(Call c, byte[] key) {
         var e = c.db().lookupRead(key);
         return e == null ? null : e.value();
     }

@@ -3,8 +3,10 @@ package dev.ferry.command.string;
 import dev.ferry.engine.*;
 
 import dev.ferry.protocol.Ascii;
+import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.store.Database;
 import dev.ferry.store.Dict;
+import dev.ferry.store.StringValue;
 
 import static dev.ferry.engine.CommandFlags.*;
 
@@ -12,6 +14,12 @@ import static dev.ferry.engine.CommandFlags.*;
  * String commands (Redis's t_string.c), with Redis 7.0's option rules, error words and replication
  * rewrites (ARCHITECTURE.md rule 5: relative expiries reach replicas as absolute PXAT / PEXPIREAT, INCRBYFLOAT as
  * SET ... KEEPTTL, GETDEL as DEL).
+ *
+ * <p>Values are {@link StringValue}s, Redis's sds: replies come straight from their buffers, APPEND and
+ * SETRANGE grow them in place, and each remembers the encoding Redis would report (OBJECT ENCODING). Every
+ * change goes through an entry looked up for write and ends in {@link Database#replaceValue} or
+ * {@link Database#add} (ARCHITECTURE.md rule 3); each allocates before it changes anything, so a command that
+ * runs out of memory leaves the key as it was.
  *
  * <p>GET, SET, INCR, MSET and MGET are what redis-benchmark measures: their success paths allocate
  * nothing but the values they store and never build a String.
@@ -71,13 +79,13 @@ public final class StringFamily implements CommandFamily {
     // ---- GET / SET and their variants -------------------------------------------------------------------
 
     private void get(Call c) {
-        c.reply.bulkOrNull(c.readString(c.arg(1)));
+        c.replyString(c.readString(c.arg(1)));
     }
 
     private void set(Call c) {
         if (c.argc() == 3) {
             // the plain SET of redis-benchmark: one lookup, no option parsing
-            c.db().set(c.arg(1), c.arg(2), false);
+            c.db().set(c.arg(1), StringValue.fromArgument(c.arg(2), shareIntegers(c)), false);
             c.keyspace().dirty(1);
             c.reply.ok();
             return;
@@ -104,19 +112,20 @@ public final class StringFamily implements CommandFamily {
         byte[] key = c.arg(1);
         long when = expire != null ? expireTime(c, expire, flags) : 0;
         boolean withGet = (flags & GET) != 0;
-        // GET: the old value is read (and a non-string refused) before anything is set
-        byte[] old = withGet ? c.readString(key) : null;
+        // GET: the old value is read (and a non-string refused) before anything is set; setting replaces the
+        // value object, so the old one is still intact for the reply
+        StringValue old = withGet ? c.readString(key) : null;
         Database db = c.db();
         if ((flags & (NX | XX)) != 0) {
             boolean found = db.lookup(key) != null;
             if (((flags & NX) != 0 && found) || ((flags & XX) != 0 && !found)) {
-                if (withGet) c.reply.bulkOrNull(old);
+                if (withGet) c.replyString(old);
                 else if (numericReply) c.reply.integer(0);
                 else c.reply.nullBulk();
                 return;
             }
         }
-        Dict.Entry e = db.set(key, value, (flags & KEEPTTL) != 0);
+        Dict.Entry e = db.set(key, StringValue.fromArgument(value, shareIntegers(c)), (flags & KEEPTTL) != 0);
         c.keyspace().dirty(1);
         if (expire != null) {
             db.setExpire(e, when);
@@ -125,9 +134,19 @@ public final class StringFamily implements CommandFamily {
         } else if (withGet) {
             c.propagateAs(withoutGet(c.argv()));
         }
-        if (withGet) c.reply.bulkOrNull(old);
+        if (withGet) c.replyString(old);
         else if (numericReply) c.reply.integer(1);
         else c.reply.ok();
+    }
+
+    /**
+     * Whether integer values 0..9999 are Redis's shared objects: always, unless maxmemory is set with an LRU or
+     * LFU policy (MAXMEMORY_FLAG_NO_SHARED_INTEGERS), where each key needs its own object. Decided when a
+     * value is made, as in Redis.
+     */
+    static boolean shareIntegers(Call c) {
+        ServerSettings s = c.server.settings();
+        return s.maxmemory == 0 || !(s.maxmemoryPolicy.contains("lru") || s.maxmemoryPolicy.contains("lfu"));
     }
 
     /** SET ... GET reaches replicas without its GET arguments (all of them: GET may be repeated). */
@@ -209,7 +228,7 @@ public final class StringFamily implements CommandFamily {
         for (int j = 1; j < argc; j++) {
             Dict.Entry e = db.lookupRead(c.arg(j));
             // MGET answers nil for a key of another type instead of failing
-            if (e != null && e.value() instanceof byte[] v) c.reply.bulk(v);
+            if (e != null && e.value() instanceof StringValue v) c.replyString(v);
             else c.reply.nullBulk();
         }
     }
@@ -218,7 +237,8 @@ public final class StringFamily implements CommandFamily {
         int argc = c.argc();
         if ((argc & 1) == 0) throw Errors.of(Errors.wrongArgs(c.spec().fullName));
         Database db = c.db();
-        for (int j = 1; j < argc; j += 2) db.set(c.arg(j), c.arg(j + 1), false);
+        boolean share = shareIntegers(c);
+        for (int j = 1; j < argc; j += 2) db.set(c.arg(j), StringValue.fromArgument(c.arg(j + 1), share), false);
         c.keyspace().dirty((argc - 1) / 2);
         c.reply.ok();
     }
@@ -234,7 +254,8 @@ public final class StringFamily implements CommandFamily {
                 return;
             }
         }
-        for (int j = 1; j < argc; j += 2) db.set(c.arg(j), c.arg(j + 1), false);
+        boolean share = shareIntegers(c);
+        for (int j = 1; j < argc; j += 2) db.set(c.arg(j), StringValue.fromArgument(c.arg(j + 1), share), false);
         c.keyspace().dirty((argc - 1) / 2);
         c.reply.integer(1);
     }
@@ -244,21 +265,21 @@ public final class StringFamily implements CommandFamily {
     /** Redis 7.0 propagates GETSET as SET key value. */
     private void getset(Call c) {
         byte[] key = c.arg(1), value = c.arg(2);
-        byte[] old = c.readString(key);
-        c.db().set(key, value, false);
+        StringValue old = c.readString(key);
+        c.db().set(key, StringValue.fromArgument(value, shareIntegers(c)), false);
         c.keyspace().dirty(1);
         c.propagateAs(SET_WORD, key, value);
-        c.reply.bulkOrNull(old);
+        c.replyString(old);
     }
 
     private void getdel(Call c) {
         byte[] key = c.arg(1);
-        byte[] old = c.readString(key);
+        StringValue old = c.readString(key);
         if (old != null && c.db().delete(key)) {
             c.keyspace().dirty(1);
             c.propagateAs(lazyfree(c, "lazyfree-lazy-user-del") ? UNLINK_WORD : DEL_WORD, key);
         }
-        c.reply.bulkOrNull(old);
+        c.replyString(old);
     }
 
     /**
@@ -271,7 +292,7 @@ public final class StringFamily implements CommandFamily {
         int flags = (int) parsed;
         int expireIndex = (int) (parsed >>> 32);
         byte[] key = c.arg(1);
-        byte[] value = c.readString(key);
+        StringValue value = c.readString(key);
         if (value == null) {
             c.reply.nullBulk();
             return;
@@ -294,7 +315,7 @@ public final class StringFamily implements CommandFamily {
                 c.propagateAs(PERSIST_WORD, key);
             }
         }
-        c.reply.bulk(value);
+        c.replyString(value);
     }
 
     /** Whether a lazyfree-* setting asks for UNLINK instead of DEL in the stream (read on rare paths only). */
@@ -304,6 +325,11 @@ public final class StringFamily implements CommandFamily {
 
     // ---- lengths and ranges ------------------------------------------------------------------------------
 
+    /**
+     * APPEND key value. A new key stores the argument as SET would (tryObjectEncoding); an existing string
+     * becomes raw and grows in place (amortized: see {@link StringValue}), so a run of appends to one key
+     * costs what its bytes cost, not a copy of the whole value each time.
+     */
     private void append(Call c) {
         byte[] key = c.arg(1), suffix = c.arg(2);
         Database db = c.db();
@@ -311,36 +337,33 @@ public final class StringFamily implements CommandFamily {
         long total;
         if (e == null) {
             // a new key holds the argument itself, which the protocol already capped in size
-            db.add(key, suffix);
+            db.add(key, StringValue.fromArgument(suffix, shareIntegers(c)));
             total = suffix.length;
         } else {
-            byte[] old = stringValue(e);
-            total = (long) old.length + suffix.length;
+            StringValue old = stringValue(e);
+            total = (long) old.length() + suffix.length;
             checkLength(c, total);
-            byte[] joined = new byte[(int) total];
-            System.arraycopy(old, 0, joined, 0, old.length);
-            System.arraycopy(suffix, 0, joined, old.length, suffix.length);
-            db.replaceValue(e, joined);
+            db.replaceValue(e, old.append(suffix, 0, suffix.length, maxLength(c)));
         }
         c.keyspace().dirty(1);
         c.reply.integer(total);
     }
 
     private void strlen(Call c) {
-        byte[] v = c.readString(c.arg(1));
-        c.reply.integer(v == null ? 0 : v.length);
+        StringValue v = c.readString(c.arg(1));
+        c.reply.integer(v == null ? 0 : v.length());
     }
 
-    /** GETRANGE / SUBSTR key start end: inclusive, negative indexes count from the end. */
+    /** GETRANGE / SUBSTR key start end: inclusive, negative indexes count from the end; replies from the buffer. */
     private void getrange(Call c) {
         long start = c.longArg(2);
         long end = c.longArg(3);
-        byte[] v = c.readString(c.arg(1));
+        StringValue v = c.readString(c.arg(1));
         if (v == null) {
             c.reply.bulk(EMPTY);
             return;
         }
-        long len = v.length;
+        long len = v.length();
         // both negative and start after end: empty, even where clamping to 0 would select one byte
         if (start < 0 && end < 0 && start > end) {
             c.reply.bulk(EMPTY);
@@ -352,10 +375,13 @@ public final class StringFamily implements CommandFamily {
         if (end < 0) end = 0;
         if (end >= len) end = len - 1;
         if (start > end || len == 0) c.reply.bulk(EMPTY);
-        else c.reply.bulk(v, (int) start, (int) (end - start + 1));
+        else c.reply.bulk(v.array(), (int) start, (int) (end - start + 1));
     }
 
-    /** SETRANGE key offset value: zero-pads as needed; an empty value changes nothing, not even a missing key. */
+    /**
+     * SETRANGE key offset value: zero-pads as needed; an empty value changes nothing, not even a missing key.
+     * A new key gets a raw string of exactly the size needed; an existing one becomes raw and grows in place.
+     */
     private void setrange(Call c) {
         byte[] key = c.arg(1), patch = c.arg(3);
         long offset = c.longArg(2);
@@ -368,34 +394,35 @@ public final class StringFamily implements CommandFamily {
                 return;
             }
             checkLength(c, offset + patch.length);
-            byte[] v = new byte[(int) offset + patch.length];
-            System.arraycopy(patch, 0, v, (int) offset, patch.length);
+            StringValue v = StringValue.ofRange((int) offset, patch);
             db.add(key, v);
             c.keyspace().dirty(1);
-            c.reply.integer(v.length);
+            c.reply.integer(v.length());
             return;
         }
-        byte[] old = stringValue(e);
+        StringValue old = stringValue(e);
         if (patch.length == 0) {
-            c.reply.integer(old.length);
+            c.reply.integer(old.length());
             return;
         }
         checkLength(c, offset + patch.length);
-        int newLen = (int) Math.max(old.length, offset + patch.length);
-        byte[] v = new byte[newLen];
-        System.arraycopy(old, 0, v, 0, old.length);
-        System.arraycopy(patch, 0, v, (int) offset, patch.length);
+        StringValue v = old.setRange((int) offset, patch, maxLength(c));
         db.replaceValue(e, v);
         c.keyspace().dirty(1);
-        c.reply.integer(newLen);
+        c.reply.integer(v.length());
     }
 
     /**
-     * Redis's checkStringLength against proto-max-bulk-len; a Java array also stops short of 2 GB, so
-     * a larger configured limit still ends at the same error rather than an allocation failure.
+     * Redis's checkStringLength against proto-max-bulk-len; a Java array also stops short of 2 GB, so a larger
+     * configured limit still ends at the same error rather than an allocation failure.
      */
     private static void checkLength(Call c, long size) {
-        if (size > c.server.settings().protoMaxBulkLen || size > Integer.MAX_VALUE - 8 || size < 0) throw TOO_LONG;
+        if (size > c.server.settings().protoMaxBulkLen || size > StringValue.MAX_LENGTH || size < 0) throw TOO_LONG;
+    }
+
+    /** The longest a string may grow: room reserved for appends never passes it. */
+    private static long maxLength(Call c) {
+        return c.server.settings().protoMaxBulkLen;
     }
 
     // ---- counters ----------------------------------------------------------------------------------------
@@ -413,19 +440,23 @@ public final class StringFamily implements CommandFamily {
         Database db = c.db();
         Dict.Entry e = db.lookupForWrite(key);
         long value = 0;
+        StringValue old = null;
         if (e != null) {
-            byte[] old = stringValue(e);
-            value = Ascii.parseLongOr(old, 0);
-            if (value == 0 && !(old.length == 1 && old[0] == '0')) throw Errors.notInteger();
+            old = stringValue(e);
+            byte[] a = old.array();
+            int n = old.length();
+            value = Ascii.parseLongOr(a, 0, n, 0);
+            if (value == 0 && !(n == 1 && a[0] == '0')) throw Errors.notInteger();
         }
         if ((increment < 0 && value < 0 && increment < Long.MIN_VALUE - value)
             || (increment > 0 && value > 0 && increment > Long.MAX_VALUE - value)) {
             throw OVERFLOW;
         }
         value += increment;
-        byte[] text = Ascii.toBytes(value);
-        if (e != null) db.replaceValue(e, text);
-        else db.add(key, text);
+        // an unshared int is updated in place, anything else replaced by an int (incrDecrCommand)
+        boolean share = shareIntegers(c);
+        if (e != null) db.replaceValue(e, old.withLong(value, share));
+        else db.add(key, StringValue.ofLong(value, share));
         c.keyspace().dirty(1);
         c.reply.integer(value);
     }
@@ -440,7 +471,10 @@ public final class StringFamily implements CommandFamily {
         Dict.Entry e = db.lookupForWrite(key);
         LongDouble value = LongDouble.ZERO;
         if (e != null) {
-            value = LongDouble.parse(stringValue(e));
+            StringValue old = stringValue(e);
+            // string2ld refuses long inputs anyway: no copy of a large value just to refuse it
+            if (old.length() >= LongDouble.MAX_CHARS) throw NOT_FLOAT;
+            value = LongDouble.parse(old.toByteArray());
             if (value == null) throw NOT_FLOAT;
         }
         LongDouble increment = LongDouble.parse(c.arg(2));
@@ -448,16 +482,17 @@ public final class StringFamily implements CommandFamily {
         LongDouble sum = value.add(increment);
         if (sum.isInfinite()) throw NAN_OR_INFINITY;
         byte[] text = sum.toHumanBytes();
-        if (e != null) db.replaceValue(e, text);
-        else db.add(key, text);
+        // createStringObjectFromLongDouble: embstr or raw by length, never int, even for "3"
+        if (e != null) db.replaceValue(e, StringValue.ofText(text));
+        else db.add(key, StringValue.ofText(text));
         c.keyspace().dirty(1);
         c.propagateAs(SET_WORD, key, text, KEEPTTL_WORD);
         c.reply.bulk(text);
     }
 
     /** The value of a live entry as a string, or WRONGTYPE: the one type check of this family. */
-    private static byte[] stringValue(Dict.Entry e) {
-        if (!(e.value() instanceof byte[] v)) throw Errors.wrongType();
-        return v;
+    private static StringValue stringValue(Dict.Entry e) {
+        if (e.value() instanceof StringValue v) return v;
+        throw Errors.wrongType();
     }
 }

@@ -1,0 +1,35 @@
+package dev.ferry.store;
+
+/**
+ * A value stored under a key: the one type every command family and the snapshot writer see, so that a new
+ * data type is one more implementation here and nothing else asks "what is this object?".
+ *
+ * <p>Each value answers what Redis reports about it: its type (TYPE, SCAN ... TYPE, WRONGTYPE checks go
+ * through {@code instanceof} on the implementations), its encoding (OBJECT ENCODING), the RDB type byte the
+ * snapshot writer puts before it ({@link RdbType}), what OBJECT REFCOUNT prints, and a copy for COPY.
+ *
+ * <p>Values may be changed in place, but only through an entry obtained from the store's write path in the
+ * same command ({@link Database#lookupForWrite}, {@link Database#add}): that is where a running snapshot's
+ * barrier captures the entry before its first change (ARCHITECTURE.md rule 3), and the change is then
+ * recorded with {@link Database#replaceValue} (WATCH, even when the value object stays the same). A value
+ * read through {@link Database#lookup} or {@link Database#lookupRead} is never changed.
+ */
+public sealed interface Value permits StringValue {
+
+    /** What TYPE prints for it (getObjectTypeName in db.c): "string", and later "list", "set", "zset", "hash". */
+    String typeName();
+
+    /** What OBJECT ENCODING prints (strEncoding in object.c): "raw", "embstr", "int", and later "listpack"... */
+    String encodingName();
+
+    /** The RDB object type byte a snapshot writes before this value (rdbSaveObjectType); see {@link RdbType}. */
+    int rdbType();
+
+    /** What OBJECT REFCOUNT and DEBUG OBJECT print: 1, or INT_MAX for Redis's shared objects. */
+    default long refcount() {
+        return 1;
+    }
+
+    /** A copy for COPY that shares no mutable state with this value (Redis's dup*Object for each type). */
+    Value duplicate();
+}
