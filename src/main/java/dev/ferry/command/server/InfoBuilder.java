@@ -113,14 +113,17 @@ final class InfoBuilder {
     }
 
     private void clients() {
-        long maxInput = 0;
-        for (Client c : server.clients().all()) maxInput = Math.max(maxInput, c.channel().pendingInputBytes());
+        long maxInput = 0, maxOutput = 0;
+        for (Client c : server.clients().all()) {
+            maxInput = Math.max(maxInput, c.channel().recentMaxInputBytes());
+            maxOutput = Math.max(maxOutput, c.channel().recentMaxOutputBytes());
+        }
         section("Clients");
         field("connected_clients", server.clients().size());
         field("cluster_connections", 0);
         field("maxclients", server.settings().maxclients);
         field("client_recent_max_input_buffer", maxInput);
-        field("client_recent_max_output_buffer", 0);
+        field("client_recent_max_output_buffer", maxOutput);
         field("blocked_clients", 0);
         field("tracking_clients", 0);
         field("clients_in_timeout_table", 0);

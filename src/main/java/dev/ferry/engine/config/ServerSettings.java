@@ -545,6 +545,11 @@ public final class ServerSettings implements RespParser.Limits {
 
     // ---- client-output-buffer-limit --------------------------------------------------------------------
 
+    /** One class's limits (0 normal, 1 replica, 2 pubsub): {hard bytes, soft bytes, soft seconds}, 0 = none. */
+    public long[] outputBufferLimit(int cls) {
+        return outputBufferLimits[cls].clone();
+    }
+
     private String outputBufferLimitText() {
         String[] names = {"normal", "slave", "pubsub"};
         StringBuilder sb = new StringBuilder();
