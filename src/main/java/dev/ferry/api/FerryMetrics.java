@@ -28,6 +28,9 @@ public class FerryMetrics {
             ctx -> ctx.clients().size());
         gauge("ferry.commands.processed", "Commands executed since start or CONFIG RESETSTAT (INFO total_commands_processed)",
             ctx -> ctx.stats().commandsProcessed);
+        gauge("ferry.clients.output.buffer.limit.disconnections",
+            "Clients closed for overcoming client-output-buffer-limit since start or CONFIG RESETSTAT",
+            ctx -> ctx.stats().clientOutputBufferLimitDisconnections);
         gauge("ferry.keys", "Keys in all databases", ctx -> ctx.keyspace().totalKeys());
         gauge("ferry.expired.keys", "Keys deleted because their TTL passed (INFO expired_keys)",
             ctx -> ctx.keyspace().stats.expiredKeys);

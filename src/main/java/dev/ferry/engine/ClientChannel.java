@@ -11,7 +11,10 @@ public interface ClientChannel {
     /** Closes the connection once the pending replies are written (QUIT, CLIENT KILL of oneself). */
     void closeAfterReply();
 
-    /** Closes the connection now (CLIENT KILL, idle timeout, output buffer limits). */
+    /**
+     * Closes the connection now, dropping replies not written yet (CLIENT KILL, idle timeout), as Redis's
+     * freeClient does: a client that does not read is closed too.
+     */
     void kill();
 
     /**
@@ -36,6 +39,30 @@ public interface ClientChannel {
     /** Bytes allocated for input (qbuf + qbuf-free). */
     long inputBufferBytes();
 
-    /** Reply bytes waiting to be written to the socket (CLIENT LIST omem). */
+    /**
+     * Memory held by replies waiting for the socket (CLIENT LIST omem, Redis's
+     * getClientOutputBufferMemoryUsage): what client-output-buffer-limit is checked against.
+     */
     long pendingOutputBytes();
+
+    /** How many blocks of replies wait for the socket (CLIENT LIST oll). */
+    long outputListLength();
+
+    /** True while replies wait for the socket to accept them (CLIENT LIST events "w"). */
+    boolean writePending();
+
+    /** The largest batch of replies of the last few seconds (CLIENT LIST rbp). */
+    long replyBufferPeak();
+
+    /** The most input memory this client held during the last seconds (INFO client_recent_max_input_buffer). */
+    long recentMaxInputBytes();
+
+    /** The most output memory this client held during the last seconds (INFO client_recent_max_output_buffer). */
+    long recentMaxOutputBytes();
+
+    /** Which client-output-buffer-limit class applies (Redis's getClientType); {@link ClientType#NORMAL} at first. */
+    ClientType type();
+
+    /** Set by the code that turns a connection into a replica, a subscriber or a master link. */
+    void type(ClientType type);
 }

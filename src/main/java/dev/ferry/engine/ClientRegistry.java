@@ -38,13 +38,16 @@ public final class ClientRegistry {
 
     /** INFO clients. */
     void writeInfo(InfoWriter out, int maxclients) {
-        long maxInput = 0;
-        for (Client c : all()) maxInput = Math.max(maxInput, c.channel().pendingInputBytes());
+        long maxInput = 0, maxOutput = 0;
+        for (Client c : all()) {
+            maxInput = Math.max(maxInput, c.channel().recentMaxInputBytes());
+            maxOutput = Math.max(maxOutput, c.channel().recentMaxOutputBytes());
+        }
         out.field("connected_clients", size());
         out.field("cluster_connections", 0);
         out.field("maxclients", maxclients);
         out.field("client_recent_max_input_buffer", maxInput);
-        out.field("client_recent_max_output_buffer", 0);
+        out.field("client_recent_max_output_buffer", maxOutput);
         out.field("blocked_clients", 0);
         out.field("tracking_clients", 0);
         out.field("clients_in_timeout_table", 0);

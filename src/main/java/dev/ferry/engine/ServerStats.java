@@ -21,6 +21,11 @@ public final class ServerStats {
     public long commandsProcessed;
     public long connectionsReceived;
     public long rejectedConnections;
+    /**
+     * Clients closed by client-output-buffer-limit (Redis 7.2's client_output_buffer_limit_disconnections;
+     * 7.0's INFO has no such field, so Ferry shows it on /q/metrics only).
+     */
+    public long clientOutputBufferLimitDisconnections;
     public long totalErrorReplies;
     public long netInputBytes;
     public long netOutputBytes;
@@ -67,6 +72,7 @@ public final class ServerStats {
     public void reset() {
         commandsProcessed = connectionsReceived = rejectedConnections = totalErrorReplies = 0;
         netInputBytes = netOutputBytes = 0;
+        clientOutputBufferLimitDisconnections = 0;
         peakMemory = 0;
         errorCodes.clear();
         opsPerSec.reset();

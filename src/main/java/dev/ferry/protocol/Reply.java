@@ -67,6 +67,20 @@ public final class Reply {
         return out;
     }
 
+    /** Moves the pending replies into a new heap array (output queued for a slow reader); null when none. */
+    public byte[] drainToArray() {
+        if (pos == 0) return null;
+        byte[] out = Arrays.copyOf(buf, pos);
+        pos = 0;
+        if (buf.length > SHRINK_ABOVE) buf = new byte[INITIAL];
+        return out;
+    }
+
+    /** Bytes allocated for the reply buffer (CLIENT LIST rbs). */
+    public int capacity() {
+        return buf.length;
+    }
+
     /** The pending replies as bytes (tests, diagnostics); does not drain. */
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, pos);

@@ -2,13 +2,22 @@ package dev.ferry.server;
 
 import dev.ferry.engine.Client;
 import dev.ferry.engine.ClientChannel;
+import dev.ferry.engine.ClientInfo;
+import dev.ferry.engine.ClientType;
 import dev.ferry.engine.ServerContext;
+import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.protocol.Reply;
 import dev.ferry.protocol.RespParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.NetSocketInternal;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's socket side: it reads, parses, hands each command to its {@link Client} and writes
@@ -16,10 +25,36 @@ import io.vertx.core.net.impl.NetSocketInternal;
  *
  * <p>A read is handled in one go on the executing event loop: every complete command in it is executed
  * in order and every reply lands in one buffer, which leaves in a single socket write at the end. That
- * is what makes pipelining cheap.
+ * is what makes pipelining cheap. A read is at most {@link RespServer#READ_MAX} bytes, and a connection
+ * is read once per turn of the loop, so one client's huge pipeline cannot hold the others back.
+ *
+ * <p>Output, as Redis does it (networking.c): replies that the socket cannot take now wait in a queue
+ * of heap arrays, and move into Netty's (off-heap) buffers only while the channel is writable, that is
+ * while Netty holds less than its write-buffer high water mark for this client. So off-heap memory per
+ * connection stays bounded whatever the client does; the queue is bounded by client-output-buffer-limit,
+ * and the connection keeps being read meanwhile, as in Redis: a client may write a long pipeline before
+ * it reads the replies.
  */
 final class Connection implements ClientChannel, RespParser.Sink {
+    private static final Logger LOG = Logger.getLogger(Connection.class);
+
+    /** A batch of replies up to this size leaves in one direct buffer when nothing waits before it. */
+    static final int DIRECT_WRITE_MAX = 64 * 1024;
+    /** The most bytes one direct buffer takes from the queue. */
+    static final int CHUNK = 64 * 1024;
+    /**
+     * The most bytes one call moves from a client's queue to a socket that keeps accepting them; the rest
+     * moves in a later turn of the loop, after the other clients' I/O (Redis writes at most 64 KB per
+     * client per event, NET_MAX_WRITES_PER_EVENT).
+     */
+    static final int PUMP_BUDGET = 256 * 1024;
+    /** Memory counted per queued block besides its bytes: the array header and the deque slot. */
+    static final int BLOCK_OVERHEAD = 24;
+    /** Redis resets the reply buffer peak (rbp) every 5 seconds (clientsCronResizeOutputBuffer). */
+    private static final long REPLY_PEAK_PERIOD_MS = 5000;
+
     private final NetSocketInternal socket;
+    private final Channel channel;
     private final ServerContext server;
     private final RespParser parser;
     private final Client client;
@@ -27,15 +62,33 @@ final class Connection implements ClientChannel, RespParser.Sink {
     private final ByteBufAllocator alloc;
     private final String addr;
     private final String laddr;
+    private final RecentPeaks peaks = new RecentPeaks();
 
     /** Input read before a pause and not executed yet; at most one read, since a paused socket is not read. */
     private ByteBuf held;
     private boolean paused;
     private boolean closeAfterReply;
     private boolean closed;
+    private ClientType type = ClientType.NORMAL;
+
+    /** Replies waiting for the socket, oldest first; null until the first one has to wait. */
+    private ArrayDeque<byte[]> queue;
+    /** Bytes of the queue's first block already handed to Netty. */
+    private int headOffset;
+    /** Bytes in the queue not handed to Netty yet. */
+    private long queuedBytes;
+    private boolean pumping;
+    private boolean pumpScheduled;
+    /** Unix second since when the output has been over the soft limit (Redis's obuf_soft_limit_reached_time); 0 = not over. */
+    private long softLimitSince;
+    /** The timer that checks the limits while replies wait; -1 when none. */
+    private long outputTimer = -1;
+    private int replyPeak;
+    private long replyPeakSince;
 
     Connection(long id, NetSocketInternal socket, ServerContext server) {
         this.socket = socket;
+        this.channel = socket.channelHandlerContext().channel();
         this.server = server;
         this.parser = new RespParser(server.settings());
         this.alloc = socket.channelHandlerContext().alloc();
@@ -43,6 +96,8 @@ final class Connection implements ClientChannel, RespParser.Sink {
         this.laddr = format(socket.localAddress());
         this.client = new Client(id, this, server);
         this.reply = client.reply();
+        // called each time the channel becomes writable again: move more of the queue
+        socket.drainHandler(v -> pump());
     }
 
     private static String format(SocketAddress a) {
@@ -59,9 +114,17 @@ final class Connection implements ClientChannel, RespParser.Sink {
     void onMessage(Object msg) {
         ByteBuf in = (ByteBuf) msg;
         try {
-            if (closed) return;
-            server.stats().netInputBytes += in.readableBytes();
-            client.touch(System.currentTimeMillis());
+            // after QUIT or a protocol error nothing more is executed (Redis's CLIENT_CLOSE_AFTER_REPLY)
+            if (closed || closeAfterReply) return;
+            int n = in.readableBytes();
+            server.stats().netInputBytes += n;
+            long now = System.currentTimeMillis();
+            client.touch(now);
+            peaks.input(n + pendingInputBytes(), now);
+            if (now - replyPeakSince >= REPLY_PEAK_PERIOD_MS) {
+                replyPeak = 0;
+                replyPeakSince = now;
+            }
             if (held != null || paused) {
                 // a paused client executes nothing until resume(), even bytes that arrive later
                 hold(in);
@@ -82,7 +145,7 @@ final class Connection implements ClientChannel, RespParser.Sink {
         RespParser.Result r = parser.feed(in, this);
         switch (r) {
             case STOPPED -> {
-                if (in.isReadable() && !closeAfterReply) hold(in);
+                if (in.isReadable() && !closeAfterReply && !closed) hold(in);
             }
             case ERROR -> client.protocolError(parser.error());
             case QUERY_BUFFER_LIMIT -> closeAfterReply = true;
@@ -94,7 +157,7 @@ final class Connection implements ClientChannel, RespParser.Sink {
     @Override
     public boolean onCommand(byte[][] argv) {
         client.execute(argv);
-        return !paused && !closeAfterReply;
+        return !paused && !closeAfterReply && !closed;
     }
 
     @Override
@@ -104,7 +167,11 @@ final class Connection implements ClientChannel, RespParser.Sink {
 
     // ---- output -------------------------------------------------------------------------------------
 
-    /** Sends what the batch wrote in one socket write; closes the connection if a reply asked for it. */
+    /**
+     * Hands what the batch wrote to the socket: in one write when nothing waits and the channel is
+     * writable (the fast path), otherwise through the queue; then applies the output buffer limits and
+     * closes the connection if a reply asked for it.
+     */
     @Override
     public void flush() {
         if (closed) {
@@ -112,35 +179,176 @@ final class Connection implements ClientChannel, RespParser.Sink {
             return;
         }
         if (paused) return; // replies of a paused client wait with it (DEBUG SLEEP inside EXEC stays in order)
-        if (!reply.isEmpty()) {
-            ByteBuf buf = reply.drain(alloc);
-            server.stats().netOutputBytes += buf.readableBytes();
-            socket.writeMessage(buf, null); // no completion handler: Vert.x then skips allocating a promise
+        int n = reply.position();
+        if (n > 0) {
+            if (n > replyPeak) replyPeak = n;
+            if (queuedBytes == 0 && n <= DIRECT_WRITE_MAX && channel.isWritable()) {
+                server.stats().netOutputBytes += n;
+                socket.writeMessage(reply.drain(alloc), null); // no completion handler: Vert.x then skips allocating a promise
+            } else {
+                enqueue(reply.drainToArray());
+                pump();
+                if (closeOnOutputLimit(true)) return;
+                if (queuedBytes > 0) watchOutput();
+            }
         }
-        if (closeAfterReply) {
-            closed = true;
-            socket.close();
-            return;
+        if (closeAfterReply && queuedBytes == 0) closeGracefully();
+    }
+
+    private void enqueue(byte[] block) {
+        if (queue == null) queue = new ArrayDeque<>();
+        queue.addLast(block);
+        queuedBytes += block.length;
+    }
+
+    /**
+     * Moves queued replies into Netty while the channel is writable, at most {@link #PUMP_BUDGET} bytes
+     * per call. Runs after a batch and whenever the channel becomes writable again (the drain handler).
+     */
+    private void pump() {
+        if (pumping || closed || queuedBytes == 0) return;
+        pumping = true; // a write that flushes can report writability at once, which calls pump() again
+        try {
+            int budget = PUMP_BUDGET;
+            while (queuedBytes > 0 && channel.isWritable()) {
+                if (budget <= 0) {
+                    schedulePump();
+                    break;
+                }
+                byte[] head = queue.peekFirst();
+                int len = Math.min(head.length - headOffset, CHUNK);
+                ByteBuf out = alloc.directBuffer(len);
+                out.writeBytes(head, headOffset, len);
+                headOffset += len;
+                queuedBytes -= len;
+                budget -= len;
+                if (headOffset == head.length) {
+                    queue.pollFirst();
+                    headOffset = 0;
+                }
+                server.stats().netOutputBytes += len;
+                socket.writeMessage(out, null);
+            }
+        } finally {
+            pumping = false;
         }
-        if (socket.writeQueueFull()) {
-            // a client that does not read its replies stops being read, instead of growing our memory
-            socket.pause();
-            socket.drainHandler(v -> socket.resume());
+        if (queuedBytes == 0) {
+            softLimitSince = 0;
+            if (closeAfterReply && !closed) closeGracefully();
         }
     }
 
+    /** Continues a pump in a later turn of the loop, after the I/O of the other connections. */
+    private void schedulePump() {
+        if (pumpScheduled) return;
+        pumpScheduled = true;
+        channel.eventLoop().schedule(() -> {
+            pumpScheduled = false;
+            pump();
+        }, 0, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Redis's closeClientOnOutputBufferLimitReached: a client whose waiting replies reach the hard limit of
+     * its class, or stay over the soft limit for longer than the soft seconds, is closed at once. Checked
+     * when replies are added (Redis's async variant and its log line) and, while replies wait, by a timer
+     * (Redis's clientsCron, the sync variant), so a client over the soft limit is closed even when it sends
+     * nothing more.
+     */
+    private boolean closeOnOutputLimit(boolean async) {
+        if (queuedBytes == 0 && type != ClientType.REPLICA) return false;
+        long used = pendingOutputBytes();
+        long now = System.currentTimeMillis();
+        peaks.output(used, now);
+        if (!overOutputLimit(used, now / 1000)) return false;
+        String info = ClientInfo.line(client, 0);
+        server.stats().clientOutputBufferLimitDisconnections++;
+        if (async) LOG.warnf("Client %s scheduled to be closed ASAP for overcoming of output buffer limits.", info);
+        else LOG.warnf("Client %s closed for overcoming of output buffer limits.", info);
+        closeNow();
+        return true;
+    }
+
+    /** While replies wait, checks the limits every cron period (1000 / hz ms, like Redis's clientsCron). */
+    private void watchOutput() {
+        if (outputTimer >= 0 || closed) return;
+        long period = Math.max(1, 1000 / Math.max(1, server.settings().hz));
+        outputTimer = server.vertx().setTimer(period, id -> {
+            outputTimer = -1;
+            if (closed || queuedBytes == 0) return;
+            if (!closeOnOutputLimit(false)) watchOutput();
+        });
+    }
+
+    /** Redis's checkClientOutputBufferLimits. */
+    private boolean overOutputLimit(long used, long nowSeconds) {
+        ServerSettings s = server.settings();
+        int cls = type.limitClass();
+        long hard = s.outputBufferLimits.hard(cls), soft = s.outputBufferLimits.soft(cls);
+        long softSeconds = s.outputBufferLimits.softSeconds(cls);
+        // a replica's hard limit below the backlog size would drop it right after a partial resync
+        if (type == ClientType.REPLICA && hard != 0 && Long.compareUnsigned(hard, s.replBacklogSize) < 0) {
+            hard = s.replBacklogSize;
+        }
+        boolean overHard = hard != 0 && Long.compareUnsigned(used, hard) >= 0;
+        boolean overSoft = soft != 0 && Long.compareUnsigned(used, soft) >= 0;
+        if (overSoft) {
+            if (softLimitSince == 0) {
+                softLimitSince = nowSeconds; // first time over it
+                overSoft = false;
+            } else if (nowSeconds - softLimitSince <= softSeconds) {
+                overSoft = false; // not over it long enough yet
+            }
+        } else {
+            softLimitSince = 0;
+        }
+        return overHard || overSoft;
+    }
+
+    /** Vert.x's close: writes what Netty holds first (QUIT's +OK), then closes. */
+    private void closeGracefully() {
+        closed = true;
+        socket.close();
+    }
+
+    /**
+     * Redis's freeClient: closes at once, dropping replies not written yet. Netty's own close, since
+     * Vert.x's would wait for pending writes that a client that does not read never takes.
+     */
+    private void closeNow() {
+        closed = true;
+        reply.truncate(0);
+        dropQueue();
+        channel.close();
+    }
+
+    private void dropQueue() {
+        queue = null;
+        headOffset = 0;
+        queuedBytes = 0;
+        if (outputTimer >= 0) {
+            server.vertx().cancelTimer(outputTimer);
+            outputTimer = -1;
+        }
+    }
+
+    /**
+     * Stops reading the socket (Netty's autoRead), so what the client sends meanwhile waits in the kernel:
+     * held input is at most the one read being executed. NetSocket.pause() would not do: it pauses Vert.x's
+     * inbound buffer, which a socket with a message handler bypasses.
+     */
     @Override
     public void pause() {
         if (paused) return;
         paused = true;
-        socket.pause();
+        channel.config().setAutoRead(false);
     }
 
     @Override
     public void resume() {
         if (!paused) return;
         paused = false;
-        socket.resume();
+        channel.config().setAutoRead(true);
         // held input runs in its own turn of the loop, never inside whoever called resume()
         server.executor().runOnContext(v -> {
             if (closed || paused) {
@@ -169,14 +377,13 @@ final class Connection implements ClientChannel, RespParser.Sink {
     @Override
     public void kill() {
         if (closed) return;
-        if (!reply.isEmpty() && !paused) flush();
-        closed = true;
-        socket.close();
+        closeNow();
     }
 
     void onClosed() {
         closed = true;
         client.onClosed();
+        dropQueue();
         if (held != null) {
             held.release();
             held = null;
@@ -199,17 +406,59 @@ final class Connection implements ClientChannel, RespParser.Sink {
     }
 
     @Override
+    public ClientType type() {
+        return type;
+    }
+
+    @Override
+    public void type(ClientType type) {
+        this.type = type;
+    }
+
+    // ---- what CLIENT LIST and INFO report ------------------------------------------------------------
+
+    @Override
     public long pendingInputBytes() {
         return parser.pendingBytes() + (held == null ? 0 : held.readableBytes());
     }
 
     @Override
     public long inputBufferBytes() {
-        return pendingInputBytes();
+        return parser.pendingBytes() + (held == null ? 0 : held.capacity());
+    }
+
+    /** The queue (its bytes and blocks) plus what Netty holds for this client, entries' overhead included. */
+    @Override
+    public long pendingOutputBytes() {
+        long queued = queuedBytes == 0 ? 0 : queuedBytes + (long) BLOCK_OVERHEAD * queue.size();
+        ChannelOutboundBuffer netty = channel.unsafe().outboundBuffer();
+        return queued + (netty == null ? 0 : netty.totalPendingWriteBytes());
     }
 
     @Override
-    public long pendingOutputBytes() {
-        return reply.position();
+    public long outputListLength() {
+        ChannelOutboundBuffer netty = channel.unsafe().outboundBuffer();
+        return (queuedBytes == 0 ? 0 : queue.size()) + (netty == null ? 0 : netty.size());
+    }
+
+    @Override
+    public boolean writePending() {
+        ChannelOutboundBuffer netty = channel.unsafe().outboundBuffer();
+        return queuedBytes > 0 || (netty != null && netty.totalPendingWriteBytes() > 0);
+    }
+
+    @Override
+    public long replyBufferPeak() {
+        return System.currentTimeMillis() - replyPeakSince >= REPLY_PEAK_PERIOD_MS ? 0 : replyPeak;
+    }
+
+    @Override
+    public long recentMaxInputBytes() {
+        return Math.max(peaks.maxInput(System.currentTimeMillis()), inputBufferBytes());
+    }
+
+    @Override
+    public long recentMaxOutputBytes() {
+        return Math.max(peaks.maxOutput(System.currentTimeMillis()), pendingOutputBytes());
     }
 }

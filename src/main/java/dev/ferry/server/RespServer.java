@@ -6,6 +6,10 @@ import dev.ferry.engine.Client;
 import dev.ferry.engine.CommandTable;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -53,6 +57,13 @@ public class RespServer {
     private Vertx vertx;
     private Shutdown shutdown;
     private ServerVerticle verticle;
+
+    /** The most bytes one read of a connection takes (Redis's PROTO_IOBUF_LEN). */
+    static final int READ_MAX = 16 * 1024;
+    private static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(64, 2048, READ_MAX).maxMessagesPerRead(1);
+    /** Netty's defaults, written out: they bound what Netty holds per connection (see Connection). */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
     private volatile ServerContext context;
     private volatile int port = -1;
     private final LoopHeartbeat heartbeat = new LoopHeartbeat();
@@ -214,6 +225,7 @@ public class RespServer {
                 raw.close();
                 return;
             }
+            configure(raw.channelHandlerContext().channel().config());
             Connection conn = new Connection(ctx.clients().nextId(), raw, ctx);
             ctx.clients().add(conn.client());
             raw.messageHandler(conn::onMessage);
@@ -226,6 +238,16 @@ public class RespServer {
                 FatalErrors.check(e, "client " + conn.client().id());
                 LOG.debugf("client %d: %s", conn.client().id(), e.getMessage());
             });
+        }
+
+        /**
+         * Fairness and bounded off-heap memory per connection: one read of at most {@link #READ_MAX} bytes
+         * per turn of the loop (Redis reads at most 16 KB per client per turn, PROTO_IOBUF_LEN), and Netty
+         * holds at most about the high water mark of replies before the connection's own queue takes them.
+         */
+        private void configure(ChannelConfig config) {
+            config.setRecvByteBufAllocator(READS);
+            config.setWriteBufferWaterMark(WATER_MARK);
         }
 
         @Override

@@ -158,49 +158,11 @@ public final class ClientFamily implements CommandFamily {
         c.reply.verbatim(sb.toString());
     }
 
-    /**
-     * One line of CLIENT LIST in Redis 7.0's format (networking.c catClientInfoString), with 7.2's lib-name
-     * and lib-ver at the end since Ferry accepts CLIENT SETINFO. Ferry has no file descriptors and
-     * keeps its buffers per batch, so fd is a stand-in and the buffer fields are what Ferry holds.
-     */
+    /** One line of CLIENT LIST / CLIENT INFO; argv-mem counts the arguments of the command running now. */
     static String describe(Call c, Client s) {
-        long now = System.currentTimeMillis();
-        boolean self = s == c.client;
         long argvMem = 0;
-        if (self) for (byte[] a : c.argv()) argvMem += a.length;
-        long qbuf = s.channel().pendingInputBytes();
-        long rbs = 512;
-        StringBuilder flags = new StringBuilder();
-        if (s.inMulti()) flags.append('x');
-        if (s.transaction().watchedKeysDirty()) flags.append('d');
-        if (s.noEvict()) flags.append('e');
-        if (s.noTouch()) flags.append('T');
-        if (flags.length() == 0) flags.append('N');
-        return "id=" + s.id()
-            + " addr=" + s.channel().addr()
-            + " laddr=" + s.channel().laddr()
-            + " fd=" + (s.id() + 7)
-            + " name=" + s.name()
-            + " age=" + (now - s.createdMillis()) / 1000
-            + " idle=" + (now - s.lastInteractionMillis()) / 1000
-            + " flags=" + flags
-            + " db=" + s.db().index()
-            + " sub=0 psub=0 ssub=0"
-            + " multi=" + s.transaction().queuedCount()
-            + " qbuf=" + qbuf
-            + " qbuf-free=0"
-            + " argv-mem=" + argvMem
-            + " multi-mem=0"
-            + " rbs=" + rbs + " rbp=" + rbs
-            + " obl=0 oll=0 omem=0"
-            + " tot-mem=" + (qbuf + argvMem + rbs)
-            + " events=r"
-            + " cmd=" + s.lastCommand()
-            + " user=default"
-            + " redir=-1"
-            + " resp=" + s.protocol()
-            + " lib-name=" + s.libName()
-            + " lib-ver=" + s.libVersion();
+        if (s == c.client) for (byte[] a : c.argv()) argvMem += a.length;
+        return ClientInfo.line(s, argvMem);
     }
 
     /** Redis's getClientTypeByName: normal, slave/replica, pubsub, master; otherwise an error. */
@@ -213,9 +175,8 @@ public final class ClientFamily implements CommandFamily {
         };
     }
 
-    /** Every Ferry connection is a normal client for now (no pub/sub; replica links are not sessions yet). */
     private static String typeOf(Client s) {
-        return "normal";
+        return s.channel().type().redisName();
     }
 
     // ---- CLIENT KILL ---------------------------------------------------------------------------------------
