@@ -56,7 +56,7 @@ public final class Call {
     }
 
     public String argString(int i) {
-        return new String(argv[i], StandardCharsets.UTF_8);
+        return Ascii.text(argv[i]);
     }
 
     /** True when argument i equals the lowercase keyword, ignoring case. */
@@ -79,7 +79,7 @@ public final class Call {
 
     public void propagateAs(String... args) {
         byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) b[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < args.length; i++) b[i] = Ascii.bytes(args[i]);
         this.propagateAs = b;
     }
 

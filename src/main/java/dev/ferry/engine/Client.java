@@ -61,7 +61,10 @@ public final class Client {
         }
     }
 
-    /** A protocol error: Redis writes it (unless replies are off) and then closes the connection. */
+    /**
+     * A protocol error: Redis writes it and closes the connection after the reply. With replies off there
+     * is no reply, so (as in Redis) the connection stays open and its further input is ignored.
+     */
     public void protocolError(String message) {
         if (replyMode == REPLY_ON) reply.error("ERR " + message);
         server.stats().errorReply("ERR");

@@ -99,8 +99,35 @@ public final class Ascii {
         for (int i = 0; i < SMALL.length; i++) SMALL[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Text to bytes under Ferry's one convention for text made from a client's bytes: such a String holds
+     * one char per byte (ISO-8859-1, see {@link #text}), so chars up to 0xFF become that byte again and
+     * arguments echoed in replies and errors come back byte for byte, as Redis echoes them. A char above
+     * 0xFF can only come from Java text (a resource, a message) and is written as UTF-8; it never yields
+     * a CR or LF byte.
+     */
     public static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        int n = s.length();
+        boolean narrow = true;
+        for (int i = 0; i < n && narrow; i++) narrow = s.charAt(i) <= 0xFF;
+        if (narrow) return s.getBytes(StandardCharsets.ISO_8859_1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(n + 16);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c <= 0xFF) {
+                out.write(c);
+                continue;
+            }
+            int end = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1)) ? i + 2 : i + 1;
+            out.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
+            i = end - 1;
+        }
+        return out.toByteArray();
+    }
+
+    /** A client's bytes as text, one char per byte (the inverse of {@link #bytes}). */
+    public static String text(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1);
     }
 
     /** ASCII case-insensitive comparison of an argument with a lowercase keyword. */

@@ -134,7 +134,7 @@ public final class Reply {
     /** A simple string reply: {@code +text}. */
     public void simple(String text) {
         put((byte) '+');
-        writeAscii(text);
+        writeText(text);
         crlf();
     }
 
@@ -144,10 +144,9 @@ public final class Reply {
      */
     public void error(String message) {
         put((byte) '-');
-        for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
-            put((byte) (c == '\r' || c == '\n' ? ' ' : c));
-        }
+        byte[] b = Ascii.bytes(message);
+        for (int i = 0; i < b.length; i++) if (b[i] == '\r' || b[i] == '\n') b[i] = ' ';
+        put(b);
         crlf();
     }
 
@@ -178,7 +177,7 @@ public final class Reply {
     }
 
     public void bulk(String value) {
-        bulk(value.getBytes(StandardCharsets.UTF_8));
+        bulk(Ascii.bytes(value));
     }
 
     /** A bulk string, or the null reply when value is null. */
@@ -235,7 +234,7 @@ public final class Reply {
 
     /** Long text such as INFO: RESP3 verbatim string of format "txt", RESP2 a bulk string. */
     public void verbatim(String text) {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        byte[] b = Ascii.bytes(text);
         if (protocol == 3) {
             header('=', b.length + 4);
             put("txt:".getBytes(StandardCharsets.US_ASCII));
@@ -273,8 +272,15 @@ public final class Reply {
         pos += width;
     }
 
-    private void writeAscii(String s) {
-        for (int i = 0; i < s.length(); i++) put((byte) s.charAt(i));
+    /** {@link Ascii#bytes} without the copy for the usual one-byte text. */
+    private void writeText(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                put(Ascii.bytes(s.substring(i)));
+                return;
+            }
+            put((byte) s.charAt(i));
+        }
     }
 
     /** Text helpers shared by commands that format numbers the way Redis does. */

@@ -148,7 +148,13 @@ final class Connection implements ClientChannel, RespParser.Sink {
                 if (in.isReadable() && !closeAfterReply && !closed) hold(in);
             }
             case ERROR -> client.protocolError(parser.error());
-            case QUERY_BUFFER_LIMIT -> closeAfterReply = true;
+            case QUERY_BUFFER_LIMIT -> {
+                // Redis frees such a client at once (freeClientAsync), without a reply
+                closeAfterReply = true;
+                flush();
+                if (!closed) closeGracefully();
+                return;
+            }
             case NEED_MORE -> { }
         }
         flush();
@@ -192,7 +198,10 @@ final class Connection implements ClientChannel, RespParser.Sink {
                 if (queuedBytes > 0) watchOutput();
             }
         }
-        if (closeAfterReply && queuedBytes == 0) closeGracefully();
+        // Redis closes a CLOSE_AFTER_REPLY client once its reply is written; with nothing to write (CLIENT
+        // REPLY OFF dropped the protocol error or QUIT's +OK) it never gets there: the connection stays
+        // open and what it sends is ignored
+        if (closeAfterReply && n > 0 && queuedBytes == 0) closeGracefully();
     }
 
     private void enqueue(byte[] block) {

@@ -6,8 +6,8 @@ import dev.ferry.engine.Client;
 import dev.ferry.engine.CommandTable;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.quarkus.runtime.Quarkus;
@@ -58,9 +58,13 @@ public class RespServer {
     private Shutdown shutdown;
     private ServerVerticle verticle;
 
-    /** The most bytes one read of a connection takes (Redis's PROTO_IOBUF_LEN). */
+    /**
+     * The bytes one read of a connection takes (Redis's PROTO_IOBUF_LEN). Fixed, not adaptive: the limits
+     * Redis checks between reads (no CR within 64 KB of a header or inline line) then see the same chunks
+     * as in Redis, and the pooled buffer is released after each read, so no connection keeps it.
+     */
     static final int READ_MAX = 16 * 1024;
-    private static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(64, 2048, READ_MAX).maxMessagesPerRead(1);
+    private static final RecvByteBufAllocator READS = new FixedRecvByteBufAllocator(READ_MAX).maxMessagesPerRead(1);
     /** Netty's defaults, written out: they bound what Netty holds per connection (see Connection). */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 

@@ -41,8 +41,9 @@ public final class Glob {
 
     private Glob() {}
 
+    /** Text made from a client's bytes holds one char per byte (protocol.Ascii#text), so this matches those bytes. */
     public static boolean matches(String pattern, String s, boolean nocase) {
-        return matches(pattern.getBytes(StandardCharsets.UTF_8), s.getBytes(StandardCharsets.UTF_8), nocase);
+        return matches(pattern.getBytes(StandardCharsets.ISO_8859_1), s.getBytes(StandardCharsets.ISO_8859_1), nocase);
     }
 
     public static boolean matches(byte[] pattern, byte[] s) {

@@ -92,6 +92,17 @@ class ParserRedisSideBySideTest {
         new String[] {"*1\r\n$4" + "1".repeat(70_000)},
         new String[] {"PING" + " ".repeat(65_000) + "\r\n"},
         new String[] {"PING" + " ".repeat(200_000) + "\r\n"},
+        // a protocol error, QUIT or a query-buffer close with replies off: nothing to write, so Redis never
+        // reaches its close-after-reply and the connection stays open, deaf; with a reply before it, it closes
+        new String[] {"CLIENT REPLY OFF\r\n*1\r\n$x\r\n", "PING\r\n"},
+        new String[] {"CLIENT REPLY OFF\r\nQUIT\r\n", "PING\r\n"},
+        new String[] {"PING\r\nCLIENT REPLY OFF\r\n*1\r\n$x\r\n"},
+        new String[] {"CLIENT REPLY SKIP\r\n\"a\r\n"},
+        // arguments echoed in errors come back byte for byte: UTF-8 "é", and C4 8A (U+010A, whose low
+        // byte is a LF) that once broke the framing
+        new String[] {"*3\r\n$5\r\nHELLO\r\n$1\r\n3\r\n$5\r\ncaf\u00c3\u00a9\r\nPING\r\n"},
+        new String[] {"*3\r\n$5\r\nHELLO\r\n$1\r\n2\r\n$2\r\n\u00c4\u008a\r\nPING\r\n"},
+        new String[] {"*3\r\n$6\r\nCLIENT\r\n$7\r\nSETNAME\r\n$2\r\n\u00c3\u00a9\r\nCLIENT GETNAME\r\n"},
         // inline line ends
         new String[] {"PING\r\r\n"},
         new String[] {"\n\r\n\r\r\nPING\n"},

@@ -2,6 +2,7 @@ package dev.ferry.command.connection;
 
 import dev.ferry.engine.*;
 
+import dev.ferry.protocol.Ascii;
 import dev.ferry.protocol.Reply;
 import dev.ferry.engine.Client;
 import dev.ferry.engine.config.ServerSettings;
@@ -74,7 +75,7 @@ public final class ConnectionFamily implements CommandFamily {
     private static boolean checkPassword(ServerSettings s, String user, String pass) {
         if (!"default".equals(user)) return false;
         return s.requirepass == null || java.security.MessageDigest.isEqual(
-            s.requirepass.getBytes(java.nio.charset.StandardCharsets.UTF_8), pass.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Ascii.bytes(s.requirepass), Ascii.bytes(pass));
     }
 
     private void hello(Call c) {

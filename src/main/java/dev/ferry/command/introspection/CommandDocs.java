@@ -75,7 +75,7 @@ public final class CommandDocs {
     private static CommandDocs load() {
         try (InputStream in = CommandDocs.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
             List<String> lines = new ArrayList<>();
             for (String line; (line = r.readLine()) != null; ) lines.add(line);
             return new CommandDocs(parse(lines));

@@ -308,9 +308,10 @@ public final class ServerFamily implements CommandFamily {
         if ((abort && (nosave || save || other)) || (nosave && save)) throw Errors.syntax();
         if (abort) throw Errors.of(NO_SHUTDOWN);
         LOG.warnf("User requested shutdown (client %d)", c.client.id());
-        c.client.channel().closeAfterReply();
+        // Redis exits without answering: the caller's connection closes with nothing more written
+        c.client.channel().kill();
         ServerContext server = c.server;
-        // runs after this read's replies are flushed and the connection closed
+        // runs in its own turn of the loop, after the connection is closed
         server.executor().runOnContext(v -> server.shutdown());
     }
 }
