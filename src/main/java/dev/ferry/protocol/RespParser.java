@@ -15,7 +15,7 @@ import java.util.List;
  * Arguments are byte[]; no String is made on this path.
  *
  * <p>Memory follows what arrived, never what a header announced: a partial argument's array starts at
- * the size of the bytes received and grows with them (see {@link #growBulk}), so a connection that
+ * the size of the bytes received and grows with them (see {@link #newCapacity}), so a connection that
  * declares a 500 MB bulk and sends nothing costs nothing. Everything held for the command being
  * received (arguments already complete included) counts toward {@code client-query-buffer-limit}.
  *
@@ -39,7 +39,16 @@ public final class RespParser {
         }
     }
 
-    public enum Result { NEED_MORE, STOPPED, ERROR, QUERY_BUFFER_LIMIT }
+    /**
+     * GROW: the partial argument needs a larger array of at least {@link #OFFLOADED_GROWTH} bytes; nothing
+     * past it was consumed. The caller makes it off the executing thread with {@link #grownBulk} (a new
+     * array is zeroed and, on fresh memory, page-faulted: 512 MB took 1.8 s of one thread here), installs
+     * it with {@link #installGrownBulk} and feeds the rest.
+     */
+    public enum Result { NEED_MORE, STOPPED, ERROR, QUERY_BUFFER_LIMIT, GROW }
+
+    /** Arrays at least this large are made by the caller off the executing thread (see GROW). */
+    public static final int OFFLOADED_GROWTH = 4 * 1024 * 1024;
 
     /** Redis's PROTO_INLINE_MAX_SIZE: the most bytes a line without its end may hold. */
     static final int INLINE_MAX = 64 * 1024;
@@ -100,6 +109,8 @@ public final class RespParser {
     private int bulkPos;
     /** Bytes still to skip after the current bulk's data (Redis skips two, whatever they are). */
     private int bulkTrailer;
+    /** After GROW: the capacity the partial argument's next array must have. */
+    private int pendingCapacity;
     private String error;
 
     public RespParser(Limits limits) {
@@ -289,7 +300,14 @@ public final class RespParser {
                     int want = bulkLen - bulkPos;
                     if (want > 0) {
                         int n = Math.min(want, in.readableBytes());
-                        if (bulk == null || bulkPos + n > bulk.length) growBulk(bulkPos + n);
+                        if (bulk == null || bulkPos + n > bulk.length) {
+                            int cap = newCapacity(bulkPos + n);
+                            if (cap >= OFFLOADED_GROWTH) {
+                                pendingCapacity = cap;
+                                return Result.GROW;
+                            }
+                            bulk = grow(bulk, cap);
+                        }
                         in.readBytes(bulk, bulkPos, n);
                         bulkPos += n;
                         if (bulkPos < bulkLen) return Result.NEED_MORE;
@@ -376,7 +394,7 @@ public final class RespParser {
     }
 
     /**
-     * Makes room in the partial argument's array for {@code need} bytes, in proportion to what arrived:
+     * The capacity the partial argument's array needs for {@code need} bytes, in proportion to what arrived:
      * the capacity doubles (from MIN_BULK_CAPACITY, or what arrived in one read) up to half the
      * argument, then becomes exactly the argument's length once more than half of it has arrived. So the
      * array never exceeds twice the bytes received or MIN_BULK_CAPACITY (a declared length alone
@@ -388,12 +406,38 @@ public final class RespParser {
      * 1.39x and 1.00x. Its time for a full 512 MB SET equals the former 1 MiB-then-doubling growth's.
      * Nothing changes if the allocation fails.
      */
-    private void growBulk(int need) {
+    private int newCapacity(int need) {
         int cap = bulk == null ? 0 : bulk.length;
         int half = bulkLen / 2;
-        int newCap = need > half ? bulkLen : (int) Math.min(half, Math.max(need, Math.max(2L * cap, MIN_BULK_CAPACITY)));
+        return need > half ? bulkLen : (int) Math.min(half, Math.max(need, Math.max(2L * cap, MIN_BULK_CAPACITY)));
+    }
+
+    private static byte[] grow(byte[] old, int capacity) {
         // Arrays.copyOf: the JIT then skips zeroing the part it copies (it zeroes only the new tail)
-        bulk = bulk == null ? new byte[newCap] : Arrays.copyOf(bulk, newCap);
+        return old == null ? new byte[capacity] : Arrays.copyOf(old, capacity);
+    }
+
+    /**
+     * After GROW, on any thread: the partial argument's bytes in an array of the capacity it needs. The
+     * parser must not be fed until {@link #installGrownBulk}; the array it copies does not change meanwhile.
+     */
+    public byte[] grownBulk() {
+        byte[] grown = new byte[pendingCapacity];
+        // in 1 MB steps: one arraycopy of hundreds of MB has no safepoint poll, so a collection would wait
+        // for it with every other thread stopped, the executing loop included
+        for (int off = 0; off < bulkPos; off += COPY_STEP) System.arraycopy(bulk, off, grown, off, Math.min(COPY_STEP, bulkPos - off));
+        return grown;
+    }
+
+    private static final int COPY_STEP = 1 << 20;
+
+    /** After GROW, on the executing thread: adopts the array {@link #grownBulk} made. */
+    public void installGrownBulk(byte[] grown) {
+        if (state != BULK_DATA || pendingCapacity == 0 || grown.length != pendingCapacity) {
+            throw new IllegalStateException("no growth pending for this array");
+        }
+        bulk = grown;
+        pendingCapacity = 0;
     }
 
     /**

@@ -156,8 +156,33 @@ final class Connection implements ClientChannel, RespParser.Sink {
                 return;
             }
             case NEED_MORE -> { }
+            case GROW -> {
+                if (in.isReadable()) hold(in);
+                growOffLoop();
+            }
         }
         flush();
+    }
+
+    /**
+     * A large argument's next array is made on a worker thread (zeroing it, and faulting in fresh memory,
+     * takes seconds of one thread for 512 MB), while this connection is not read; the rest of the input
+     * waits in {@link #held} and runs once the array is in place. Other clients are served meanwhile.
+     */
+    private void growOffLoop() {
+        pause();
+        server.vertx().<byte[]>executeBlocking(parser::grownBulk, false).onComplete(done -> {
+            if (closed) return;
+            if (done.failed()) {
+                // as when the parser's own allocation fails: no memory to read this connection
+                FatalErrors.check(done.cause(), "client " + client.id());
+                LOG.errorf(done.cause(), "client %d: growing a partial argument failed", client.id());
+                closeNow();
+                return;
+            }
+            parser.installGrownBulk(done.result());
+            resume();
+        });
     }
 
     @Override
@@ -328,7 +353,9 @@ final class Connection implements ClientChannel, RespParser.Sink {
         closed = true;
         reply.truncate(0);
         dropQueue();
-        channel.close();
+        // Past the pipeline: a close sent through it waited behind the replies Netty still held for a
+        // client that does not read (measured: the socket stayed open, fd and kernel buffers held, for good)
+        channel.unsafe().close(channel.voidPromise());
     }
 
     private void dropQueue() {

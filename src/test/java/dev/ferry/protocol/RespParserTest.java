@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -181,6 +182,49 @@ class RespParserTest {
     }
 
     /**
+     * An array of OFFLOADED_GROWTH or more is never made inside feed: the parser answers GROW, consumes
+     * nothing of the read, and goes on once the caller installs the array grownBulk made.
+     */
+    @Test
+    void largeGrowthIsLeftToTheCaller() {
+        int size = 10 * 1024 * 1024;
+        RespParser p = new RespParser(LIMITS);
+        KeepArg sink = new KeepArg(0);
+        feed(p, "*1\r\n$" + size + "\r\n", sink);
+        byte[] chunk = new byte[3 * 1024 * 1024];
+        for (int i = 0; i < chunk.length; i++) chunk[i] = pattern(i);
+        assertEquals(RespParser.Result.NEED_MORE, p.feed(Unpooled.wrappedBuffer(chunk), sink), "3 MB: grown in place");
+        for (int i = 0; i < chunk.length; i++) chunk[i] = pattern(chunk.length + i);
+        ByteBuf second = Unpooled.wrappedBuffer(chunk);
+        assertEquals(RespParser.Result.GROW, p.feed(second, sink), "6 MB needs an array of 10 MB");
+        assertEquals(chunk.length, second.readableBytes(), "nothing of the read consumed");
+        assertEquals(chunk.length, p.pendingBytes());
+        assertThrows(IllegalStateException.class, () -> p.installGrownBulk(new byte[5]));
+        byte[] grown = p.grownBulk();
+        assertEquals(size, grown.length);
+        p.installGrownBulk(grown);
+        assertEquals(RespParser.Result.NEED_MORE, p.feed(second, sink));
+        assertEquals(2L * chunk.length, p.pendingBytes());
+        byte[] rest = new byte[size - 2 * chunk.length + 2];
+        for (int i = 0; i < rest.length - 2; i++) rest[i] = pattern(2 * chunk.length + i);
+        rest[rest.length - 2] = '\r';
+        rest[rest.length - 1] = '\n';
+        assertEquals(RespParser.Result.NEED_MORE, p.feed(Unpooled.wrappedBuffer(rest), sink));
+        assertEquals(size, sink.arg.length);
+        for (int i = 0; i < size; i++) if (sink.arg[i] != pattern(i)) throw new AssertionError("byte " + i + " differs");
+    }
+
+    /**
+     * Feeds like Connection does: when the parser asks for a larger array (GROW), makes it (here on this
+     * thread; Connection uses a worker) and feeds the rest.
+     */
+    static RespParser.Result feedGrowing(RespParser p, ByteBuf buf, RespParser.Sink sink) {
+        RespParser.Result r;
+        while ((r = p.feed(buf, sink)) == RespParser.Result.GROW) p.installGrownBulk(p.grownBulk());
+        return r;
+    }
+
+    /**
      * A 5 MB argument fed one byte per call: the buffer stays within twice what arrived, grows
      * geometrically (a few dozen reallocations, so linear time), is never more than half the argument
      * before it becomes exactly the argument (a peak of 1.5x during that last copy), and the bytes arrive
@@ -201,7 +245,7 @@ class RespParserTest {
         for (int i = 0; i < size; i++) {
             one[0] = pattern(i);
             buf.setIndex(0, 1);
-            assertEquals(RespParser.Result.NEED_MORE, p.feed(buf, sink));
+            assertEquals(RespParser.Result.NEED_MORE, feedGrowing(p, buf, sink));
             long capacity = p.allocatedBytes() - 3 - base;
             if (capacity != lastCapacity) {
                 // checked as it happens: growth that is not geometric would otherwise run for hours
@@ -237,7 +281,7 @@ class RespParserTest {
             int n = Math.min(chunk.length, size - off);
             for (int i = 0; i < n; i++) chunk[i] = pattern(off + i);
             buf.setIndex(0, n);
-            assertEquals(RespParser.Result.NEED_MORE, p.feed(buf, sink));
+            assertEquals(RespParser.Result.NEED_MORE, feedGrowing(p, buf, sink));
             assertEquals(0, buf.readableBytes(), "every byte consumed");
             assertEquals(6L + off + n, p.pendingBytes());
         }

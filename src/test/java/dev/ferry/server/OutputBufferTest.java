@@ -167,9 +167,29 @@ class OutputBufferTest {
             }
             writer.join(10_000);
             assertTrue(gone, "port " + port + ": the client over the hard limit was not closed");
+            // gone from CLIENT LIST is not enough: the socket itself must be closed (the server then resets
+            // what is sent to it), or its descriptor and buffers stay held. Not read first: reading would let
+            // a close that waits for the replies to leave go through.
+            assertTrue(socketClosedByServer(attacker), "port " + port + ": the dropped client's socket is still open");
         }
         assertTrue(pings.size() >= 2, "too few samples during the attack: " + pings);
         return pings;
+    }
+
+    /** Writes up to 64 MB to the socket: true once a write fails (reset by the server), false if all go in. */
+    private static boolean socketClosedByServer(Socket s) throws InterruptedException {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < 1024; i++) {
+                out.write(chunk);
+                out.flush();
+                Thread.sleep(1);
+            }
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
     }
 
     /** A client pipelines 300,000 GETs and reads every reply; PING is timed every 10 ms meanwhile. */
