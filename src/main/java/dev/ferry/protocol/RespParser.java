@@ -40,15 +40,24 @@ public final class RespParser {
     }
 
     /**
-     * GROW: the partial argument needs a larger array of at least {@link #OFFLOADED_GROWTH} bytes; nothing
-     * past it was consumed. The caller makes it off the executing thread with {@link #grownBulk} (a new
-     * array is zeroed and, on fresh memory, page-faulted: 512 MB took 1.8 s of one thread here), installs
-     * it with {@link #installGrownBulk} and feeds the rest.
+     * GROW: the partial argument needs an array of at least {@link #OFFLOADED_GROWTH} bytes; nothing more
+     * was consumed. The caller makes it off the executing thread with {@link #grown} (a new array is
+     * zeroed and, on fresh memory, page-faulted: 512 MB took 1.8 s of one thread here), installs it with
+     * {@link #installGrown} and feeds the rest.
      */
     public enum Result { NEED_MORE, STOPPED, ERROR, QUERY_BUFFER_LIMIT, GROW }
 
     /** Arrays at least this large are made by the caller off the executing thread (see GROW). */
     public static final int OFFLOADED_GROWTH = 4 * 1024 * 1024;
+
+    /**
+     * Slots of one piece of a command's argument vector: a command of more arguments keeps them in pieces
+     * until it is complete, so a multibulk flood (millions of empty arguments that never complete) never
+     * makes one huge array that must be zeroed and copied as it doubles. 4-8 MB a piece: quick to zero,
+     * and large enough for G1 to place it as a humongous object, which young collections never copy
+     * (64K-slot pieces were copied by them: 350 ms pauses during bench/attack.sh flood).
+     */
+    static final int ARGV_PIECE = 1024 * 1024;
 
     /** Redis's PROTO_INLINE_MAX_SIZE: the most bytes a line without its end may hold. */
     static final int INLINE_MAX = 64 * 1024;
@@ -98,8 +107,12 @@ public final class RespParser {
     private long stalledBytes;
     private String stalledError;
 
+    /** The current piece of the argument vector and the arguments in it. */
     private byte[][] argv;
     private int argc;
+    /** Full pieces of ARGV_PIECE arguments before the current one, or null. */
+    private List<byte[][]> argvPieces;
+    private int piecedArgs;
     private int argvExpected;
     /** Sum of the lengths of the arguments already complete in argv. */
     private long argBytes;
@@ -256,7 +269,18 @@ public final class RespParser {
                 case ARG_LINE -> {
                     // argv has room before anything is consumed: if that allocation fails, nothing moved
                     if (argv == null) argv = new byte[Math.min(argvExpected, 16)][];
-                    else if (argc == argv.length) argv = Arrays.copyOf(argv, (int) Math.min(argvExpected, argv.length * 2L));
+                    else if (argc == argv.length) {
+                        if (argc == ARGV_PIECE) {
+                            byte[][] next = new byte[Math.min(ARGV_PIECE, argvExpected - piecedArgs - argc)][];
+                            if (argvPieces == null) argvPieces = new ArrayList<>();
+                            argvPieces.add(argv);
+                            piecedArgs += argc;
+                            argv = next;
+                            argc = 0;
+                        } else {
+                            argv = Arrays.copyOf(argv, (int) Math.min(Math.min(argvExpected, ARGV_PIECE), argv.length * 2L));
+                        }
+                    }
                     long len;
                     if (lineLen > 0 || lineCr || in.getByte(in.readerIndex()) != '$' || (len = quickNumber(in)) == NEED_LINE) {
                         if (!readHeader(in)) {
@@ -292,7 +316,7 @@ public final class RespParser {
                         if (r != null) return r;
                     } else {
                         // the arguments held, plus this one once it has arrived, must fit the limit
-                        if (argBytes + (argc + 1L) * ARG_OVERHEAD + len > queryBufferLimit) return Result.QUERY_BUFFER_LIMIT;
+                        if (argBytes + (piecedArgs + argc + 1L) * ARG_OVERHEAD + len > queryBufferLimit) return Result.QUERY_BUFFER_LIMIT;
                         state = BULK_DATA;
                     }
                 }
@@ -372,6 +396,8 @@ public final class RespParser {
         // argv is made and grows as arguments arrive, so a lying count allocates nothing up front
         argv = null;
         argc = 0;
+        argvPieces = null;
+        piecedArgs = 0;
         argBytes = 0;
         argvExpected = (int) n;
         state = ARG_LINE;
@@ -384,9 +410,20 @@ public final class RespParser {
         argBytes += arg.length;
         // every argument of the command counts, not only the one being received (Redis 7.0 forgets them),
         // whether or not the command arrived in one read
-        if (argBytes + (long) argc * ARG_OVERHEAD > queryBufferLimit) return Result.QUERY_BUFFER_LIMIT;
-        if (argc < argvExpected) return null;
+        if (argBytes + (long) (piecedArgs + argc) * ARG_OVERHEAD > queryBufferLimit) return Result.QUERY_BUFFER_LIMIT;
+        if (piecedArgs + argc < argvExpected) return null;
         byte[][] cmd = argv;
+        if (argvPieces != null) {
+            cmd = new byte[argvExpected][];
+            int off = 0;
+            for (byte[][] piece : argvPieces) {
+                System.arraycopy(piece, 0, cmd, off, piece.length);
+                off += piece.length;
+            }
+            System.arraycopy(argv, 0, cmd, off, argc);
+            argvPieces = null;
+            piecedArgs = 0;
+        }
         argv = null;
         argBytes = 0;
         state = IDLE;
@@ -419,26 +456,26 @@ public final class RespParser {
 
     /**
      * After GROW, on any thread: the partial argument's bytes in an array of the capacity it needs. The
-     * parser must not be fed until {@link #installGrownBulk}; the array it copies does not change meanwhile.
+     * parser must not be fed until {@link #installGrown}; the array it copies does not change meanwhile.
      */
-    public byte[] grownBulk() {
+    public byte[] grown() {
+        // in steps: one arraycopy of hundreds of MB has no safepoint poll, so a collection would wait for
+        // it with every other thread stopped, the executing loop included
         byte[] grown = new byte[pendingCapacity];
-        // in 1 MB steps: one arraycopy of hundreds of MB has no safepoint poll, so a collection would wait
-        // for it with every other thread stopped, the executing loop included
         for (int off = 0; off < bulkPos; off += COPY_STEP) System.arraycopy(bulk, off, grown, off, Math.min(COPY_STEP, bulkPos - off));
         return grown;
     }
 
-    private static final int COPY_STEP = 1 << 20;
-
-    /** After GROW, on the executing thread: adopts the array {@link #grownBulk} made. */
-    public void installGrownBulk(byte[] grown) {
-        if (state != BULK_DATA || pendingCapacity == 0 || grown.length != pendingCapacity) {
+    /** After GROW, on the executing thread: adopts the array {@link #grown} made. */
+    public void installGrown(byte[] grown) {
+        if (pendingCapacity == 0 || grown.length != pendingCapacity || state != BULK_DATA) {
             throw new IllegalStateException("no growth pending for this array");
         }
         bulk = grown;
         pendingCapacity = 0;
     }
+
+    private static final int COPY_STEP = 1 << 20;
 
     /**
      * Reads a header line as Redis does: up to the first CR, whose next byte is then skipped whatever it

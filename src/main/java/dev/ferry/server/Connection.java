@@ -171,7 +171,7 @@ final class Connection implements ClientChannel, RespParser.Sink {
      */
     private void growOffLoop() {
         pause();
-        server.vertx().<byte[]>executeBlocking(parser::grownBulk, false).onComplete(done -> {
+        server.vertx().<byte[]>executeBlocking(parser::grown, false).onComplete(done -> {
             if (closed) return;
             if (done.failed()) {
                 // as when the parser's own allocation fails: no memory to read this connection
@@ -180,7 +180,7 @@ final class Connection implements ClientChannel, RespParser.Sink {
                 closeNow();
                 return;
             }
-            parser.installGrownBulk(done.result());
+            parser.installGrown(done.result());
             resume();
         });
     }

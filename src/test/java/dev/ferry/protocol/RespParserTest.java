@@ -183,7 +183,7 @@ class RespParserTest {
 
     /**
      * An array of OFFLOADED_GROWTH or more is never made inside feed: the parser answers GROW, consumes
-     * nothing of the read, and goes on once the caller installs the array grownBulk made.
+     * nothing of the read, and goes on once the caller installs the array grown made.
      */
     @Test
     void largeGrowthIsLeftToTheCaller() {
@@ -199,10 +199,10 @@ class RespParserTest {
         assertEquals(RespParser.Result.GROW, p.feed(second, sink), "6 MB needs an array of 10 MB");
         assertEquals(chunk.length, second.readableBytes(), "nothing of the read consumed");
         assertEquals(chunk.length, p.pendingBytes());
-        assertThrows(IllegalStateException.class, () -> p.installGrownBulk(new byte[5]));
-        byte[] grown = p.grownBulk();
+        assertThrows(IllegalStateException.class, () -> p.installGrown(new byte[5]));
+        byte[] grown = p.grown();
         assertEquals(size, grown.length);
-        p.installGrownBulk(grown);
+        p.installGrown(grown);
         assertEquals(RespParser.Result.NEED_MORE, p.feed(second, sink));
         assertEquals(2L * chunk.length, p.pendingBytes());
         byte[] rest = new byte[size - 2 * chunk.length + 2];
@@ -215,12 +215,40 @@ class RespParserTest {
     }
 
     /**
+     * A command of more than ARGV_PIECE arguments keeps them in pieces (a flood that never completes makes
+     * no huge array) and arrives whole and in order, read in one feed or in many.
+     */
+    @Test
+    void argumentsBeyondOnePieceArriveInOrder() {
+        int n = 2 * RespParser.ARGV_PIECE + 10;
+        StringBuilder frames = new StringBuilder("*" + n + "\r\n");
+        for (int i = 0; i < n; i++) {
+            String a = Integer.toString(i);
+            frames.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        }
+        byte[] all = bytes(frames.toString());
+        for (int step : new int[] {all.length, 4096, 16384 + 7}) {
+            List<byte[][]> commands = new ArrayList<>();
+            RespParser.Sink sink = argv -> commands.add(argv);
+            RespParser p = new RespParser(LIMITS);
+            for (int off = 0; off < all.length; off += step) {
+                assertEquals(RespParser.Result.NEED_MORE, p.feed(Unpooled.wrappedBuffer(all, off, Math.min(step, all.length - off)), sink));
+            }
+            assertEquals(1, commands.size(), "reads of " + step);
+            byte[][] cmd = commands.get(0);
+            assertEquals(n, cmd.length);
+            for (int i = 0; i < n; i++) assertEquals(Integer.toString(i), new String(cmd[i], StandardCharsets.US_ASCII));
+            assertTrue(p.idle());
+        }
+    }
+
+    /**
      * Feeds like Connection does: when the parser asks for a larger array (GROW), makes it (here on this
      * thread; Connection uses a worker) and feeds the rest.
      */
     static RespParser.Result feedGrowing(RespParser p, ByteBuf buf, RespParser.Sink sink) {
         RespParser.Result r;
-        while ((r = p.feed(buf, sink)) == RespParser.Result.GROW) p.installGrownBulk(p.grownBulk());
+        while ((r = p.feed(buf, sink)) == RespParser.Result.GROW) p.installGrown(p.grown());
         return r;
     }
 
