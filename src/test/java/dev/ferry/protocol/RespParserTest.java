@@ -178,7 +178,7 @@ class RespParserTest {
         assertTrue(p.allocatedBytes() <= 3 + 64, "allocated " + p.allocatedBytes());
         assertEquals(RespParser.Result.NEED_MORE, feed(p, "abc", sink));
         assertEquals(6, p.pendingBytes());
-        assertTrue(p.allocatedBytes() <= 3 + 64 + RespParser.MIN_BULK_CAPACITY, "allocated " + p.allocatedBytes());
+        assertTrue(p.allocatedBytes() <= 3 + 64 + PartialArgument.MIN_CAPACITY, "allocated " + p.allocatedBytes());
     }
 
     /**
@@ -215,12 +215,12 @@ class RespParserTest {
     }
 
     /**
-     * A command of more than ARGV_PIECE arguments keeps them in pieces (a flood that never completes makes
+     * A command of more than ArgumentVector.PIECE arguments keeps them in pieces (a flood that never completes makes
      * no huge array) and arrives whole and in order, read in one feed or in many.
      */
     @Test
     void argumentsBeyondOnePieceArriveInOrder() {
-        int n = 2 * RespParser.ARGV_PIECE + 10;
+        int n = 2 * ArgumentVector.PIECE + 10;
         StringBuilder frames = new StringBuilder("*" + n + "\r\n");
         for (int i = 0; i < n; i++) {
             String a = Integer.toString(i);
@@ -279,7 +279,7 @@ class RespParserTest {
                 // checked as it happens: growth that is not geometric would otherwise run for hours
                 assertTrue(++reallocations <= 30, reallocations + " reallocations: growth must be geometric");
                 long received = i + 1;
-                assertTrue(capacity <= Math.max(RespParser.MIN_BULK_CAPACITY, 2 * received),
+                assertTrue(capacity <= Math.max(PartialArgument.MIN_CAPACITY, 2 * received),
                     capacity + " bytes reserved for " + received + " received");
                 if (capacity == size) assertTrue(lastCapacity <= size / 2, "old buffer " + lastCapacity + " during the last copy");
                 else assertTrue(capacity <= size / 2, "capacity " + capacity);
@@ -341,7 +341,7 @@ class RespParserTest {
         }
         assertEquals(RespParser.Result.QUERY_BUFFER_LIMIT, r, "after " + batches + " thousand empty arguments");
         // each empty argument counts ARG_OVERHEAD: the limit is hit after limit / ARG_OVERHEAD of them
-        assertEquals(limit / RespParser.ARG_OVERHEAD / 1000 + 1, batches);
+        assertEquals(limit / ArgumentVector.ARG_OVERHEAD / 1000 + 1, batches);
         assertTrue(sink.commands.isEmpty());
     }
 
@@ -463,7 +463,7 @@ class RespParserTest {
         feed(p, "x".repeat(40), sink);
         assertEquals(48, p.pendingBytes());
         long allocated = p.allocatedBytes();
-        assertTrue(allocated >= 48 && allocated <= 8 + 64 + RespParser.MIN_BULK_CAPACITY, "allocated " + allocated);
+        assertTrue(allocated >= 48 && allocated <= 8 + 64 + PartialArgument.MIN_CAPACITY, "allocated " + allocated);
         feed(p, "x".repeat(60) + "\r\n", sink);
         assertEquals(1, sink.commands.size());
         assertEquals(0, p.pendingBytes());
