@@ -17,30 +17,11 @@ REQUESTS=${REQUESTS:-200000}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
 TESTS=${TESTS:-"set,get,incr,mset"}
-FERRY_PORT=${FERRY_PORT:-16379}
-REDIS_PORT=${REDIS_PORT:-16380}
+command -v redis-benchmark >/dev/null || { echo "redis-benchmark is missing: apt-get install -y redis-tools" >&2; exit 1; }
 # Ferry runs through bin/ferry, the README's run command, with its flags (JAVA, FERRY_HEAP and
 # FERRY_JAVA_OPTS override them there), so the ratios printed are the ones a user gets.
-
-command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install -y redis-server redis-tools" >&2; exit 1; }
-command -v redis-benchmark >/dev/null || { echo "redis-benchmark is missing: apt-get install -y redis-tools" >&2; exit 1; }
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-
-work=$(mktemp -d)
-cleanup() {
-  [ -n "${ferry_pid:-}" ] && kill "$ferry_pid" 2>/dev/null || true
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-bin/ferry -Dferry.port="$FERRY_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work" >"$work/ferry.log" 2>&1 &
-ferry_pid=$!
-redis-server --port "$REDIS_PORT" --save "" --appendonly no --dir "$work" --daemonize yes >/dev/null
-
-for port in "$FERRY_PORT" "$REDIS_PORT"; do
-  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
-done
+# shellcheck source=servers.sh
+. bench/servers.sh
 
 run() { # port pipeline -> "TEST rps" lines
   redis-benchmark -p "$1" -c "$CLIENTS" -n "$REQUESTS" -P "$2" -t "$TESTS" -r 100000 --csv 2>/dev/null \
@@ -59,8 +40,8 @@ for r in $(seq "$ROUNDS"); do
 done
 
 echo
-echo "Ferry vs redis-server $(redis-server --version | awk '{print $3}' | cut -d= -f2), $CLIENTS clients, $REQUESTS requests, medians of $ROUNDS runs"
-echo "Ferry JVM: $(bin/ferry -version 2>&1 | head -1), flags: $(sed -n 's/^gc=.*:-"\(.*\)"}$/\1/p' bin/ferry) ${FERRY_JAVA_OPTS:+(overridden: $FERRY_JAVA_OPTS)}, heap ${FERRY_HEAP:-25% of RAM}"
+echo "Ferry vs redis-server $redis_version, $CLIENTS clients, $REQUESTS requests, medians of $ROUNDS runs"
+echo "Ferry JVM: $ferry_java, flags: $(sed -n 's/^gc=.*:-"\(.*\)"}$/\1/p' bin/ferry) ${FERRY_JAVA_OPTS:+(overridden: $FERRY_JAVA_OPTS)}, heap ${FERRY_HEAP:-25% of RAM}"
 awk '
   { key=$3" P"$2; v[$1,key,++n[$1,key]]=$4; keys[key]=1 }
   function median(srv,k,   i,j,t,c,arr) {
