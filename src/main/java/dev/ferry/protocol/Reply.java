@@ -31,8 +31,13 @@ public final class Reply {
         }
     }
 
-    /** Initial and resting size of the reply buffer; a batch that grew it past SHRINK_ABOVE gives it back. */
-    private static final int INITIAL = 16 * 1024;
+    /**
+     * Initial and resting size of the reply buffer; a batch that grew it past SHRINK_ABOVE gives it back.
+     * 1 KB, Redis's PROTO_REPLY_MIN_BYTES (what Redis 7 shrinks an idle client's buffer to): a connection
+     * costs little until it asks for more, and the buffer doubles when it does. (16 KB up front made
+     * 5,000 connections opened at once zero 80 MB on the executing loop.)
+     */
+    private static final int INITIAL = 1024;
     private static final int SHRINK_ABOVE = 1 << 20;
 
     /*
