@@ -41,7 +41,8 @@ done
 
 echo
 echo "Ferry vs redis-server $redis_version, $CLIENTS clients, $REQUESTS requests, medians of $ROUNDS runs"
-echo "Ferry JVM: $ferry_java, flags: $(sed -n 's/^gc=.*:-"\(.*\)"}$/\1/p' bin/ferry) ${FERRY_JAVA_OPTS:+(overridden: $FERRY_JAVA_OPTS)}, heap ${FERRY_HEAP:-25% of RAM}"
+echo "Ferry: java $ferry_java"
+printf "%-12s %14s %14s %8s\n" test "ferry rps" "redis rps" ratio
 awk '
   { key=$3" P"$2; v[$1,key,++n[$1,key]]=$4; keys[key]=1 }
   function median(srv,k,   i,j,t,c,arr) {
@@ -50,6 +51,5 @@ awk '
     return (c%2) ? arr[(c+1)/2] : (arr[c/2]+arr[c/2+1])/2
   }
   END {
-    printf "%-12s %14s %14s %8s\n", "test", "ferry rps", "redis rps", "ratio"
     for (k in keys) { f=median("ferry",k); r=median("redis",k); printf "%-12s %14.0f %14.0f %8.2f\n", k, f, r, f/r }
   }' "$work/results" | sort -k1,1 -k2,2

@@ -20,5 +20,5 @@ redis-server --port "$REDIS_PORT" --save "" --appendonly no --dir "$work" --daem
 for port in "$FERRY_PORT" "$REDIS_PORT"; do
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
 done
-ferry_java=$(bin/ferry -version 2>&1 | head -1 || true)
+ferry_java=$(sed -n 's/^ferry: java //p' "$work/ferry.log")
 redis_version=$(redis-server --version | awk '{print $3}' | cut -d= -f2)

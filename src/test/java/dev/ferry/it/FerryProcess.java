@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged Ferry (java -jar target/quarkus-app/quarkus-run.jar) as a separate process. */
+/**
+ * The packaged Ferry as a separate process: java -jar target/quarkus-app/quarkus-run.jar with the test's
+ * JVM, or through bin/ferry, the README's run command, as a user starts it.
+ */
 final class FerryProcess implements AutoCloseable {
     final Process process;
     final Path log;
@@ -26,8 +29,21 @@ final class FerryProcess implements AutoCloseable {
         cmd.add("-Dquarkus.http.port=0");
         cmd.addAll(List.of(systemProperties));
         cmd.addAll(List.of("-jar", jar.toString()));
+        return run(new ProcessBuilder(cmd));
+    }
+
+    /** Through bin/ferry with its own choice of Java and flags, a small heap, and these JVM options. */
+    static FerryProcess launch(String... systemProperties) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("sh", "bin/ferry", "-Dquarkus.http.port=0"));
+        cmd.addAll(List.of(systemProperties));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("FERRY_HEAP", "256m");
+        return run(pb);
+    }
+
+    private static FerryProcess run(ProcessBuilder pb) throws IOException {
         Path log = Files.createTempFile("ferry-it", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new FerryProcess(p, log);
     }
 

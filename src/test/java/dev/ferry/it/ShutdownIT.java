@@ -41,6 +41,25 @@ class ShutdownIT {
         }
     }
 
+    /**
+     * The README's run command: bin/ferry execs the JVM (so SIGTERM reaches Ferry, not a shell that would
+     * leave it running) and names the Java and flags it chose.
+     */
+    @Test
+    void idleStartedByTheLauncher() throws Exception {
+        int port = RedisServer.freePort();
+        try (FerryProcess ferry = FerryProcess.launch("-Dferry.port=" + port)) {
+            ferry.awaitPort(port);
+            try (RawClient c = new RawClient(port)) {
+                assertEquals("+PONG\r\n", c.call("PING"));
+            }
+            assertTrue(ferry.log().matches("(?s).*ferry: java \\d+ at \\S+ with -Xms256m -Xmx256m -XX:\\+Use\\w+GC.*"), ferry.log());
+            long ms = terminate(ferry);
+            assertTrue(ferry.log().contains("Ferry is now ready to exit, bye bye..."), ferry.log());
+            System.out.println("ShutdownIT launcher: exit 0 after " + ms + " ms");
+        }
+    }
+
     /** Several clients each run a KEYS over a large keyspace: the stop waits for the loop, or leaves it behind. */
     @Test
     void loopBusyWithSeveralClientsCommands() throws Exception {
