@@ -148,6 +148,17 @@ public final class StringValue implements Value {
     }
 
     @Override
+    public int objectType() {
+        return 0; // OBJ_STRING
+    }
+
+    /** The string's bytes, mixed in (an integer encoding digests as its decimal text, as getDecodedObject gives). */
+    @Override
+    public void digest(Digest into) {
+        into.mix(array(), 0, length());
+    }
+
+    @Override
     public long refcount() {
         return encoding == SHARED_INT ? SHARED_REFCOUNT : 1;
     }

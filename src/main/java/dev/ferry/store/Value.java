@@ -25,6 +25,16 @@ public sealed interface Value permits StringValue {
     /** The RDB object type byte a snapshot writes before this value (rdbSaveObjectType); see {@link RdbType}. */
     int rdbType();
 
+    /** Redis's object type number (OBJ_STRING 0, OBJ_LIST 1, OBJ_SET 2, OBJ_ZSET 3, OBJ_HASH 4 in server.h). */
+    int objectType();
+
+    /**
+     * Adds the contents to a DEBUG DIGEST state as Redis's xorObjectDigest does for this type: a string is
+     * mixed in; later, list elements are mixed in order, set members xored, hash and sorted-set entries
+     * xored as digests of their own.
+     */
+    void digest(Digest into);
+
     /** What OBJECT REFCOUNT and DEBUG OBJECT print: 1, or INT_MAX for Redis's shared objects. */
     default long refcount() {
         return 1;

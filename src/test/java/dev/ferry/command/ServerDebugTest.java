@@ -82,7 +82,7 @@ class ServerDebugTest {
             o.check("DEBUG", "LOG", "hello from a test");
             o.check("DEBUG", "HELP", "x");
             String help = o.ferry().call("DEBUG", "HELP");
-            assertTrue(help.startsWith("*16\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"), help);
+            assertTrue(help.startsWith("*20\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"), help);
             // every line of Ferry's help is a line of Redis's help
             String redisHelp = o.redis().call("DEBUG", "HELP");
             for (String line : help.substring(help.indexOf("\r\n") + 2).split("\r\n")) {

@@ -10,6 +10,7 @@ import dev.ferry.engine.config.InvalidValue;
 import dev.ferry.engine.config.Param;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.store.Dict;
+import dev.ferry.store.Digest;
 import dev.ferry.store.StringValue;
 import dev.ferry.store.Value;
 import org.jboss.logging.Logger;
@@ -49,6 +50,10 @@ public final class ServerFamily implements CommandFamily {
     /** The DEBUG subcommands Ferry has, with Redis's own help lines for them. */
     private static final String[] DEBUG_HELP = {
         "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DIGEST",
+        "    Output a hex signature representing the current DB content.",
+        "DIGEST-VALUE <key> [<key> ...]",
+        "    Output a hex signature of the values of all the specified keys.",
         "ERROR <string>",
         "    Return a Redis protocol error with <string> as message. Useful for clients",
         "    unit tests to simulate Redis errors.",
@@ -195,6 +200,12 @@ public final class ServerFamily implements CommandFamily {
         } else if (sub.equals("set-active-expire") && argc == 3) {
             c.server.settings().activeExpire = atoi(c.argString(2)) != 0;
             c.reply.ok();
+        } else if (sub.equals("digest") && argc == 2) {
+            c.reply.simple(Digest.ofDataset(c.keyspace()).hex());
+        } else if (sub.equals("digest-value")) {
+            // looks at the table directly, like Redis: logically expired keys still have their digest
+            c.reply.array(argc - 2);
+            for (int i = 2; i < argc; i++) c.reply.simple(Digest.ofValue(c.db().table().find(c.arg(i))).hex());
         } else if (sub.equals("object") && argc == 3) {
             debugObject(c);
         } else if (sub.equals("error") && argc == 3) {
