@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class StringRandomTest {
     @RegisterExtension
-    static final RedisPeer redis = new RedisPeer();
+    static final RedisPeer redis = new RedisPeer("--enable-debug-command", "local");
 
     private static final String[] VALUES = {
         "", "0", "1", "-1", "7", "42", "-42", "100", "9223372036854775806", "9223372036854775807",
@@ -72,10 +72,23 @@ class StringRandomTest {
                 } catch (AssertionError e) {
                     throw new AssertionError("seed " + seed + " step " + step + ": " + e.getMessage(), e);
                 }
-                if (step % 500 == 499) compareTtls(o, keys);
+                if (step % 500 == 499) {
+                    compareTtls(o, keys);
+                    compareDigests(o, keys);
+                }
             }
             compareTtls(o, keys);
+            compareDigests(o, keys);
         }
+    }
+
+    /** The keys' values and TTL flags are the same on both servers: DEBUG DIGEST-VALUE, byte for byte. */
+    private static void compareDigests(Oracle o, String[] keys) throws Exception {
+        String[] cmd = new String[2 + keys.length];
+        cmd[0] = "DEBUG";
+        cmd[1] = "DIGEST-VALUE";
+        System.arraycopy(keys, 0, cmd, 2, keys.length);
+        o.check(cmd);
     }
 
     /** Both servers agree on which keys exist and which carry a TTL, and on the TTL to within a few seconds. */
