@@ -1,0 +1,166 @@
+package dev.ferry.store;
+
+import java.util.Arrays;
+
+/**
+ * A listpack: Redis's compact sequence of strings and integers in one byte array (listpack.c), byte for
+ * byte as Redis lays it out, so that small hashes, sets, sorted sets and list nodes can later go to an RDB
+ * file, or come from one, without re-encoding.
+ *
+ * <pre>
+ * total bytes (uint32 LE) | element count (uint16 LE, 65535 = count it) | entry ... | 0xFF
+ * entry = encoding byte(s) + data + backlen (the length of encoding + data, 1-5 bytes, readable backwards)
+ * </pre>
+ *
+ * An element that is a canonical 64-bit integer (as Redis's string2ll reads it: no sign but '-', no
+ * leading zeros, no spaces) is stored as an integer in the smallest of 7 bits (0..127), 13 bits, 16, 24,
+ * 32 or 64 bits; any other as a string with a 6-bit, 12-bit or 32-bit length.
+ *
+ * <p>This class appends and reads; the array it fills has room to spare, and {@link #toBytes()} gives the
+ * exact listpack.
+ */
+public final class Listpack {
+    static final int HEADER = 6;
+    static final int EOF = 0xFF;
+    /** The count field's value when the count does not fit 16 bits: readers then walk the entries. */
+    static final int COUNT_UNKNOWN = 65535;
+
+    private byte[] buf;
+    /** Bytes used, header included, the EOF byte not (it is written by toBytes). */
+    private int used = HEADER;
+    private int count;
+
+    public Listpack() {
+        buf = new byte[64];
+    }
+
+    public int size() {
+        return count;
+    }
+
+    /** Bytes of the finished listpack, header and EOF byte included. */
+    public int bytes() {
+        return used + 1;
+    }
+
+    /** Appends an element: an integer encoding when it is a canonical 64-bit integer, else a string. */
+    public void append(byte[] element) {
+        long[] v = new long[1];
+        if (parseCanonicalLong(element, v)) appendInteger(v[0]);
+        else appendString(element);
+    }
+
+    public void appendInteger(long v) {
+        int start = used;
+        if (v >= 0 && v <= 127) {
+            room(2);
+            buf[used++] = (byte) v;
+        } else if (v >= -4096 && v <= 4095) {
+            room(3);
+            long u = v < 0 ? (1 << 13) + v : v;
+            buf[used++] = (byte) (0xC0 | (u >> 8));
+            buf[used++] = (byte) u;
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            littleEndian(0xF1, v, 2);
+        } else if (v >= -(1 << 23) && v <= (1 << 23) - 1) {
+            littleEndian(0xF2, v, 3);
+        } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            littleEndian(0xF3, v, 4);
+        } else {
+            littleEndian(0xF4, v, 8);
+        }
+        backlen(used - start);
+        count++;
+    }
+
+    public void appendString(byte[] s) {
+        int start = used;
+        int n = s.length;
+        if (n < 64) {
+            room(1 + n + 5);
+            buf[used++] = (byte) (0x80 | n);
+        } else if (n < 4096) {
+            room(2 + n + 5);
+            buf[used++] = (byte) (0xE0 | (n >> 8));
+            buf[used++] = (byte) n;
+        } else {
+            room(5 + n + 5);
+            buf[used++] = (byte) 0xF0;
+            for (int i = 0; i < 4; i++) buf[used++] = (byte) (n >>> (8 * i));
+        }
+        System.arraycopy(s, 0, buf, used, n);
+        used += n;
+        backlen(used - start);
+        count++;
+    }
+
+    /** The listpack as Redis stores it: header with total bytes and count, entries, EOF byte. */
+    public byte[] toBytes() {
+        byte[] out = Arrays.copyOf(buf, used + 1);
+        int total = used + 1;
+        for (int i = 0; i < 4; i++) out[i] = (byte) (total >>> (8 * i));
+        int c = count < COUNT_UNKNOWN ? count : COUNT_UNKNOWN;
+        out[4] = (byte) c;
+        out[5] = (byte) (c >>> 8);
+        out[used] = (byte) EOF;
+        return out;
+    }
+
+    private void littleEndian(int encoding, long v, int width) {
+        room(1 + width + 1);
+        buf[used++] = (byte) encoding;
+        for (int i = 0; i < width; i++) buf[used++] = (byte) (v >>> (8 * i));
+    }
+
+    /**
+     * The entry's length (encoding + data) after it, written so that a reader walking backwards finds it:
+     * 7 bits per byte, the byte nearest the entry's start carrying the highest bits, every byte but that
+     * one flagged with 128 (lpEncodeBacklen).
+     */
+    private void backlen(long l) {
+        int n = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+        room(n);
+        for (int i = 0; i < n; i++) {
+            int shift = 7 * (n - 1 - i);
+            int b = (int) ((l >>> shift) & 127);
+            buf[used++] = (byte) (i == 0 ? b : b | 128);
+        }
+    }
+
+    private void room(int n) {
+        if (used + n + 1 > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, used + n + 1));
+    }
+
+    /**
+     * Redis's string2ll (util.c), which lpStringToInt64 applies: at most 20 bytes, an optional '-', digits
+     * without a leading zero ("0" itself allowed, "-0" not), within 64 bits.
+     */
+    static boolean parseCanonicalLong(byte[] s, long[] out) {
+        int n = s.length;
+        if (n == 0 || n > 20) return false;
+        if (n == 1 && s[0] == '0') {
+            out[0] = 0;
+            return true;
+        }
+        int p = 0;
+        boolean negative = s[0] == '-';
+        if (negative) {
+            p = 1;
+            if (n == 1) return false;
+        }
+        if (s[p] < '1' || s[p] > '9') return false;
+        long v = 0; // accumulated negatively, so that Long.MIN_VALUE fits
+        for (; p < n; p++) {
+            int d = s[p] - '0';
+            if (d < 0 || d > 9) return false;
+            if (v < (Long.MIN_VALUE + d) / 10) return false;
+            v = v * 10 - d;
+        }
+        if (!negative) {
+            if (v == Long.MIN_VALUE) return false;
+            v = -v;
+        }
+        out[0] = v;
+        return true;
+    }
+}
