@@ -16,8 +16,9 @@ import java.util.Arrays;
  * leading zeros, no spaces) is stored as an integer in the smallest of 7 bits (0..127), 13 bits, 16, 24,
  * 32 or 64 bits; any other as a string with a 6-bit, 12-bit or 32-bit length.
  *
- * <p>This class appends and reads; the array it fills has room to spare, and {@link #toBytes()} gives the
- * exact listpack.
+ * <p>An instance appends; the array it fills has room to spare, and {@link #toBytes()} gives the exact
+ * listpack. {@link #forEach} reads one, checking every length against the bytes there are first, so that
+ * it can read what an RDB file or a RESTORE payload claims is a listpack.
  */
 public final class Listpack {
     static final int HEADER = 6;
@@ -104,6 +105,80 @@ public final class Listpack {
         out[5] = (byte) (c >>> 8);
         out[used] = (byte) EOF;
         return out;
+    }
+
+    /** Receives a listpack's elements in order. */
+    public interface Visitor {
+        /** A string element: {@code len} bytes of {@code lp} from {@code off}. */
+        void string(byte[] lp, int off, int len);
+
+        void integer(long v);
+    }
+
+    /**
+     * Hands every element of {@code lp} to the visitor, in order. Returns false, having stopped at the
+     * first fault, when the bytes are not a whole listpack: a header whose total is not the array's
+     * length, an unknown encoding, an entry or backlen running past the end, a backlen that does not give
+     * the entry's length, a count that differs from the entries (unless 65535), or no EOF byte at the end.
+     */
+    public static boolean forEach(byte[] lp, Visitor visitor) {
+        int n = lp.length;
+        if (n < HEADER + 1) return false;
+        long total = (lp[0] & 0xFFL) | (lp[1] & 0xFFL) << 8 | (lp[2] & 0xFFL) << 16 | (lp[3] & 0xFFL) << 24;
+        if (total != n || (lp[n - 1] & 0xFF) != EOF) return false;
+        int declared = (lp[4] & 0xFF) | (lp[5] & 0xFF) << 8;
+        int p = HEADER, seen = 0;
+        while (p < n - 1) {
+            int b = lp[p] & 0xFF;
+            int header, dataLen = 0;
+            long value = 0;
+            boolean isString = false;
+            if ((b & 0x80) == 0) {
+                header = 1;
+                value = b;
+            } else if ((b & 0xC0) == 0x80) {
+                header = 1;
+                dataLen = b & 0x3F;
+                isString = true;
+            } else if ((b & 0xE0) == 0xC0) {
+                if (p + 1 >= n) return false;
+                header = 2;
+                int u = (b & 0x1F) << 8 | (lp[p + 1] & 0xFF);
+                value = u >= 4096 ? u - 8192 : u;
+            } else if ((b & 0xF0) == 0xE0) {
+                if (p + 1 >= n) return false;
+                header = 2;
+                dataLen = (b & 0x0F) << 8 | (lp[p + 1] & 0xFF);
+                isString = true;
+            } else if (b == 0xF0) {
+                if (p + 4 >= n) return false;
+                header = 5;
+                long len = (lp[p + 1] & 0xFFL) | (lp[p + 2] & 0xFFL) << 8 | (lp[p + 3] & 0xFFL) << 16 | (lp[p + 4] & 0xFFL) << 24;
+                if (len > n) return false;
+                dataLen = (int) len;
+                isString = true;
+            } else if (b >= 0xF1 && b <= 0xF4) {
+                int width = b == 0xF1 ? 2 : b == 0xF2 ? 3 : b == 0xF3 ? 4 : 8;
+                if (p + width >= n) return false;
+                header = 1 + width;
+                for (int i = width - 1; i >= 0; i--) value = value << 8 | (lp[p + 1 + i] & 0xFF);
+                int unused = 64 - 8 * width;
+                value = value << unused >> unused; // sign-extend
+            } else {
+                return false; // 0xF5-0xFE are not encodings; 0xFF is the end, only at the end
+            }
+            long entry = (long) header + dataLen;
+            int backlen = entry <= 127 ? 1 : entry < 16383 ? 2 : entry < 2097151 ? 3 : entry < 268435455 ? 4 : 5;
+            if (p + entry + backlen > n - 1) return false;
+            long decoded = 0;
+            for (int i = 0; i < backlen; i++) decoded = decoded << 7 | (lp[(int) (p + entry) + i] & 127);
+            if (decoded != entry) return false;
+            if (isString) visitor.string(lp, p + header, dataLen);
+            else visitor.integer(value);
+            p += (int) entry + backlen;
+            seen++;
+        }
+        return declared == COUNT_UNKNOWN || declared == seen;
     }
 
     private void littleEndian(int encoding, long v, int width) {

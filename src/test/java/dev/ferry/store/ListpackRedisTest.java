@@ -14,6 +14,8 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Listpack bytes equal redis-server's: a hash small enough for the listpack encoding is DUMPed by Redis
@@ -95,6 +97,56 @@ class ListpackRedisTest {
         byte[] ours = lp.toBytes();
         assertEquals(redisListpack.length, lp.bytes(), key + ": total bytes");
         assertArrayEquals(redisListpack, ours, key);
+        // and reading Redis's bytes gives back every element, ints as their canonical text
+        List<byte[]> read = new ArrayList<>();
+        assertTrue(Listpack.forEach(redisListpack, new Listpack.Visitor() {
+            public void string(byte[] lp, int off, int len) {
+                read.add(Arrays.copyOfRange(lp, off, off + len));
+            }
+
+            public void integer(long v) {
+                read.add(Long.toString(v).getBytes());
+            }
+        }), key);
+        assertEquals(fieldsAndValues.size(), read.size(), key);
+        for (int i = 0; i < read.size(); i++) assertArrayEquals(fieldsAndValues.get(i), read.get(i), key + " element " + i);
+    }
+
+    /** Damaged listpacks are refused, never read past their end: every truncation and every single-byte change. */
+    @Test
+    void damagedBytesAreRefused() {
+        Listpack lp = new Listpack();
+        for (String e : ELEMENTS) lp.append(e.getBytes(StandardCharsets.ISO_8859_1));
+        lp.append(text(5000));
+        byte[] good = lp.toBytes();
+        Listpack.Visitor ignore = new Listpack.Visitor() {
+            public void string(byte[] b, int off, int len) {
+                if (off < 0 || len < 0 || off + len > b.length) throw new AssertionError("string outside the array");
+            }
+
+            public void integer(long v) {}
+        };
+        assertTrue(Listpack.forEach(good, ignore));
+        // the first element, "0", is one byte (a 7-bit integer) followed by its backlen, 1
+        assertEquals(1, good[Listpack.HEADER + 1]);
+        byte[] wrongBacklen = good.clone();
+        wrongBacklen[Listpack.HEADER + 1] = 3;
+        assertFalse(Listpack.forEach(wrongBacklen, ignore), "a backlen that is not the entry's length");
+        for (int n = 0; n < good.length; n++) assertFalse(Listpack.forEach(Arrays.copyOf(good, n), ignore), "truncated to " + n);
+        int refused = 0;
+        for (int i = 0; i < good.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bad = good.clone();
+                bad[i] ^= (byte) (1 << bit);
+                boolean ok = Listpack.forEach(bad, ignore);
+                if (!ok) refused++;
+                // the header (total bytes, count) and the EOF byte are always checked
+                if (i < 6 || i == good.length - 1) assertFalse(ok, "bit " + bit + " of byte " + i);
+            }
+        }
+        // a flipped bit inside a string's data is still a valid listpack; the others are caught
+        System.out.println("ListpackRedisTest: " + refused + " of " + 8 * good.length + " single-bit changes refused");
+        assertTrue(refused > 8 * (good.length - 5000 - 200), refused + " refused");
     }
 
     /** The listpack inside a DUMP reply of a listpack hash: type 16, then an RDB string without compression. */
