@@ -5,6 +5,7 @@ import dev.ferry.command.connection.ConnectionFamily;
 import dev.ferry.command.introspection.IntrospectionFamily;
 import dev.ferry.command.keys.KeyFamily;
 import dev.ferry.command.server.ServerFamily;
+import dev.ferry.command.string.BitmapFamily;
 import dev.ferry.command.string.StringFamily;
 import dev.ferry.command.transaction.TransactionFamily;
 import dev.ferry.engine.CommandFamily;
@@ -21,6 +22,7 @@ public final class Commands {
             new ConnectionFamily(),
             new ClientFamily(),
             new StringFamily(),
+            new BitmapFamily(),
             new KeyFamily(),
             new TransactionFamily(),
             new ServerFamily(),

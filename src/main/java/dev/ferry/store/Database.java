@@ -128,6 +128,15 @@ public final class Database {
         keyspace.keyModified(this, e.key);
     }
 
+    /**
+     * Redis's dbOverwrite without signalModifiedKey: a new object for the same contents (an encoding change,
+     * as when SETBIT that changes no bit unshares its string), on an entry from {@link #lookupForWrite}. Not a
+     * write: WATCH is not told, as in Redis.
+     */
+    public void overwriteSameContents(Dict.Entry e, Value value) {
+        e.value = value;
+    }
+
     public boolean delete(byte[] key) {
         Dict.Entry e = main.remove(key);
         if (e == null) return false;

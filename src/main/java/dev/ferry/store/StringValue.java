@@ -15,8 +15,8 @@ import java.util.Arrays;
  *   the shared objects 0..9999 when integers may be shared), up to 44 bytes "embstr", longer "raw";</li>
  *   <li>INCR and friends store "int" ({@link #withLong}); INCRBYFLOAT stores text, "embstr" or "raw" by length
  *   ({@link #ofText});</li>
- *   <li>APPEND and SETRANGE turn any string into "raw" (dbUnshareStringValue), and it stays raw, however short
- *   or numeric; SETRANGE creating its key makes it raw at once.</li>
+ *   <li>APPEND, SETRANGE and SETBIT turn any string into "raw" (dbUnshareStringValue), and it stays raw, however
+ *   short or numeric; SETRANGE and SETBIT creating their key and BITOP's result are raw at once.</li>
  * </ul>
  *
  * <p>Buffers: a value adopts the array it is made from (a command argument, a freshly formatted number): the
@@ -106,6 +106,11 @@ public final class StringValue implements Value {
         byte[] b = new byte[n];
         System.arraycopy(patch, 0, b, offset, patch.length);
         return new StringValue(b, n, RAW);
+    }
+
+    /** A raw string of a buffer the server made (SETBIT creating its key, BITOP's result). Adopts. */
+    public static StringValue ofRaw(byte[] b) {
+        return new StringValue(b, b.length, RAW);
     }
 
     // ---- reading ----------------------------------------------------------------------------------------
@@ -201,6 +206,32 @@ public final class StringValue implements Value {
         // spare room of the old one is not promised to be
         if (offset > len && target.buf == before) Arrays.fill(before, len, offset, (byte) 0);
         System.arraycopy(patch, 0, target.buf, offset, patch.length);
+        target.len = newLen;
+        return target;
+    }
+
+    /**
+     * Redis's dbUnshareStringValue alone: this value when it is raw, else a raw copy (SETBIT that changes no
+     * bit still leaves its string raw).
+     */
+    public StringValue unshared() {
+        return encoding == RAW ? this : new StringValue(Arrays.copyOf(buf, len), len, RAW);
+    }
+
+    /**
+     * SETBIT: sets or clears bit {@code bitOffset} (bit 0 is the high bit of byte 0), zero-padding the string
+     * to reach it, as sdsgrowzero does. Returns the value to store, as {@link #append} does. The caller has
+     * checked that the byte of the offset fits {@code maxLength}.
+     */
+    public StringValue withBit(long bitOffset, boolean on, long maxLength) {
+        int index = Math.toIntExact(bitOffset >>> 3);
+        int newLen = Math.max(len, index + 1);
+        byte[] before = buf;
+        StringValue target = writableWithRoom(newLen, maxLength);
+        // as in setRange: the old buffer's spare room is not promised to be zeros
+        if (newLen > len && target.buf == before) Arrays.fill(before, len, newLen, (byte) 0);
+        int mask = 1 << (7 - (int) (bitOffset & 7));
+        target.buf[index] = (byte) (on ? target.buf[index] | mask : target.buf[index] & ~mask);
         target.len = newLen;
         return target;
     }

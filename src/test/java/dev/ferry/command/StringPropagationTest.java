@@ -87,6 +87,20 @@ class StringPropagationTest {
         {"GETEX", "sp:e", "EXAT", "1"},
         {"INCRBYFLOAT", "sp:f", "0.1"},
         {"INCRBYFLOAT", "sp:f", "1e3"},
+        // bitmaps: SETBIT and BITOP propagate as themselves, and only when they changed something
+        {"SETBIT", "sp:bits", "7", "1"},
+        {"SETBIT", "sp:bits", "7", "1"},
+        {"SETBIT", "sp:bits", "100", "0"},
+        {"SETBIT", "sp:bits", "7", "0"},
+        {"SETBIT", "sp:bits", "x", "1"},
+        {"SETBIT", "sp:m1", "0", "1"},
+        {"GETBIT", "sp:bits", "7"},
+        {"SET", "sp:bs", "abc"},
+        {"BITOP", "AND", "sp:bdest", "sp:bits", "sp:bs"},
+        {"bitop", "not", "sp:bdest2", "sp:bs"},
+        {"BITOP", "OR", "sp:bdest", "sp:bnone"},
+        {"BITOP", "OR", "sp:bdest", "sp:bnone"},
+        {"BITOP", "XOR", "sp:bdest", "sp:bnone", "sp:bs", "sp:bits"},
     };
 
     @Test
@@ -125,7 +139,7 @@ class StringPropagationTest {
         InputStream in = new java.io.ByteArrayInputStream(bytes);
         List<String> cmd;
         while ((cmd = readCommand(in)) != null) {
-            if (cmd.size() < 2 || !cmd.get(1).startsWith("sp:")) continue;
+            if (!onTestKeys(cmd)) continue;
             if (cmd.get(1).equals("sp:end")) break;
             fromFerry.add(cmd);
         }
@@ -148,6 +162,14 @@ class StringPropagationTest {
         assertTrue(fromFerry.stream().anyMatch(c -> c.equals(List.of("SET", "sp:b", "w"))), fromFerry::toString);
         assertTrue(fromFerry.stream().anyMatch(c -> c.equals(List.of("PERSIST", "sp:c"))), fromFerry::toString);
         assertTrue(fromFerry.stream().anyMatch(c -> c.equals(List.of("set", "sp:a", "3", "xx", "keepttl"))), fromFerry::toString);
+        assertEquals(1, fromFerry.stream().filter(c -> c.equals(List.of("SETBIT", "sp:bits", "7", "1"))).count(), fromFerry::toString);
+        assertEquals(1, fromFerry.stream().filter(c -> c.equals(List.of("BITOP", "OR", "sp:bdest", "sp:bnone"))).count(), fromFerry::toString);
+    }
+
+    /** Whether a command names an "sp:" key (BITOP names its keys from argument 2 on). */
+    static boolean onTestKeys(List<String> cmd) {
+        for (int i = 1; i < cmd.size(); i++) if (cmd.get(i).startsWith("sp:")) return true;
+        return false;
     }
 
     /** One RESP array of bulk strings, or null at the end of the input. */
@@ -211,7 +233,7 @@ class StringPropagationTest {
             while (true) {
                 List<String> cmd = readCommand(in);
                 if (cmd == null) throw new IOException("stream ended before " + marker);
-                if (cmd.size() < 2 || !cmd.get(1).startsWith("sp:")) continue;
+                if (!onTestKeys(cmd)) continue;
                 if (cmd.get(1).equals(marker)) return out;
                 out.add(cmd);
             }

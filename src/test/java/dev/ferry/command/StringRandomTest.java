@@ -61,17 +61,9 @@ class StringRandomTest {
         String[] keys = new String[6];
         for (int i = 0; i < keys.length; i++) keys[i] = prefix + i;
         try (Oracle o = new Oracle(FerryPort.get(), redis.port())) {
-            if (protocol == 3) {
-                o.ferry().call("HELLO", "3");
-                o.redis().call("HELLO", "3");
-            }
+            o.protocol(protocol);
             for (int step = 0; step < steps; step++) {
-                String[] cmd = randomCommand(rnd, keys);
-                try {
-                    o.check(cmd);
-                } catch (AssertionError e) {
-                    throw new AssertionError("seed " + seed + " step " + step + ": " + e.getMessage(), e);
-                }
+                o.checkStep(seed, step, randomCommand(rnd, keys));
                 if (step % 500 == 499) {
                     compareTtls(o, keys);
                     compareDigests(o, keys);

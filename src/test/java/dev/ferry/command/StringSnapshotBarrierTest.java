@@ -35,7 +35,7 @@ class StringSnapshotBarrierTest {
             c.call("SELECT", Integer.toString(DB));
             c.call("FLUSHDB");
             // raw strings with spare room, so that the writes below land in place
-            for (String k : new String[] {"sb:app", "sb:range", "sb:grow", "sb:num-raw", "sb:keep"}) {
+            for (String k : new String[] {"sb:app", "sb:range", "sb:grow", "sb:num-raw", "sb:keep", "sb:bit", "sb:bitgrow"}) {
                 c.call("APPEND", k, "12345");
                 c.call("APPEND", k, "6");
             }
@@ -46,6 +46,7 @@ class StringSnapshotBarrierTest {
             c.call("SET", "sb:long", "L".repeat(100));
             c.call("SET", "sb:gone", "x");
             c.call("SET", "sb:ttl", "t");
+            c.call("SET", "sb:bitsame", "hello");   // embstr: SETBIT of a bit it already has makes it raw
             Map<String, String> atEpoch = new TreeMap<>();
             for (int i = 0; i < 200; i++) c.call("SET", "sb:filler:" + i, "f" + i);
 
@@ -73,6 +74,9 @@ class StringSnapshotBarrierTest {
                 assertEquals(":8\r\n", c.call("INCR", "sb:shared"));
                 assertEquals("$3\r\n2.5\r\n", c.call("INCRBYFLOAT", "sb:float", "1"));
                 assertEquals(":101\r\n", c.call("APPEND", "sb:long", "M"));
+                assertEquals(":0\r\n", c.call("SETBIT", "sb:bit", "0", "1"));
+                assertEquals(":0\r\n", c.call("SETBIT", "sb:bitgrow", "70", "1"));
+                assertEquals(":1\r\n", c.call("SETBIT", "sb:bitsame", "2", "1"));
                 assertEquals(":1\r\n", c.call("DEL", "sb:gone"));
                 assertEquals(":1\r\n", c.call("EXPIRE", "sb:ttl", "1000"));
                 assertEquals("+OK\r\n", c.call("SET", "sb:new", "n"));

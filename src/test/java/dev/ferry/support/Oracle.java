@@ -33,6 +33,22 @@ public final class Oracle implements AutoCloseable {
         return actual;
     }
 
+    /** Switches both connections to a protocol version (HELLO 3 for RESP3; 2 changes nothing). */
+    public void protocol(int version) throws IOException {
+        if (version == 2) return;
+        ferry.call("HELLO", Integer.toString(version));
+        redis.call("HELLO", Integer.toString(version));
+    }
+
+    /** {@link #check} as step {@code step} of a random sequence: a failure names the seed and step to replay. */
+    public void checkStep(long seed, int step, String... args) throws IOException {
+        try {
+            check(args);
+        } catch (AssertionError e) {
+            throw new AssertionError("seed " + seed + " step " + step + ": " + e.getMessage(), e);
+        }
+    }
+
     public RawClient ferry() {
         return ferry;
     }
