@@ -225,15 +225,39 @@ public final class StringValue implements Value {
      */
     public StringValue withBit(long bitOffset, boolean on, long maxLength) {
         int index = Math.toIntExact(bitOffset >>> 3);
-        int newLen = Math.max(len, index + 1);
+        StringValue target = grownZero(index + 1, maxLength);
+        int mask = 1 << (7 - (int) (bitOffset & 7));
+        target.buf[index] = (byte) (on ? target.buf[index] | mask : target.buf[index] & ~mask);
+        return target;
+    }
+
+    /**
+     * Redis's dbUnshareStringValue then sdsgrowzero: this value when raw, else a raw copy, at least minLength
+     * long (zero-padded). Returns the value to store, as {@link #append} does; BITFIELD then writes its fields
+     * into it with {@link #setBits}.
+     */
+    public StringValue grownZero(int minLength, long maxLength) {
+        int newLen = Math.max(len, minLength);
         byte[] before = buf;
         StringValue target = writableWithRoom(newLen, maxLength);
         // as in setRange: the old buffer's spare room is not promised to be zeros
         if (newLen > len && target.buf == before) Arrays.fill(before, len, newLen, (byte) 0);
-        int mask = 1 << (7 - (int) (bitOffset & 7));
-        target.buf[index] = (byte) (on ? target.buf[index] | mask : target.buf[index] & ~mask);
         target.len = newLen;
         return target;
+    }
+
+    /**
+     * BITFIELD SET/INCRBY: writes the low {@code bits} bits of v at bit {@code bitOffset} (most significant
+     * first), in place. Only on a raw value from {@link #grownZero} long enough to hold the field.
+     */
+    public void setBits(long bitOffset, int bits, long v) {
+        if (encoding != RAW) throw new IllegalStateException("setBits on a " + encodingName() + " value");
+        for (int j = 0; j < bits; j++) {
+            long pos = bitOffset + j;
+            int index = (int) (pos >>> 3), mask = 1 << (7 - (int) (pos & 7));
+            boolean on = ((v >>> (bits - 1 - j)) & 1) != 0;
+            buf[index] = (byte) (on ? buf[index] | mask : buf[index] & ~mask);
+        }
     }
 
     /**

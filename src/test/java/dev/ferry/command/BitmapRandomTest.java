@@ -73,6 +73,7 @@ class BitmapRandomTest {
     private static String[] randomCommand(Random rnd, String[] keys) {
         String k = keys[rnd.nextInt(keys.length)];
         List<String> c = new ArrayList<>();
+        if (rnd.nextInt(4) == 0) return randomBitfield(rnd, k);
         int kind = rnd.nextInt(100);
         if (kind < 22) {
             c.add("SETBIT");
@@ -136,6 +137,48 @@ class BitmapRandomTest {
             c.add("GET");
             c.add(k);
         }
+        return c.toArray(String[]::new);
+    }
+
+    /**
+     * BITFIELD or BITFIELD_RO with 0..5 operations: random types (valid ones mostly, near the limits often),
+     * plain or #N offsets, values at and past the types' bounds, OVERFLOW modes between operations, and now
+     * and then a malformed argument.
+     */
+    private static String[] randomBitfield(Random rnd, String k) {
+        List<String> c = new ArrayList<>();
+        boolean ro = rnd.nextInt(5) == 0;
+        c.add(ro ? "BITFIELD_RO" : rnd.nextBoolean() ? "BITFIELD" : "bitfield");
+        c.add(k);
+        int n = rnd.nextInt(6);
+        String[] modes = {"WRAP", "SAT", "FAIL", "sat", "fail"};
+        String[] limits = {"0", "1", "-1", "127", "128", "-128", "-129", "255", "256", "9223372036854775807",
+            "-9223372036854775808", "4611686018427387904", "-4611686018427387905", "x"};
+        for (int i = 0; i < n; i++) {
+            int what = rnd.nextInt(ro ? 12 : 10);
+            if (what == 0) {
+                c.add("OVERFLOW");
+                c.add(rnd.nextInt(30) == 0 ? "SATURATE" : modes[rnd.nextInt(modes.length)]);
+                continue;
+            }
+            String op = what >= 7 ? "GET" : what >= 4 ? "SET" : "INCRBY";
+            if (rnd.nextInt(60) == 0) op = "SETX";
+            c.add(op);
+            int t = rnd.nextInt(40);
+            boolean signed = rnd.nextBoolean();
+            int bits = t < 8 ? (signed ? 64 : 63) - t % 3 : t < 12 ? 1 : t < 14 ? 8 : 1 + rnd.nextInt(signed ? 64 : 63);
+            String type = (signed ? "i" : "u") + bits;
+            if (t == 39) type = rnd.nextBoolean() ? "u64" : rnd.nextBoolean() ? "i65" : "x8";
+            c.add(rnd.nextInt(10) == 0 ? type.toUpperCase() : type);
+            int o = rnd.nextInt(40);
+            c.add(o == 0 ? "-1" : o == 1 ? "#-1" : o == 2 ? "4294967296" : o < 12 ? "#" + rnd.nextInt(6)
+                : String.valueOf(rnd.nextInt(200)));
+            if (!op.equals("GET")) {
+                c.add(rnd.nextInt(3) == 0 ? limits[rnd.nextInt(limits.length)]
+                    : String.valueOf(rnd.nextLong() >> rnd.nextInt(64)));
+            }
+        }
+        if (rnd.nextInt(30) == 0) c.add("GET");
         return c.toArray(String[]::new);
     }
 

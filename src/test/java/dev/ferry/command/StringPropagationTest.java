@@ -101,6 +101,21 @@ class StringPropagationTest {
         {"BITOP", "OR", "sp:bdest", "sp:bnone"},
         {"BITOP", "OR", "sp:bdest", "sp:bnone"},
         {"BITOP", "XOR", "sp:bdest", "sp:bnone", "sp:bs", "sp:bits"},
+        // BITFIELD propagates as itself when a write changed a field (or came with a created or grown string)
+        {"BITFIELD", "sp:bf", "SET", "u8", "0", "0", "SET", "u8", "0", "0"},
+        {"BITFIELD", "sp:bf", "SET", "u8", "0", "0"},
+        {"BITFIELD", "sp:bf", "GET", "u8", "0"},
+        {"BITFIELD", "sp:bf", "SET", "u8", "0", "5", "GET", "u8", "0", "SET", "u8", "0", "5"},
+        {"BITFIELD", "sp:bf", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "300"},
+        {"BITFIELD", "sp:bf2", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "300"},
+        {"BITFIELD", "sp:bf", "OVERFLOW", "FAIL", "INCRBY", "u8", "100", "300", "SET", "i8", "0", "5"},
+        {"BITFIELD", "sp:bf", "SET", "i8", "200", "0"},
+        {"BITFIELD", "sp:bf", "SET", "u64", "0", "1"},
+        {"BITFIELD_RO", "sp:bf", "GET", "u8", "0"},
+        {"SET", "sp:bfi", "123"},
+        {"BITFIELD", "sp:bfi", "SET", "u8", "0", "49"},
+        {"BITFIELD", "sp:bfi", "INCRBY", "u8", "0", "1"},
+        {"GET", "sp:bfi"},
     };
 
     @Test

@@ -26,7 +26,14 @@ public final class BitmapFamily implements CommandFamily {
         new ReplyError("ERR BITOP NOT must be called with a single source key.");
     private static final ReplyError TOO_LONG = new ReplyError(Errors.STRING_TOO_LONG);
 
+    private static final ReplyError BAD_TYPE = new ReplyError(
+        "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.");
+    private static final ReplyError BAD_OVERFLOW = new ReplyError("ERR Invalid OVERFLOW type specified");
+    private static final ReplyError RO_ONLY_GET = new ReplyError("ERR BITFIELD_RO only supports the GET subcommand");
+
     private static final int AND = 0, OR = 1, XOR = 2, NOT = 3;
+    private static final int GET = 0, SET = 1, INCRBY = 2;
+    private static final int WRAP = 0, SAT = 1, FAIL = 2;
 
     @Override
     public void register(CommandTable t) {
@@ -36,6 +43,8 @@ public final class BitmapFamily implements CommandFamily {
         t.add("bitcount", -2, READONLY, 1, 1, 1, "bitmap", this::bitcount);
         t.add("bitpos", -3, READONLY, 1, 1, 1, "bitmap", this::bitpos);
         t.add("bitop", -4, WRITE | DENYOOM, 2, -1, 1, "bitmap", this::bitop);
+        t.add("bitfield", -2, WRITE | DENYOOM, 1, 1, 1, "bitmap", c -> bitfield(c, false));
+        t.add("bitfield_ro", -2, READONLY | FAST, 1, 1, 1, "bitmap", c -> bitfield(c, true));
     }
 
     /**
@@ -255,5 +264,191 @@ public final class BitmapFamily implements CommandFamily {
         db.set(dest, StringValue.ofRaw(res), false);
         c.keyspace().dirty(1);
         c.reply.integer(maxLen);
+    }
+
+    /** One parsed BITFIELD operation. */
+    private record FieldOp(int opcode, boolean signed, int bits, long offset, long value, int overflow) {}
+
+    /**
+     * BITFIELD key [GET type offset | [OVERFLOW WRAP|SAT|FAIL] SET type offset value | INCRBY type offset
+     * increment]... and BITFIELD_RO (GETs only). As Redis's bitfieldGeneric: every operation is parsed (type,
+     * offset, value, in that order per operation) before any runs, and BITFIELD_RO refuses a write only after
+     * that. Only GETs: the key is read, a missing one reads as zeros. Any write: the string is looked up for
+     * write, created or zero-grown to the highest written bit (even when every write then fails), and the
+     * dirty count is the number of writes done (not FAIL-ed) that changed their field or came with a
+     * created or grown string; the command propagates as itself only when that count is not zero.
+     */
+    private void bitfield(Call c, boolean readOnlyCommand) {
+        int argc = c.argc();
+        java.util.ArrayList<FieldOp> ops = new java.util.ArrayList<>();
+        int overflow = WRAP;
+        boolean onlyGets = true;
+        long highestWriteBit = 0;
+        for (int j = 2; j < argc; j++) {
+            int remaining = argc - j - 1;
+            int opcode;
+            if (c.argIs(j, "get") && remaining >= 2) opcode = GET;
+            else if (c.argIs(j, "set") && remaining >= 3) opcode = SET;
+            else if (c.argIs(j, "incrby") && remaining >= 3) opcode = INCRBY;
+            else if (c.argIs(j, "overflow") && remaining >= 1) {
+                j++;
+                if (c.argIs(j, "wrap")) overflow = WRAP;
+                else if (c.argIs(j, "sat")) overflow = SAT;
+                else if (c.argIs(j, "fail")) overflow = FAIL;
+                else throw BAD_OVERFLOW;
+                continue;
+            } else {
+                throw Errors.syntax();
+            }
+            byte[] type = c.arg(j + 1);
+            boolean signed;
+            // lower case only, unlike the subcommands
+            if (type.length > 0 && type[0] == 'i') signed = true;
+            else if (type.length > 0 && type[0] == 'u') signed = false;
+            else throw BAD_TYPE;
+            long bits = Ascii.isLong(type, 1, type.length - 1) ? Ascii.parseLongOr(type, 1, type.length - 1, 0) : -1;
+            if (bits < 1 || bits > (signed ? 64 : 63)) throw BAD_TYPE;
+            long offset = fieldOffset(c, j + 2, (int) bits);
+            long value = 0;
+            if (opcode != GET) {
+                onlyGets = false;
+                value = c.longArg(j + 3);
+                highestWriteBit = Math.max(highestWriteBit, offset + bits - 1);
+            }
+            ops.add(new FieldOp(opcode, signed, (int) bits, offset, value, overflow));
+            j += opcode == GET ? 2 : 3;
+        }
+
+        byte[] key = c.arg(1);
+        StringValue v;
+        Dict.Entry e = null;
+        StringValue old = null;
+        boolean grown = false;
+        if (onlyGets) {
+            v = c.readString(key);
+        } else {
+            if (readOnlyCommand) throw RO_ONLY_GET;
+            long needed = (highestWriteBit >>> 3) + 1;
+            if (needed > StringValue.MAX_LENGTH) throw TOO_LONG;
+            Database db = c.db();
+            e = db.lookupForWrite(key);
+            if (e == null) {
+                v = StringValue.ofRaw(new byte[(int) needed]);
+                e = db.add(key, v);
+                grown = true;
+            } else {
+                if (!(e.value() instanceof StringValue s)) throw Errors.wrongType();
+                old = s;
+                int oldLength = s.length();  // grownZero may grow s itself
+                v = s.grownZero((int) needed, c.server.settings().protoMaxBulkLen);
+                grown = v.length() > oldLength;
+            }
+        }
+
+        long changes = 0;
+        c.reply.array(ops.size());
+        for (FieldOp op : ops) {
+            long current = v == null ? 0 : readField(v, op.offset, op.bits, op.signed);
+            if (op.opcode == GET) {
+                c.reply.integer(current);
+                continue;
+            }
+            long base = op.opcode == SET ? op.value : current;
+            long incr = op.opcode == SET ? 0 : op.value;
+            long[] result = new long[1];
+            boolean overflowed = op.signed
+                ? signedOverflow(base, incr, op.bits, op.overflow, result)
+                : unsignedOverflow(base, incr, op.bits, op.overflow, result);
+            long newValue = overflowed ? result[0] : base + incr;
+            if (overflowed && op.overflow == FAIL) {
+                c.reply.nullBulk();
+                continue;
+            }
+            c.reply.integer(op.opcode == SET ? current : newValue);
+            v.setBits(op.offset, op.bits, newValue);
+            if (grown || current != newValue) changes++;
+        }
+        if (e == null) return;
+        Database db = c.db();
+        if (changes > 0) {
+            db.replaceValue(e, v);
+            c.keyspace().dirty(changes);
+        } else if (v != old && old != null) {
+            // unshared or grown, but no write counted: Redis neither signals the key nor propagates
+            db.overwriteSameContents(e, v);
+        }
+    }
+
+    /**
+     * Redis's getBitOffsetFromArgument for BITFIELD: "#N" is N fields of the type's width; the bit offset
+     * (not the field's end) must fall in a byte below proto-max-bulk-len.
+     */
+    private static long fieldOffset(Call c, int i, int bits) {
+        byte[] a = c.arg(i);
+        boolean fields = a.length > 0 && a[0] == '#';
+        int from = fields ? 1 : 0;
+        if (a.length - from > 20 || !Ascii.isLong(a, from, a.length - from)) throw BAD_OFFSET;
+        long offset = Ascii.parseLongOr(a, from, a.length - from, 0);
+        if (fields) offset *= bits;  // wraps as in C; a wrapped offset is refused as negative or too large
+        if (offset < 0 || (offset >>> 3) >= c.server.settings().protoMaxBulkLen) throw BAD_OFFSET;
+        return offset;
+    }
+
+    /** The field of the given width at a bit offset; bits past the string's end read as zeros. */
+    private static long readField(StringValue v, long offset, int bits, boolean signed) {
+        byte[] b = v.array();
+        long len = v.length();
+        long x = 0;
+        for (int j = 0; j < bits; j++) {
+            long pos = offset + j;
+            long index = pos >>> 3;
+            int bit = index < len ? (b[(int) index] >> (7 - (int) (pos & 7))) & 1 : 0;
+            x = (x << 1) | bit;
+        }
+        if (signed && bits < 64 && ((x >>> (bits - 1)) & 1) != 0) x |= -1L << bits;
+        return x;
+    }
+
+    /**
+     * Redis's checkUnsignedBitfieldOverflow: whether value + incr leaves [0, 2^bits - 1] (value is taken as
+     * unsigned, so a negative SET value overflows upwards), and the value WRAP or SAT stores in result[0].
+     */
+    private static boolean unsignedOverflow(long value, long incr, int bits, int mode, long[] result) {
+        long max = (1L << bits) - 1;
+        long maxIncr = max - value, minIncr = -value;
+        if (Long.compareUnsigned(value, max) > 0 || (incr > 0 && incr > maxIncr)) {
+            result[0] = mode == WRAP ? (value + incr) & max : max;
+            return true;
+        }
+        if (incr < 0 && incr < minIncr) {
+            result[0] = mode == WRAP ? (value + incr) & max : 0;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Redis's checkSignedBitfieldOverflow, with its two's-complement arithmetic (the bounds of the increment
+     * wrap as in C, so SET of a value far below the type saturates at the maximum, as Redis does).
+     */
+    private static boolean signedOverflow(long value, long incr, int bits, int mode, long[] result) {
+        long max = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
+        long min = -max - 1;
+        long maxIncr = max - value, minIncr = min - value;
+        boolean up = value > max || (bits != 64 && incr > maxIncr) || (value >= 0 && incr > 0 && incr > maxIncr);
+        boolean down = !up
+            && (value < min || (bits != 64 && incr < minIncr) || (value < 0 && incr < 0 && incr < minIncr));
+        if (!up && !down) return false;
+        if (mode == WRAP) {
+            long sum = value + incr;
+            if (bits < 64) {
+                long mask = -1L << bits;
+                sum = ((sum >>> (bits - 1)) & 1) != 0 ? sum | mask : sum & ~mask;
+            }
+            result[0] = sum;
+        } else {
+            result[0] = up ? max : min;
+        }
+        return true;
     }
 }
