@@ -28,6 +28,11 @@ public final class Digest {
         }
     }
 
+    /** A fresh state that shares {@code parent}'s SHA-1 engine (one engine per DEBUG DIGEST, not per key). */
+    private Digest(Digest parent) {
+        sha1 = parent.sha1;
+    }
+
     /** state ^= SHA1(data[off, off + len)). */
     public void xor(byte[] data, int off, int len) {
         sha1.update(data, off, len);
@@ -77,7 +82,7 @@ public final class Digest {
             if (table.size() == 0) continue;
             all.mixInt(db);
             table.forEach(e -> {
-                Digest key = new Digest();
+                Digest key = new Digest(all);
                 key.mix(e.key());
                 key.addValue(e);
                 all.xor(key);

@@ -198,15 +198,8 @@ public final class StringValue implements Value {
      * {@code maxLength}.
      */
     public StringValue setRange(int offset, byte[] patch, long maxLength) {
-        int end = Math.addExact(offset, patch.length);
-        int newLen = Math.max(len, end);
-        byte[] before = buf;
-        StringValue target = writableWithRoom(newLen, maxLength);
-        // the gap between the old end and the offset reads as zeros: a new buffer is zeroed already, the
-        // spare room of the old one is not promised to be
-        if (offset > len && target.buf == before) Arrays.fill(before, len, offset, (byte) 0);
+        StringValue target = grownZero(Math.addExact(offset, patch.length), maxLength);
         System.arraycopy(patch, 0, target.buf, offset, patch.length);
-        target.len = newLen;
         return target;
     }
 
@@ -224,10 +217,8 @@ public final class StringValue implements Value {
      * checked that the byte of the offset fits {@code maxLength}.
      */
     public StringValue withBit(long bitOffset, boolean on, long maxLength) {
-        int index = Math.toIntExact(bitOffset >>> 3);
-        StringValue target = grownZero(index + 1, maxLength);
-        int mask = 1 << (7 - (int) (bitOffset & 7));
-        target.buf[index] = (byte) (on ? target.buf[index] | mask : target.buf[index] & ~mask);
+        StringValue target = grownZero(Math.toIntExact((bitOffset >>> 3) + 1), maxLength);
+        target.setBits(bitOffset, 1, on ? 1 : 0);
         return target;
     }
 
@@ -240,7 +231,8 @@ public final class StringValue implements Value {
         int newLen = Math.max(len, minLength);
         byte[] before = buf;
         StringValue target = writableWithRoom(newLen, maxLength);
-        // as in setRange: the old buffer's spare room is not promised to be zeros
+        // the gap between the old end and the new reads as zeros: a new buffer is zeroed already, the spare
+        // room of the old one is not promised to be
         if (newLen > len && target.buf == before) Arrays.fill(before, len, newLen, (byte) 0);
         target.len = newLen;
         return target;
