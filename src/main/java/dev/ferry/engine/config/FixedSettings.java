@@ -33,12 +33,8 @@ final class FixedSettings {
     static final String DYNAMIC_HZ = "Ferry has no dynamic hz yet";
     static final String SLOWLOG = "Ferry has no slow log yet";
     static final String LATENCY = "Ferry has no latency tracking or latency monitor yet";
-    static final String HASHES = "Ferry has no hashes yet";
-    static final String LISTS = "Ferry has no lists yet";
-    static final String SETS = "Ferry has no sets yet";
-    static final String ZSETS = "Ferry has no sorted sets yet";
+    static final String LIST_COMPRESSION = "Ferry does not compress list nodes";
     static final String STREAMS = "Ferry has no streams yet";
-    static final String HLL = "Ferry has no HyperLogLogs yet";
     static final String SCRIPTING = "Ferry has no scripting";
     static final String ACL_LOG = "Ferry has no ACL log";
     static final String TRACKING = "Ferry has no client tracking yet";
@@ -122,17 +118,10 @@ final class FixedSettings {
         r.fixed("latency-tracking", null, "no", bool(), LATENCY);
         r.fixed("latency-monitor-threshold", null, "0", integer(0, LONG_MAX), LATENCY);
 
-        // encodings of types Ferry does not have yet
-        r.fixed("hash-max-listpack-entries", "hash-max-ziplist-entries", "512", integer(0, LONG_MAX), HASHES);
-        r.fixed("hash-max-listpack-value", "hash-max-ziplist-value", "64", integer(0, LONG_MAX), HASHES);
-        r.fixed("list-max-listpack-size", "list-max-ziplist-size", "-2", integer(Integer.MIN_VALUE, INT_MAX), LISTS);
-        r.fixed("list-compress-depth", null, "0", integer(0, INT_MAX), LISTS);
-        r.fixed("set-max-intset-entries", null, "512", integer(0, LONG_MAX), SETS);
-        r.fixed("zset-max-listpack-entries", "zset-max-ziplist-entries", "128", integer(0, LONG_MAX), ZSETS);
-        r.fixed("zset-max-listpack-value", "zset-max-ziplist-value", "64", integer(0, LONG_MAX), ZSETS);
+        // compression of list nodes and streams: Ferry has neither
+        r.fixed("list-compress-depth", null, "0", integer(0, INT_MAX), LIST_COMPRESSION);
         r.fixed("stream-node-max-bytes", null, "4096", memory(0, LONG_MAX), STREAMS);
         r.fixed("stream-node-max-entries", null, "100", integer(0, LONG_MAX), STREAMS);
-        r.fixed("hll-sparse-max-bytes", null, "3000", memory(0, LONG_MAX), HLL);
 
         // commands and services Ferry does not have
         r.fixed("busy-reply-threshold", "lua-time-limit", "5000", integer(0, LONG_MAX), SCRIPTING);

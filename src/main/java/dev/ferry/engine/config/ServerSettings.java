@@ -53,6 +53,12 @@ public final class ServerSettings implements RespParser.Limits {
     /** enable-protected-configs: Redis's default "no" refuses CONFIG SET dir / dbfilename. */
     public final String enableProtectedConfigs = "no";
     public final OutputBufferLimits outputBufferLimits = new OutputBufferLimits();
+    /** Encoding thresholds of the collection types, read when a value is created or grows (Redis's names). */
+    public long hashMaxListpackEntries = 512, hashMaxListpackValue = 64;
+    public int listMaxListpackSize = -2;
+    public long setMaxIntsetEntries = 512;
+    public long zsetMaxListpackEntries = 128, zsetMaxListpackValue = 64;
+    public long hllSparseMaxBytes = 3000;
 
     private final ConfigRegistry params = new ConfigRegistry();
 
@@ -97,6 +103,13 @@ public final class ServerSettings implements RespParser.Limits {
         // read by the commands that delete: UNLINK instead of DEL in the replication stream, as in Redis
         r.bool("lazyfree-lazy-expire", () -> lazyfreeLazyExpire, v -> lazyfreeLazyExpire = v);
         r.bool("lazyfree-lazy-user-del", () -> lazyfreeLazyUserDel, v -> lazyfreeLazyUserDel = v);
+        r.integer("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, LONG_MAX, () -> hashMaxListpackEntries, v -> hashMaxListpackEntries = v);
+        r.integer("hash-max-listpack-value", "hash-max-ziplist-value", 0, LONG_MAX, () -> hashMaxListpackValue, v -> hashMaxListpackValue = v);
+        r.integer("list-max-listpack-size", "list-max-ziplist-size", Integer.MIN_VALUE, INT_MAX, () -> listMaxListpackSize, v -> listMaxListpackSize = (int) v);
+        r.integer("set-max-intset-entries", null, 0, LONG_MAX, () -> setMaxIntsetEntries, v -> setMaxIntsetEntries = v);
+        r.integer("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, LONG_MAX, () -> zsetMaxListpackEntries, v -> zsetMaxListpackEntries = v);
+        r.integer("zset-max-listpack-value", "zset-max-ziplist-value", 0, LONG_MAX, () -> zsetMaxListpackValue, v -> zsetMaxListpackValue = v);
+        r.memory("hll-sparse-max-bytes", null, 0, LONG_MAX, () -> hllSparseMaxBytes, v -> hllSparseMaxBytes = v);
         FixedSettings.register(r);
     }
 
