@@ -24,6 +24,8 @@ public final class Call {
     CommandSpec spec;
     /** What to send to replicas instead of argv (ARCHITECTURE.md rule 5); null = argv itself. */
     byte[][] propagateAs;
+    /** Effects after the first, for commands that propagate several (SPOP with a count); null = none. */
+    private java.util.ArrayList<byte[][]> moreEffects;
     private boolean propagateNothing;
 
     public Call(ServerContext server, Client client, Reply reply) {
@@ -36,6 +38,7 @@ public final class Call {
         this.spec = spec;
         this.argv = argv;
         this.propagateAs = null;
+        this.moreEffects = null;
         this.propagateNothing = false;
     }
 
@@ -83,6 +86,20 @@ public final class Call {
         this.propagateAs = b;
     }
 
+    /**
+     * Adds one more effect: the first call replaces argv (as {@link #propagateAs}), later calls append. Several
+     * effects of one command reach replicas inside MULTI/EXEC, as Redis 7.0's propagatePendingCommands wraps
+     * them.
+     */
+    public void addEffect(byte[]... args) {
+        if (propagateAs == null) {
+            propagateAs = args;
+        } else {
+            if (moreEffects == null) moreEffects = new java.util.ArrayList<>(4);
+            moreEffects.add(args);
+        }
+    }
+
     /** The command changed nothing worth replicating even though it counted as dirty. */
     public void propagateNothing() {
         propagateNothing = true;
@@ -94,6 +111,11 @@ public final class Call {
 
     byte[][] effect() {
         return propagateAs != null ? propagateAs : argv;
+    }
+
+    /** Effects added by {@link #addEffect} after the first; null when there are none. */
+    java.util.List<byte[][]> moreEffects() {
+        return moreEffects;
     }
 
     // ---- argument parsing (errors become replies through ReplyError) -----------------------------------

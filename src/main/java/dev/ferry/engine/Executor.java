@@ -60,9 +60,21 @@ public final class Executor {
         cmd.micros += (System.nanoTime() - start) / 1000;
         cmd.calls++;
         server.stats().commandsProcessed++;
-        if (keyspace.dirty() != dirtyBefore && !call.propagateNothingSet()) {
-            server.replication().propagate(call.client.db().index(), call.effect());
+        if (keyspace.dirty() != dirtyBefore && !call.propagateNothingSet()) propagate(call);
+    }
+
+    private void propagate(Call call) {
+        ReplicationStream stream = server.replication();
+        int db = call.client.db().index();
+        java.util.List<byte[][]> more = call.moreEffects();
+        if (more == null) {
+            stream.propagate(db, call.effect());
+            return;
         }
+        stream.beginTransaction();
+        stream.propagate(db, call.effect());
+        for (byte[][] effect : more) stream.propagate(db, effect);
+        stream.endTransaction();
     }
 
     /** Replaces whatever the command had started to write with one error reply. */
