@@ -2,6 +2,7 @@
 # Ferry vs redis-server, same machine, same redis-benchmark, alternating runs; prints medians and ratios.
 #
 #   bench/compare.sh                 # 3 rounds, 200k requests per test
+#   TESTS=lpush,lrange_100 bench/compare.sh     # redis-benchmark -t names
 #   ROUNDS=5 REQUESTS=500000 bench/compare.sh
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/compare.sh
 #   FERRY_JAVA_OPTS="-XX:+UseParallelGC" bench/compare.sh     # other GC flags than bin/ferry's
@@ -16,7 +17,7 @@ ROUNDS=${ROUNDS:-3}
 REQUESTS=${REQUESTS:-200000}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
-TESTS=${TESTS:-"set,get,incr,mset"}
+TESTS=${TESTS:-"set,get,incr,mset,lpush,lpop,rpop,hset,sadd,spop,zadd,zpopmin,lrange_100,lrange_600"}
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark is missing: apt-get install -y redis-tools" >&2; exit 1; }
 # Ferry runs through bin/ferry, the README's run command, with its flags (JAVA, FERRY_HEAP and
 # FERRY_JAVA_OPTS override them there), so the ratios printed are the ones a user gets.
@@ -25,7 +26,7 @@ command -v redis-benchmark >/dev/null || { echo "redis-benchmark is missing: apt
 
 run() { # port pipeline -> "TEST rps" lines
   redis-benchmark -p "$1" -c "$CLIENTS" -n "$REQUESTS" -P "$2" -t "$TESTS" -r 100000 --csv 2>/dev/null \
-    | awk -F'","' 'NR>1 {gsub(/"/,"",$1); gsub(/"/,"",$2); split($1,a," "); print a[1], $2}'
+    | awk -F'","' 'NR>1 && !/needed to benchmark/ {gsub(/"/,"",$1); gsub(/"/,"",$2); split($1,a," "); print a[1], $2}'
 }
 
 echo "warming up Ferry..." >&2
