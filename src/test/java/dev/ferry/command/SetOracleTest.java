@@ -394,6 +394,41 @@ class SetOracleTest {
         }
     }
 
+    /** Generic key commands on sets: TYPE, COPY (an independent copy in the same encoding), TTL kept by writes. */
+    @Test
+    void keyCommandsOnSets() throws Exception {
+        try (Oracle o = oracle()) {
+            o.check("DEL", "se:k1", "se:k2", "se:k3", "se:k4");
+            o.check("SADD", "se:k1", "1", "2", "3");
+            o.check("SADD", "se:k2", "a", "b", "1");
+            o.check("TYPE", "se:k1");
+            o.check("TYPE", "se:k2");
+            write(o, "COPY", "se:k1", "se:k3");
+            write(o, "COPY", "se:k2", "se:k4");
+            write(o, "SADD", "se:k3", "x");
+            write(o, "SREM", "se:k4", "a", "b");
+            o.check("SMEMBERS", "se:k1");
+            unordered(o, "SMEMBERS", "se:k2");
+            unordered(o, "SMEMBERS", "se:k3");
+            o.check("SMEMBERS", "se:k4");
+            o.check("OBJECT", "ENCODING", "se:k1");
+            o.check("OBJECT", "ENCODING", "se:k2");
+            o.check("EXPIRE", "se:k1", "100");
+            o.check("SADD", "se:k1", "4");
+            o.check("SREM", "se:k1", "1");
+            o.check("SPOP", "se:k1", "0");
+            o.check("TTL", "se:k1");
+            o.check("SMOVE", "se:k1", "se:k2", "2");
+            o.check("TTL", "se:k1");
+            o.check("SREM", "se:k1", "3", "4");
+            o.check("EXISTS", "se:k1");
+            o.check("TTL", "se:k1");
+            o.check("RENAME", "se:k2", "se:k1");
+            unordered(o, "SMEMBERS", "se:k1");
+            o.check("OBJECT", "REFCOUNT", "se:k1");
+        }
+    }
+
     @Test
     void sscan() throws Exception {
         try (Oracle o = oracle()) {
