@@ -429,6 +429,22 @@ class SetOracleTest {
         }
     }
 
+    /** What COMMAND says of the set commands (movablekeys for SINTERCARD comes from its numkeys key spec). */
+    @Test
+    void commandIntrospection() throws Exception {
+        try (Oracle o = oracle()) {
+            for (String c : new String[] {"sadd", "srem", "scard", "sismember", "smismember", "smembers", "spop",
+                "srandmember", "smove", "sinter", "sintercard", "sinterstore", "sunion", "sunionstore", "sdiff",
+                "sdiffstore", "sscan"}) {
+                // (COMMAND DOCS is CommandDocsTest's: Ferry keeps no per-argument "since")
+                o.check("COMMAND", "INFO", c);
+            }
+            o.check("COMMAND", "GETKEYS", "SINTERCARD", "2", "a", "b", "LIMIT", "1");
+            o.check("COMMAND", "GETKEYSANDFLAGS", "SMOVE", "a", "b", "m");
+            o.check("COMMAND", "GETKEYS", "SDIFFSTORE", "d", "a", "b");
+        }
+    }
+
     @Test
     void sscan() throws Exception {
         try (Oracle o = oracle()) {
