@@ -5,6 +5,7 @@ import dev.ferry.command.connection.ConnectionFamily;
 import dev.ferry.command.introspection.IntrospectionFamily;
 import dev.ferry.command.keys.KeyFamily;
 import dev.ferry.command.server.ServerFamily;
+import dev.ferry.command.set.SetFamily;
 import dev.ferry.command.string.BitmapFamily;
 import dev.ferry.command.string.StringFamily;
 import dev.ferry.command.transaction.TransactionFamily;
@@ -23,6 +24,7 @@ public final class Commands {
             new ClientFamily(),
             new StringFamily(),
             new BitmapFamily(),
+            new SetFamily(),
             new KeyFamily(),
             new TransactionFamily(),
             new ServerFamily(),

@@ -50,6 +50,99 @@ public final class Intset {
         return out;
     }
 
+    /** The empty intset (width 2, no members): what createIntsetObject makes. */
+    public static byte[] empty() {
+        byte[] out = new byte[HEADER];
+        out[0] = 2;
+        return out;
+    }
+
+    /** The byte width of every member (2, 4 or 8). */
+    public static int width(byte[] is) {
+        return is[0] & 0xFF;
+    }
+
+    /** The number of members. */
+    public static int length(byte[] is) {
+        return (int) getLe(is, 4, 4);
+    }
+
+    /** Member i (0-based, ascending order). */
+    public static long get(byte[] is, int i) {
+        int w = width(is);
+        return getLe(is, HEADER + i * w, w);
+    }
+
+    /**
+     * Redis's intsetSearch: the position of v when present (&gt;= 0), else -(insertion point) - 1, with Redis's
+     * shortcuts for values outside the range of the members.
+     */
+    public static int search(byte[] is, long v) {
+        int n = length(is);
+        if (n == 0) return -1;
+        int w = width(is);
+        if (widthOf(v) > w) return v < 0 ? -1 : -(n) - 1;
+        int lo = 0, hi = n - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long m = getLe(is, HEADER + mid * w, w);
+            if (m < v) lo = mid + 1;
+            else if (m > v) hi = mid - 1;
+            else return mid;
+        }
+        return -lo - 1;
+    }
+
+    /** intsetFind: whether v is a member. */
+    public static boolean contains(byte[] is, long v) {
+        return search(is, v) >= 0;
+    }
+
+    /**
+     * intsetAdd as copy-on-write: a new intset holding v as well (widened when v needs more bytes, as
+     * intsetUpgradeAndAdd does), or {@code is} itself when v is already a member.
+     */
+    public static byte[] add(byte[] is, long v) {
+        int w = width(is), n = length(is);
+        int vw = widthOf(v);
+        if (vw > w) {
+            // upgrade: every member is re-encoded at the new width; v goes first or last (it is out of range)
+            byte[] out = new byte[HEADER + (n + 1) * vw];
+            putLe(out, 0, vw, 4);
+            putLe(out, 4, n + 1, 4);
+            int shift = v < 0 ? 1 : 0;
+            for (int i = 0; i < n; i++) putLe(out, HEADER + (i + shift) * vw, getLe(is, HEADER + i * w, w), vw);
+            putLe(out, HEADER + (v < 0 ? 0 : n) * vw, v, vw);
+            return out;
+        }
+        int pos = search(is, v);
+        if (pos >= 0) return is;
+        pos = -pos - 1;
+        byte[] out = new byte[is.length + w];
+        System.arraycopy(is, 0, out, 0, HEADER + pos * w);
+        putLe(out, HEADER + pos * w, v, w);
+        System.arraycopy(is, HEADER + pos * w, out, HEADER + (pos + 1) * w, (n - pos) * w);
+        putLe(out, 4, n + 1, 4);
+        return out;
+    }
+
+    /** intsetRemove as copy-on-write: a new intset without v (same width, as Redis never narrows), or {@code is}. */
+    public static byte[] remove(byte[] is, long v) {
+        int pos = search(is, v);
+        if (pos < 0) return is;
+        return removeAt(is, pos);
+    }
+
+    /** A new intset without member {@code pos}. */
+    public static byte[] removeAt(byte[] is, int pos) {
+        int w = width(is), n = length(is);
+        byte[] out = new byte[is.length - w];
+        System.arraycopy(is, 0, out, 0, HEADER + pos * w);
+        System.arraycopy(is, HEADER + (pos + 1) * w, out, HEADER + pos * w, (n - pos - 1) * w);
+        putLe(out, 4, n - 1, 4);
+        return out;
+    }
+
     static int widthOf(long v) {
         if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) return 2;
         if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) return 4;

@@ -13,6 +13,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Intset bytes equal redis-server's: a set of integers DUMPed by Redis (RDB type 11, compression off) holds
@@ -44,6 +45,62 @@ class IntsetRedisTest {
         }
     }
 
+    /**
+     * Intset.add and Intset.remove, applied one member at a time, keep the bytes Redis keeps after the same
+     * SADD and SREM: insertion in order, width upgrades (a negative member first, a positive one last), and
+     * no narrowing when the wide members go. search, contains and get agree with the decoded members.
+     */
+    @Test
+    void addAndRemoveMatchRedis() throws Exception {
+        Random rnd = new Random(12);
+        try (RawClient c = new RawClient(redis.port())) {
+            c.call("CONFIG", "SET", "rdbcompression", "no");
+            for (int round = 0; round < 20; round++) {
+                String key = "isop:" + round;
+                c.call("DEL", key);
+                byte[] is = Intset.empty();
+                java.util.TreeSet<Long> model = new java.util.TreeSet<>();
+                for (int op = 0; op < 60; op++) {
+                    long v = switch (rnd.nextInt(6)) {
+                        case 0 -> rnd.nextInt(20) - 10;
+                        case 1 -> rnd.nextInt(65536) - 32768;
+                        case 2 -> rnd.nextInt();
+                        case 3 -> rnd.nextLong();
+                        case 4 -> model.isEmpty() ? 0 : model.first();
+                        default -> model.isEmpty() ? 7 : model.last();
+                    };
+                    boolean add = rnd.nextInt(3) != 0 || model.isEmpty();
+                    byte[] before = is;
+                    if (add) {
+                        is = Intset.add(is, v);
+                        assertEquals(model.add(v), is != before, "add " + v);
+                        c.call("SADD", key, Long.toString(v));
+                    } else {
+                        is = Intset.remove(is, v);
+                        assertEquals(model.remove(v), is != before, "remove " + v);
+                        c.call("SREM", key, Long.toString(v));
+                    }
+                    assertArrayEquals(model.stream().mapToLong(Long::longValue).toArray(), Intset.decode(is));
+                    assertEquals(model.size(), Intset.length(is));
+                    int i = 0;
+                    for (long m : model) {
+                        assertEquals(m, Intset.get(is, i));
+                        assertEquals(i, Intset.search(is, m));
+                        assertTrue(Intset.contains(is, m));
+                        i++;
+                    }
+                    assertEquals(model.contains(v), Intset.contains(is, v));
+                    if (model.isEmpty()) {
+                        // Redis deleted the key with its last member; the next SADD starts a fresh intset
+                        is = Intset.empty();
+                        continue;
+                    }
+                    assertArrayEquals(dumpedIntset(c, key), is, key + " after op " + op);
+                }
+            }
+        }
+    }
+
     @Test
     void malformedIntsetsAreRefused() {
         byte[] good = Intset.encode(new long[] {1, 2, 3});
@@ -59,6 +116,26 @@ class IntsetRedisTest {
         assertNull(Intset.decode(longer));
         assertNull(Intset.decode(Arrays.copyOf(good, good.length - 1)));
         assertNull(Intset.decode(new byte[3]));
+    }
+
+    /** The intset inside DUMP key (RDB type 11, uncompressed). */
+    private static byte[] dumpedIntset(RawClient c, String key) throws Exception {
+        byte[] reply = c.call("DUMP", key).getBytes(StandardCharsets.ISO_8859_1);
+        int p = 1;
+        while (reply[p] != '\r') p++;
+        p += 2;
+        assertEquals(11, reply[p++], "RDB_TYPE_SET_INTSET");
+        int first = reply[p] & 0xFF;
+        int len;
+        if (first >> 6 == 0) {
+            len = first & 0x3F;
+            p += 1;
+        } else {
+            assertEquals(1, first >> 6, "a 14-bit length");
+            len = ((first & 0x3F) << 8) | (reply[p + 1] & 0xFF);
+            p += 2;
+        }
+        return Arrays.copyOfRange(reply, p, p + len);
     }
 
     private static void compare(RawClient c, String key, long[] members) throws Exception {

@@ -101,6 +101,15 @@ public final class IntrospectionFamily implements CommandFamily {
         return base.subcommands().get(parts[1].toLowerCase(Locale.ROOT));
     }
 
+    /** Whether a command's keys move with its arguments (SINTERCARD's numkeys): CMD_MOVABLE_KEYS. */
+    private static boolean movableKeys(CommandDocs.Doc d) {
+        if (d == null) return false;
+        for (CommandDocs.KeySpec k : d.keySpecs) {
+            if (!k.beginType().equals("index") || !k.findType().equals("range")) return true;
+        }
+        return false;
+    }
+
     /** One entry of COMMAND INFO (server.c addReplyCommandInfo): ten fields. */
     void writeInfo(Reply r, CommandSpec s) {
         CommandDocs.Doc d = docs.of(s.fullName);
@@ -108,6 +117,12 @@ public final class IntrospectionFamily implements CommandFamily {
         r.bulk(s.fullName);
         r.integer(s.arity);
         List<String> flags = CommandFlags.names(s.flags);
+        if (movableKeys(d)) {
+            // Redis's populateCommandMovableKeys: a key spec other than index + range; listed before allow_busy
+            flags = new ArrayList<>(flags);
+            int busy = flags.indexOf("allow_busy");
+            flags.add(busy < 0 ? flags.size() : busy, "movablekeys");
+        }
         r.set(flags.size());
         for (String f : flags) r.simple(f);
         r.integer(s.firstKey);
