@@ -16,10 +16,11 @@ import java.util.Arrays;
  * XZERO (01xxxxxx yyyyyyyy: 1..16384 zero registers) and VAL (1vvvvvxx: 1..4 registers of value 1..32).
  *
  * <p>An instance is a private working copy of a value's bytes (the stored string is never written: the
- * command stores a new raw string when the copy changed). Like an sds string, the copy always has a zero byte
- * after its end, which Redis's code reads (the last dense register, a truncated XZERO opcode); the
- * algorithms are Redis's, step for step, including what they do with a corrupted sparse code, except where
- * Redis would read or write out of bounds (refused here as a corrupted value).
+ * command stores a new raw string when the copy changed; a dense value is read in place until its first
+ * write). Where Redis's code reads the byte after the string (sds's zero terminator: the last dense
+ * register's neighbour, the second byte of an XZERO opcode cut short), this code reads 0. The algorithms are
+ * Redis's, step for step, including what they do with a corrupted sparse code, except where Redis 7.0.15
+ * would write past the string (PFADD splitting an XZERO cut short: refused here as a corrupted value).
  */
 public final class Hll {
     public static final int P = 14;
