@@ -2,6 +2,7 @@ package dev.ferry.command;
 
 import dev.ferry.command.client.ClientFamily;
 import dev.ferry.command.connection.ConnectionFamily;
+import dev.ferry.command.hll.HyperLogLogFamily;
 import dev.ferry.command.introspection.IntrospectionFamily;
 import dev.ferry.command.keys.KeyFamily;
 import dev.ferry.command.server.ServerFamily;
@@ -25,6 +26,7 @@ public final class Commands {
             new StringFamily(),
             new BitmapFamily(),
             new SetFamily(),
+            new HyperLogLogFamily(),
             new KeyFamily(),
             new TransactionFamily(),
             new ServerFamily(),
