@@ -4,6 +4,7 @@ import dev.ferry.command.client.ClientFamily;
 import dev.ferry.command.connection.ConnectionFamily;
 import dev.ferry.command.introspection.IntrospectionFamily;
 import dev.ferry.command.keys.KeyFamily;
+import dev.ferry.command.pubsub.PubSubFamily;
 import dev.ferry.command.server.ServerFamily;
 import dev.ferry.command.string.BitmapFamily;
 import dev.ferry.command.string.StringFamily;
@@ -25,6 +26,7 @@ public final class Commands {
             new BitmapFamily(),
             new KeyFamily(),
             new TransactionFamily(),
+            new PubSubFamily(),
             new ServerFamily(),
             new IntrospectionFamily());
     }

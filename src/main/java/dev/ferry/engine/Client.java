@@ -30,6 +30,8 @@ public final class Client {
     private boolean noEvict, noTouch;
     /** CLIENT REPLY: {@link #REPLY_ON}, {@link #REPLY_OFF}, {@link #REPLY_SKIP_NEXT}, or skipping this command. */
     private int replyMode = REPLY_ON;
+    /** Channels, patterns and shard channels this client listens to; null until its first subscription. */
+    private PubSub.Subscriptions subscriptions;
 
     public Client(long id, ClientChannel channel, ServerContext server) {
         this.id = id;
@@ -211,9 +213,23 @@ public final class Client {
         lastCommand = fullName;
     }
 
-    /** Called when the connection is gone: WATCHes end. */
+    /** Called when the connection is gone: WATCHes and subscriptions end. */
     public void onClosed() {
         transaction.unwatchAll();
+        server.pubsub().unsubscribeAll(this);
+    }
+
+    PubSub.Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    void subscriptions(PubSub.Subscriptions s) {
+        subscriptions = s;
+    }
+
+    /** Redis's CLIENT_PUBSUB flag: the client has a channel, pattern or shard channel subscription. */
+    public boolean subscribed() {
+        return subscriptions != null && PubSub.subscriptionCount(this) + PubSub.shardCount(this) > 0;
     }
 
     // ---- WATCH on the selected db ---------------------------------------------------------------------

@@ -208,6 +208,12 @@ public final class Reply {
         else header('*', n);
     }
 
+    /** A push frame of n elements (pubsub messages): RESP3 {@code >n}, RESP2 an array. */
+    public void push(int n) {
+        if (protocol == 3) header('>', n);
+        else array(n);
+    }
+
     /** A map of n pairs: RESP3 {@code %n}, RESP2 a flat array of 2n. */
     public void map(int pairs) {
         if (protocol == 3) header('%', pairs);
