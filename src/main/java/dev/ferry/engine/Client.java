@@ -32,6 +32,10 @@ public final class Client {
     private int replyMode = REPLY_ON;
     /** Channels, patterns and shard channels this client listens to; null until its first subscription. */
     private PubSub.Subscriptions subscriptions;
+    /** True while this client's own command runs with its replies dropped (CLIENT REPLY OFF / SKIP). */
+    private boolean droppingReplies;
+    /** Push frames written meanwhile: they are kept, as Redis 7.0 lets CLIENT_PUSHING replies through. */
+    private Reply keptPushes;
 
     public Client(long id, ClientChannel channel, ServerContext server) {
         this.id = id;
@@ -54,13 +58,30 @@ public final class Client {
         // off keeps its +OK: Redis clears the flags before it replies.
         if (replyMode == REPLY_SKIP_NEXT) replyMode = REPLY_SKIPPING;
         int mark = reply.position();
-        server.dispatcher().execute(this, argv);
+        droppingReplies = true;
+        try {
+            server.dispatcher().execute(this, argv);
+        } finally {
+            droppingReplies = false;
+        }
         if (replyMode == REPLY_SKIPPING) {
             replyMode = REPLY_ON;
             reply.truncate(mark);
         } else if (replyMode == REPLY_OFF) {
             reply.truncate(mark);
         }
+        if (keptPushes != null && !keptPushes.isEmpty()) reply.append(keptPushes);
+    }
+
+    /**
+     * Where a push frame to this client (a pubsub notification or message) is written: its reply buffer,
+     * or, while its own command's replies are being dropped, a buffer that outlives the drop.
+     */
+    Reply pushReply() {
+        if (!droppingReplies) return reply;
+        if (keptPushes == null) keptPushes = new Reply();
+        keptPushes.protocol(reply.protocol());
+        return keptPushes;
     }
 
     /**

@@ -225,7 +225,7 @@ public final class PubSub {
     }
 
     private static void notify(Client c, byte[] kind, byte[] name, int count) {
-        Reply r = c.reply();
+        Reply r = c.pushReply();
         r.push(3);
         r.bulk(kind);
         if (name == null) r.nullBulk();
@@ -241,7 +241,7 @@ public final class PubSub {
         LinkedHashSet<Client> direct = (shard ? shardChannels : channels).get(Name.lookup(channel));
         if (direct != null) {
             for (Client c : direct) {
-                Reply r = c.reply();
+                Reply r = c.pushReply();
                 r.push(3);
                 r.bulk(shard ? SMESSAGE : MESSAGE);
                 r.bulk(channel);
@@ -255,7 +255,7 @@ public final class PubSub {
             byte[] pattern = e.getKey().bytes();
             if (!Glob.matches(pattern, channel)) continue;
             for (Client c : e.getValue()) {
-                Reply r = c.reply();
+                Reply r = c.pushReply();
                 r.push(4);
                 r.bulk(PMESSAGE);
                 r.bulk(pattern);

@@ -81,6 +81,12 @@ public final class Reply {
         return out;
     }
 
+    /** Moves what another writer holds to the end of this one (pushes kept past CLIENT REPLY OFF). */
+    public void append(Reply other) {
+        put(other.buf, 0, other.pos);
+        other.pos = 0;
+    }
+
     /** Bytes allocated for the reply buffer (CLIENT LIST rbs). */
     public int capacity() {
         return buf.length;

@@ -225,6 +225,32 @@ class PubSubOracleTest {
         }
     }
 
+    /** Push frames go through CLIENT REPLY OFF and SKIP (Redis 7.0's CLIENT_PUSHING); other replies do not. */
+    @Test
+    void pushesIgnoreClientReplyOff() throws Exception {
+        try (Pair p = new Pair(redis.port()); Pair pub = new Pair(redis.port())) {
+            p.check(0, "CLIENT", "REPLY", "OFF");
+            p.check("SUBSCRIBE", "or:a");
+            p.check(0, "PING");
+            pub.check("PUBLISH", "or:a", "to a client with replies off");
+            p.expectPush();
+            p.check("UNSUBSCRIBE");
+            p.check(0, "GET", "or:k");
+            p.check("CLIENT", "REPLY", "ON");
+            p.check(0, "CLIENT", "REPLY", "SKIP");
+            p.check(2, "SUBSCRIBE", "or:b", "or:c");
+            p.check("CLIENT", "REPLY", "SKIP"); // refused in pubsub mode, and the refusal is not skipped
+            p.check("PING");
+            p.checkUnordered(2, "UNSUBSCRIBE");
+            p.hello3();
+            p.check("SUBSCRIBE", "or:d");
+            p.check(0, "CLIENT", "REPLY", "OFF");
+            p.check("PUBLISH", "or:d", "self"); // the message, not PUBLISH's count
+            p.check("CLIENT", "REPLY", "ON");
+            p.check("UNSUBSCRIBE");
+        }
+    }
+
     @Test
     void transactionsWithSubscriptions() throws Exception {
         try (Pair p = new Pair(redis.port())) {
