@@ -5,6 +5,7 @@ import dev.ferry.command.connection.ConnectionFamily;
 import dev.ferry.command.hll.HyperLogLogFamily;
 import dev.ferry.command.introspection.IntrospectionFamily;
 import dev.ferry.command.keys.KeyFamily;
+import dev.ferry.command.pubsub.PubSubFamily;
 import dev.ferry.command.server.ServerFamily;
 import dev.ferry.command.set.SetFamily;
 import dev.ferry.command.string.BitmapFamily;
@@ -29,6 +30,7 @@ public final class Commands {
             new HyperLogLogFamily(),
             new KeyFamily(),
             new TransactionFamily(),
+            new PubSubFamily(),
             new ServerFamily(),
             new IntrospectionFamily());
     }

@@ -27,6 +27,8 @@ public final class Call {
     /** Effects after the first, for commands that propagate several (SPOP with a count); null = none. */
     private java.util.ArrayList<byte[][]> moreEffects;
     private boolean propagateNothing;
+    /** Propagated even though it changed no key (Redis's forceCommandPropagation: PUBLISH). */
+    private boolean forcePropagation;
 
     public Call(ServerContext server, Client client, Reply reply) {
         this.server = server;
@@ -40,6 +42,7 @@ public final class Call {
         this.propagateAs = null;
         this.moreEffects = null;
         this.propagateNothing = false;
+        this.forcePropagation = false;
     }
 
     public CommandSpec spec() {
@@ -98,6 +101,18 @@ public final class Call {
             if (moreEffects == null) moreEffects = new java.util.ArrayList<>(4);
             moreEffects.add(args);
         }
+    }
+
+    /**
+     * Redis's forceCommandPropagation(c, PROPAGATE_REPL): the command reaches replicas although it changed
+     * no key (PUBLISH, which Sentinel and replicas' subscribers rely on).
+     */
+    public void forcePropagation() {
+        forcePropagation = true;
+    }
+
+    boolean forcePropagationSet() {
+        return forcePropagation;
     }
 
     /** The command changed nothing worth replicating even though it counted as dirty. */

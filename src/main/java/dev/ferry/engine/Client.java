@@ -30,6 +30,12 @@ public final class Client {
     private boolean noEvict, noTouch;
     /** CLIENT REPLY: {@link #REPLY_ON}, {@link #REPLY_OFF}, {@link #REPLY_SKIP_NEXT}, or skipping this command. */
     private int replyMode = REPLY_ON;
+    /** Channels, patterns and shard channels this client listens to; null until its first subscription. */
+    private PubSub.Subscriptions subscriptions;
+    /** True while this client's own command runs with its replies dropped (CLIENT REPLY OFF / SKIP). */
+    private boolean droppingReplies;
+    /** Push frames written meanwhile: they are kept, as Redis 7.0 lets CLIENT_PUSHING replies through. */
+    private Reply keptPushes;
 
     public Client(long id, ClientChannel channel, ServerContext server) {
         this.id = id;
@@ -52,13 +58,30 @@ public final class Client {
         // off keeps its +OK: Redis clears the flags before it replies.
         if (replyMode == REPLY_SKIP_NEXT) replyMode = REPLY_SKIPPING;
         int mark = reply.position();
-        server.dispatcher().execute(this, argv);
+        droppingReplies = true;
+        try {
+            server.dispatcher().execute(this, argv);
+        } finally {
+            droppingReplies = false;
+        }
         if (replyMode == REPLY_SKIPPING) {
             replyMode = REPLY_ON;
             reply.truncate(mark);
         } else if (replyMode == REPLY_OFF) {
             reply.truncate(mark);
         }
+        if (keptPushes != null && !keptPushes.isEmpty()) reply.append(keptPushes);
+    }
+
+    /**
+     * Where a push frame to this client (a pubsub notification or message) is written: its reply buffer,
+     * or, while its own command's replies are being dropped, a buffer that outlives the drop.
+     */
+    Reply pushReply() {
+        if (!droppingReplies) return reply;
+        if (keptPushes == null) keptPushes = new Reply();
+        keptPushes.protocol(reply.protocol());
+        return keptPushes;
     }
 
     /**
@@ -211,9 +234,23 @@ public final class Client {
         lastCommand = fullName;
     }
 
-    /** Called when the connection is gone: WATCHes end. */
+    /** Called when the connection is gone: WATCHes and subscriptions end. */
     public void onClosed() {
         transaction.unwatchAll();
+        server.pubsub().unsubscribeAll(this);
+    }
+
+    PubSub.Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    void subscriptions(PubSub.Subscriptions s) {
+        subscriptions = s;
+    }
+
+    /** Redis's CLIENT_PUBSUB flag: the client has a channel, pattern or shard channel subscription. */
+    public boolean subscribed() {
+        return subscriptions != null && PubSub.subscriptionCount(this) + PubSub.shardCount(this) > 0;
     }
 
     // ---- WATCH on the selected db ---------------------------------------------------------------------

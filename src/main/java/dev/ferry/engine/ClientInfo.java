@@ -27,6 +27,7 @@ public final class ClientInfo {
         long rbp = Math.max(ch.replyBufferPeak(), obl);
         long omem = ch.pendingOutputBytes();
         StringBuilder flags = new StringBuilder();
+        if (s.subscribed()) flags.append('P');
         if (s.inMulti()) flags.append('x');
         if (s.transaction().watchedKeysDirty()) flags.append('d');
         if (s.noEvict()) flags.append('e');
@@ -41,7 +42,7 @@ public final class ClientInfo {
             + " idle=" + (now - s.lastInteractionMillis()) / 1000
             + " flags=" + flags
             + " db=" + s.db().index()
-            + " sub=0 psub=0 ssub=0"
+            + " sub=" + PubSub.channelCount(s) + " psub=" + PubSub.patternCount(s) + " ssub=" + PubSub.shardCount(s)
             + " multi=" + s.transaction().queuedCount()
             + " qbuf=" + qbuf
             + " qbuf-free=" + qbufFree

@@ -72,6 +72,20 @@ public final class Dispatcher {
             reject(c, Errors.NOAUTH);
             return;
         }
+        // Redis 7.0's processCommand: a RESP2 client in pubsub mode runs only these; RESP3 runs anything
+        if (c.protocol() == 2 && c.subscribed() && !allowedWhileSubscribed(cmd)) {
+            cmd.rejectedCalls++;
+            String why = "Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+            if (cmd.is(CommandFlags.TRANSACTION_CONTROL) && cmd.name.equals("exec")) {
+                // rejectCommand of EXEC is execCommandAbort: the transaction (if any) is discarded
+                c.transaction().end();
+                c.transaction().unwatchAll();
+                reject(c, "EXECABORT Transaction discarded because of: " + why);
+            } else {
+                reject(c, "ERR " + why);
+            }
+            return;
+        }
         if (c.inMulti() && !cmd.is(CommandFlags.TRANSACTION_CONTROL)) {
             if (cmd.is(CommandFlags.NO_MULTI)) {
                 reject(c, "ERR Command not allowed inside a transaction");
@@ -83,6 +97,15 @@ public final class Dispatcher {
         }
         c.lastCommand(cmd.fullName);
         executor.call(c.call(), cmd, argv);
+    }
+
+    private static boolean allowedWhileSubscribed(CommandSpec cmd) {
+        if (cmd.parent() != null) return false;
+        return switch (cmd.name) {
+            case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe",
+                 "quit", "reset" -> true;
+            default -> false;
+        };
     }
 
     /** The peer's address without the port ("ip:port" as CLIENT LIST shows it). */

@@ -60,7 +60,12 @@ public final class Executor {
         cmd.micros += (System.nanoTime() - start) / 1000;
         cmd.calls++;
         server.stats().commandsProcessed++;
-        if (keyspace.dirty() != dirtyBefore && !call.propagateNothingSet()) propagate(call);
+        if ((keyspace.dirty() != dirtyBefore || call.forcePropagationSet()) && !call.propagateNothingSet()) propagate(call);
+    }
+
+    /** True while EXEC runs its queued commands (Redis's CLIENT_DENY_BLOCKING during EXEC). */
+    public boolean inExec() {
+        return depth > 1;
     }
 
     private void propagate(Call call) {

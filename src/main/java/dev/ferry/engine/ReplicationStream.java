@@ -33,6 +33,13 @@ public final class ReplicationStream {
     private final List<Consumer> consumers = new ArrayList<>();
     private int transactionDepth;
     private boolean multiEmitted;
+    /**
+     * The first effect of an open transaction, held until a second one comes: Redis 7.0's
+     * propagatePendingCommands wraps effects in MULTI/EXEC only when there are more than one. Held encoded:
+     * its arguments may be arrays a value adopted, which a later command of the transaction may change.
+     */
+    private byte[] heldEffect;
+    private int heldDb;
 
     public ReplicationStream() {
         byte[] id = new byte[20];
@@ -82,13 +89,20 @@ public final class ReplicationStream {
         consumers.remove(c);
     }
 
-    /** Opens a MULTI/EXEC block; MULTI is written lazily, only if some effect is propagated. */
+    /** Opens a MULTI/EXEC block; MULTI is written lazily, only once a second effect is propagated. */
     public void beginTransaction() {
         transactionDepth++;
     }
 
     public void endTransaction() {
-        if (--transactionDepth == 0 && multiEmitted) {
+        if (--transactionDepth != 0) return;
+        if (heldEffect != null) {
+            // a single effect is atomic by itself: no MULTI/EXEC around it
+            byte[] resp = heldEffect;
+            heldEffect = null;
+            if (heldDb != selectedDb) select(heldDb);
+            emit(resp);
+        } else if (multiEmitted) {
             multiEmitted = false;
             emit(EXEC);
         }
@@ -98,9 +112,18 @@ public final class ReplicationStream {
     public void propagate(int db, byte[][] argv) {
         if (consumers.isEmpty()) return;
         if (transactionDepth > 0 && !multiEmitted) {
+            if (heldEffect == null) {
+                heldEffect = encode(argv);
+                heldDb = db;
+                return;
+            }
+            // the second effect: MULTI goes out in the first effect's db, then both
             multiEmitted = true;
-            if (db != selectedDb) select(db);
+            byte[] first = heldEffect;
+            heldEffect = null;
+            if (heldDb != selectedDb) select(heldDb);
             emit(MULTI);
+            emit(first);
         }
         if (db != selectedDb) select(db);
         emit(encode(argv));

@@ -34,6 +34,7 @@ public final class ServerContext {
     private final Vertx vertx;
     private Context executor;
     private final Executor callExecutor;
+    private final PubSub pubsub = new PubSub(this);
     private final Dispatcher dispatcher;
     private Runnable shutdown = () -> { };
 
@@ -58,7 +59,7 @@ public final class ServerContext {
     private void registerInfo() {
         info.register(Info.Section.CLIENTS, out -> clients.writeInfo(out, settings.maxclients));
         info.register(Info.Section.PERSISTENCE, persistence);
-        info.register(Info.Section.STATS, out -> stats.writeStats(out, keyspace.stats));
+        info.register(Info.Section.STATS, out -> stats.writeStats(out, keyspace.stats, pubsub));
         info.register(Info.Section.REPLICATION, out -> replication.writeInfo(out, settings.replBacklogSize));
         info.register(Info.Section.COMMANDSTATS, commands::writeInfo);
         info.register(Info.Section.ERRORSTATS, stats::writeErrorStats);
@@ -89,6 +90,11 @@ public final class ServerContext {
 
     public ClientRegistry clients() {
         return clients;
+    }
+
+    /** Channels, patterns and their subscribers (PUBLISH, SUBSCRIBE, PUBSUB). */
+    public PubSub pubsub() {
+        return pubsub;
     }
 
     public ReplicationStream replication() {

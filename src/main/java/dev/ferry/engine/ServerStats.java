@@ -81,7 +81,7 @@ public final class ServerStats {
     }
 
     /** INFO stats: these counters and the keyspace's. */
-    void writeStats(InfoWriter out, Keyspace.Stats ks) {
+    void writeStats(InfoWriter out, Keyspace.Stats ks, PubSub pubsub) {
         out.field("total_connections_received", connectionsReceived);
         out.field("total_commands_processed", commandsProcessed);
         out.field("instantaneous_ops_per_sec", opsPerSec.perSecond());
@@ -107,9 +107,9 @@ public final class ServerStats {
         out.field("current_eviction_exceeded_time", 0);
         out.field("keyspace_hits", ks.keyspaceHits);
         out.field("keyspace_misses", ks.keyspaceMisses);
-        out.field("pubsub_channels", 0);
-        out.field("pubsub_patterns", 0);
-        out.field("pubsubshard_channels", 0);
+        out.field("pubsub_channels", pubsub.channelCount());
+        out.field("pubsub_patterns", pubsub.patternCount());
+        out.field("pubsubshard_channels", pubsub.shardChannelCount());
         out.field("latest_fork_usec", 0);
         out.field("total_forks", 0);
         out.field("migrate_cached_sockets", 0);

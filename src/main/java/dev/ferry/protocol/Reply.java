@@ -81,6 +81,12 @@ public final class Reply {
         return out;
     }
 
+    /** Moves what another writer holds to the end of this one (pushes kept past CLIENT REPLY OFF). */
+    public void append(Reply other) {
+        put(other.buf, 0, other.pos);
+        other.pos = 0;
+    }
+
     /** Bytes allocated for the reply buffer (CLIENT LIST rbs). */
     public int capacity() {
         return buf.length;
@@ -206,6 +212,12 @@ public final class Reply {
     public void array(int n) {
         if (n == 0) put(EMPTY_ARRAY);
         else header('*', n);
+    }
+
+    /** A push frame of n elements (pubsub messages): RESP3 {@code >n}, RESP2 an array. */
+    public void push(int n) {
+        if (protocol == 3) header('>', n);
+        else array(n);
     }
 
     /** A map of n pairs: RESP3 {@code %n}, RESP2 a flat array of 2n. */

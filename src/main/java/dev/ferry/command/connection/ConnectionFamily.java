@@ -25,9 +25,18 @@ public final class ConnectionFamily implements CommandFamily {
 
     private void ping(Call c) {
         if (c.argc() > 2) throw Errors.of(Errors.wrongArgs("ping"));
+        if (c.client.subscribed() && c.client.protocol() == 2) {
+            // pingCommand in pubsub mode: ["pong", message or ""]
+            c.reply.array(2);
+            c.reply.bulk(PONG);
+            c.reply.bulk(c.argc() == 1 ? new byte[0] : c.arg(1));
+            return;
+        }
         if (c.argc() == 1) c.reply.simple("PONG");
         else c.reply.bulk(c.arg(1));
     }
+
+    private static final byte[] PONG = {'p', 'o', 'n', 'g'};
 
     private void select(Call c) {
         long index = c.longArg(1);
@@ -45,6 +54,7 @@ public final class ConnectionFamily implements CommandFamily {
         Client s = c.client;
         if (s.inMulti()) s.transaction().end();
         s.transaction().unwatchAll();
+        c.server.pubsub().unsubscribeAll(s);
         s.select(0);
         s.protocol(2);
         s.name("");
