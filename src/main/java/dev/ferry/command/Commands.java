@@ -2,6 +2,7 @@ package dev.ferry.command;
 
 import dev.ferry.command.client.ClientFamily;
 import dev.ferry.command.connection.ConnectionFamily;
+import dev.ferry.command.hash.HashFamily;
 import dev.ferry.command.introspection.IntrospectionFamily;
 import dev.ferry.command.keys.KeyFamily;
 import dev.ferry.command.server.ServerFamily;
@@ -23,6 +24,7 @@ public final class Commands {
             new ClientFamily(),
             new StringFamily(),
             new BitmapFamily(),
+            new HashFamily(),
             new KeyFamily(),
             new TransactionFamily(),
             new ServerFamily(),
