@@ -347,6 +347,57 @@ class HashOracleTest {
         }
     }
 
+    /** COPY gives an independent hash in either encoding; RENAME keeps it; default thresholds crossed by HSET. */
+    @Test
+    void copyRenameAndBigHashes() throws Exception {
+        for (int protocol : new int[] {2, 3}) {
+            try (Oracle o = oracle()) {
+                o.protocol(protocol);
+                String k = "ho:big" + protocol, small = "ho:small" + protocol;
+                o.check("DEL", k, k + "c", small, small + "c", small + "r");
+                o.check("HSET", small, "a", "1", "b", "two");
+                o.check("COPY", small, small + "c");
+                o.check("HSET", small + "c", "a", "changed", "c", "3");
+                o.check("HGETALL", small);
+                o.check("HGETALL", small + "c");
+                o.check("OBJECT", "ENCODING", small + "c");
+                o.check("RENAME", small + "c", small + "r");
+                o.check("HGETALL", small + "r");
+                for (int i = 0; i < 600; i++) {
+                    o.check("HSET", k, "element:" + i, "xxx");
+                    if (i == 511 || i == 512) o.check("OBJECT", "ENCODING", k);
+                }
+                o.check("HSET", k, "element:5", "yyy");
+                o.check("HLEN", k);
+                o.check("HGET", k, "element:5");
+                o.check("HGET", k, "element:600");
+                o.check("DEBUG", "DIGEST-VALUE", k);
+                o.check("COPY", k, k + "c");
+                o.check("OBJECT", "ENCODING", k + "c");
+                o.check("HDEL", k + "c", "element:1", "element:2");
+                o.check("HLEN", k);
+                o.check("HLEN", k + "c");
+                o.check("DEBUG", "DIGEST-VALUE", k);
+                o.check("DEBUG", "DIGEST-VALUE", k + "c");
+                o.check("HRANDFIELD", k, "0");
+                o.check("TYPE", k + "c");
+                assertEquals(bulkCount(o.redis().call("HRANDFIELD", k, "-700")), bulkCount(o.ferry().call("HRANDFIELD", k, "-700")));
+                assertEquals(bulkCount(o.redis().call("HRANDFIELD", k, "100", "WITHVALUES")),
+                    bulkCount(o.ferry().call("HRANDFIELD", k, "100", "WITHVALUES")));
+                assertEquals(bulkCount(o.redis().call("HRANDFIELD", k, "590")), bulkCount(o.ferry().call("HRANDFIELD", k, "590")));
+                sameSorted(o, "HRANDFIELD", k, "1000", "WITHVALUES");
+                sameSorted(o, "HKEYS", k);
+                for (int i = 0; i < 600; i++) o.check("HDEL", k, "element:" + i);
+                o.check("EXISTS", k);
+                o.check("DEL", k + "c", small, small + "r");
+            }
+        }
+    }
+
+    private static int bulkCount(String reply) {
+        return HashRandomTest.bulks(reply).size();
+    }
+
     @Test
     void arity() throws Exception {
         try (Oracle o = oracle()) {
