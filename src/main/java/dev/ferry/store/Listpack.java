@@ -30,7 +30,6 @@ public final class Listpack {
     /** Bytes used, header included, the EOF byte not (it is written by toBytes). */
     private int used = HEADER;
     private int count;
-    private boolean fixed;
 
     public Listpack() {
         buf = new byte[64];
@@ -52,47 +51,63 @@ public final class Listpack {
     }
 
     public void appendInteger(long v) {
-        int start = used;
-        if (v >= 0 && v <= 127) {
-            room(2);
-            buf[used++] = (byte) v;
-        } else if (v >= -4096 && v <= 4095) {
-            room(3);
-            long u = v < 0 ? (1 << 13) + v : v;
-            buf[used++] = (byte) (0xC0 | (u >> 8));
-            buf[used++] = (byte) u;
-        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
-            littleEndian(0xF1, v, 2);
-        } else if (v >= -(1 << 23) && v <= (1 << 23) - 1) {
-            littleEndian(0xF2, v, 3);
-        } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
-            littleEndian(0xF3, v, 4);
-        } else {
-            littleEndian(0xF4, v, 8);
-        }
-        backlen(used - start);
+        room(10); // the widest integer entry: 9 bytes and a 1-byte backlen
+        used = writeInteger(buf, used, v);
         count++;
     }
 
     public void appendString(byte[] s) {
-        int start = used;
+        room(5 + s.length + 5);
+        used = writeString(buf, used, s);
+        count++;
+    }
+
+    /** Writes the entry (encoding, data, backlen) of the integer v at off; returns the offset after it. */
+    static int writeInteger(byte[] out, int off, long v) {
+        int p = off;
+        if (v >= 0 && v <= 127) {
+            out[p++] = (byte) v;
+        } else if (v >= -4096 && v <= 4095) {
+            long u = v < 0 ? (1 << 13) + v : v;
+            out[p++] = (byte) (0xC0 | (u >> 8));
+            out[p++] = (byte) u;
+        } else {
+            int width, encoding;
+            if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+                encoding = 0xF1;
+                width = 2;
+            } else if (v >= -(1 << 23) && v <= (1 << 23) - 1) {
+                encoding = 0xF2;
+                width = 3;
+            } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+                encoding = 0xF3;
+                width = 4;
+            } else {
+                encoding = 0xF4;
+                width = 8;
+            }
+            out[p++] = (byte) encoding;
+            for (int i = 0; i < width; i++) out[p++] = (byte) (v >>> (8 * i));
+        }
+        return writeBacklen(out, p, p - off);
+    }
+
+    /** Writes the entry (encoding, data, backlen) of the string s at off; returns the offset after it. */
+    static int writeString(byte[] out, int off, byte[] s) {
+        int p = off;
         int n = s.length;
         if (n < 64) {
-            room(1 + n + 5);
-            buf[used++] = (byte) (0x80 | n);
+            out[p++] = (byte) (0x80 | n);
         } else if (n < 4096) {
-            room(2 + n + 5);
-            buf[used++] = (byte) (0xE0 | (n >> 8));
-            buf[used++] = (byte) n;
+            out[p++] = (byte) (0xE0 | (n >> 8));
+            out[p++] = (byte) n;
         } else {
-            room(5 + n + 5);
-            buf[used++] = (byte) 0xF0;
-            for (int i = 0; i < 4; i++) buf[used++] = (byte) (n >>> (8 * i));
+            out[p++] = (byte) 0xF0;
+            for (int i = 0; i < 4; i++) out[p++] = (byte) (n >>> (8 * i));
         }
-        System.arraycopy(s, 0, buf, used, n);
-        used += n;
-        backlen(used - start);
-        count++;
+        System.arraycopy(s, 0, out, p, n);
+        p += n;
+        return writeBacklen(out, p, p - off);
     }
 
     /** The listpack as Redis stores it: header with total bytes and count, entries, EOF byte. */
@@ -364,15 +379,8 @@ public final class Listpack {
 
     /** Writes the entry of s at off (as {@link #append} would); returns the offset after it. */
     static int writeElement(byte[] out, int off, byte[] s) {
-        Listpack w = new Listpack(out, off);
-        w.append(s);
-        return w.used;
-    }
-
-    private Listpack(byte[] target, int used) {
-        this.buf = target;
-        this.used = used;
-        this.fixed = true;
+        if (isCanonicalLong(s)) return writeInteger(out, off, dev.ferry.protocol.Ascii.parseLongOr(s, 0));
+        return writeString(out, off, s);
     }
 
     private static int backlenSize(long l) {
@@ -390,29 +398,22 @@ public final class Listpack {
         return parseCanonicalLong(s, new long[1]);
     }
 
-    private void littleEndian(int encoding, long v, int width) {
-        room(1 + width + 1);
-        buf[used++] = (byte) encoding;
-        for (int i = 0; i < width; i++) buf[used++] = (byte) (v >>> (8 * i));
-    }
-
     /**
      * The entry's length (encoding + data) after it, written so that a reader walking backwards finds it:
      * 7 bits per byte, the byte nearest the entry's start carrying the highest bits, every byte but that
-     * one flagged with 128 (lpEncodeBacklen).
+     * one flagged with 128 (lpEncodeBacklen). Returns the offset after it.
      */
-    private void backlen(long l) {
-        int n = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
-        room(n);
+    private static int writeBacklen(byte[] out, int p, long l) {
+        int n = backlenSize(l);
         for (int i = 0; i < n; i++) {
             int shift = 7 * (n - 1 - i);
             int b = (int) ((l >>> shift) & 127);
-            buf[used++] = (byte) (i == 0 ? b : b | 128);
+            out[p++] = (byte) (i == 0 ? b : b | 128);
         }
+        return p;
     }
 
     private void room(int n) {
-        if (fixed) return; // writing into an array sized exactly by sizeOf
         if (used + n + 1 > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, used + n + 1));
     }
 
