@@ -77,7 +77,10 @@ public final class HashValue implements Value {
         return lp != null ? findInListpack(field) >= 0 : table.find(field) != null;
     }
 
-    /** The value of field as a new array (integers as their decimal text), null when absent. */
+    /**
+     * The value of field, null when absent: from a listpack a new array (integers as their decimal text), from
+     * a hashtable the stored array itself (read-only).
+     */
     public byte[] get(byte[] field) {
         if (lp != null) {
             int v = findInListpack(field);

@@ -394,6 +394,43 @@ class HashOracleTest {
         }
     }
 
+    /** HRANDFIELD's unique cases on a listpack: distinct members, values that belong to them, sizes as Redis's. */
+    @Test
+    void randfieldUniqueOnAListpack() throws Exception {
+        for (int protocol : new int[] {2, 3}) {
+            try (Oracle o = oracle()) {
+                o.protocol(protocol);
+                String k = "ho:rlp" + protocol;
+                o.check("DEL", k);
+                List<String> hset = new ArrayList<>(List.of("HSET", k));
+                for (int i = 0; i < 100; i++) {
+                    hset.add("f" + i);
+                    hset.add(Integer.toString(i * 7));
+                }
+                o.check(hset.toArray(new String[0]));
+                o.check("OBJECT", "ENCODING", k);
+                List<String> keys = HashRandomTest.bulks(o.ferry().call("HKEYS", k));
+                for (String count : new String[] {"2", "10", "33", "34", "60", "99"}) {
+                    for (boolean withValues : new boolean[] {false, true}) {
+                        String[] cmd = withValues ? new String[] {"HRANDFIELD", k, count, "WITHVALUES"} : new String[] {"HRANDFIELD", k, count};
+                        String fr = o.ferry().call(cmd);
+                        assertEquals(HashRandomTest.shape(o.redis().call(cmd)), HashRandomTest.shape(fr), String.join(" ", cmd));
+                        List<String> got = HashRandomTest.bulks(fr);
+                        java.util.Set<String> distinct = new java.util.HashSet<>();
+                        for (int i = 0; i < got.size(); i += withValues ? 2 : 1) {
+                            String f = got.get(i);
+                            assertEquals(true, keys.contains(f), f);
+                            assertEquals(true, distinct.add(f), "distinct " + f);
+                            if (withValues) assertEquals(Integer.toString(Integer.parseInt(f.substring(1)) * 7), got.get(i + 1));
+                        }
+                        assertEquals(Integer.parseInt(count), distinct.size());
+                    }
+                }
+                o.check("DEL", k);
+            }
+        }
+    }
+
     private static int bulkCount(String reply) {
         return HashRandomTest.bulks(reply).size();
     }

@@ -374,7 +374,18 @@ public final class HashFamily implements CommandFamily {
         // subset, as Redis's subtract-from-a-copy and pick-until-enough strategies do)
         int n = (int) size, k = (int) count;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        if (h.isListpack()) {
+        if (h.isListpack() && (long) k * SUB_STRATEGY_MUL <= n) {
+            // CASE 4 on a listpack: lpRandomPairsUnique's selection sampling, picks in listpack order
+            byte[] lp = h.listpack();
+            int needed = k, left = n;
+            for (int p = Listpack.first(lp); p >= 0 && needed > 0; p = Listpack.next(lp, Listpack.next(lp, p)), left--) {
+                if (rnd.nextInt(left) < needed) {
+                    replyPair(r, lp, p, withValues, resp3);
+                    needed--;
+                }
+            }
+        } else if (h.isListpack()) {
+            // CASE 3: a random subset (Redis removes random members from a copy and replies in its dict's order)
             byte[] lp = h.listpack();
             int[] fields = fieldOffsets(lp, n);
             for (int i = 0; i < k; i++) {
