@@ -3,6 +3,7 @@ package dev.ferry.command;
 import dev.ferry.command.client.ClientFamily;
 import dev.ferry.command.connection.ConnectionFamily;
 import dev.ferry.command.hll.HyperLogLogFamily;
+import dev.ferry.command.hash.HashFamily;
 import dev.ferry.command.introspection.IntrospectionFamily;
 import dev.ferry.command.keys.KeyFamily;
 import dev.ferry.command.pubsub.PubSubFamily;
@@ -28,6 +29,7 @@ public final class Commands {
             new BitmapFamily(),
             new SetFamily(),
             new HyperLogLogFamily(),
+            new HashFamily(),
             new KeyFamily(),
             new TransactionFamily(),
             new PubSubFamily(),

@@ -33,6 +33,14 @@ public final class Digest {
         sha1 = parent.sha1;
     }
 
+    /**
+     * A zeroed state sharing this one's SHA-1 engine, for a digest of its own that is then xored in (a hash
+     * field and its value, a sorted-set member and its score, as xorObjectDigest does).
+     */
+    public Digest element() {
+        return new Digest(this);
+    }
+
     /** state ^= SHA1(data[off, off + len)). */
     public void xor(byte[] data, int off, int len) {
         sha1.update(data, off, len);

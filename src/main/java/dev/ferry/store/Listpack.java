@@ -46,53 +46,68 @@ public final class Listpack {
 
     /** Appends an element: an integer encoding when it is a canonical 64-bit integer, else a string. */
     public void append(byte[] element) {
-        long[] v = new long[1];
-        if (parseCanonicalLong(element, v)) appendInteger(v[0]);
+        if (isCanonicalLong(element)) appendInteger(dev.ferry.protocol.Ascii.parseLongOr(element, 0));
         else appendString(element);
     }
 
     public void appendInteger(long v) {
-        int start = used;
-        if (v >= 0 && v <= 127) {
-            room(2);
-            buf[used++] = (byte) v;
-        } else if (v >= -4096 && v <= 4095) {
-            room(3);
-            long u = v < 0 ? (1 << 13) + v : v;
-            buf[used++] = (byte) (0xC0 | (u >> 8));
-            buf[used++] = (byte) u;
-        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
-            littleEndian(0xF1, v, 2);
-        } else if (v >= -(1 << 23) && v <= (1 << 23) - 1) {
-            littleEndian(0xF2, v, 3);
-        } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
-            littleEndian(0xF3, v, 4);
-        } else {
-            littleEndian(0xF4, v, 8);
-        }
-        backlen(used - start);
+        room(10); // the widest integer entry: 9 bytes and a 1-byte backlen
+        used = writeInteger(buf, used, v);
         count++;
     }
 
     public void appendString(byte[] s) {
-        int start = used;
+        room(5 + s.length + 5);
+        used = writeString(buf, used, s);
+        count++;
+    }
+
+    /** Writes the entry (encoding, data, backlen) of the integer v at off; returns the offset after it. */
+    static int writeInteger(byte[] out, int off, long v) {
+        int p = off;
+        if (v >= 0 && v <= 127) {
+            out[p++] = (byte) v;
+        } else if (v >= -4096 && v <= 4095) {
+            long u = v < 0 ? (1 << 13) + v : v;
+            out[p++] = (byte) (0xC0 | (u >> 8));
+            out[p++] = (byte) u;
+        } else {
+            int width, encoding;
+            if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+                encoding = 0xF1;
+                width = 2;
+            } else if (v >= -(1 << 23) && v <= (1 << 23) - 1) {
+                encoding = 0xF2;
+                width = 3;
+            } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+                encoding = 0xF3;
+                width = 4;
+            } else {
+                encoding = 0xF4;
+                width = 8;
+            }
+            out[p++] = (byte) encoding;
+            for (int i = 0; i < width; i++) out[p++] = (byte) (v >>> (8 * i));
+        }
+        return writeBacklen(out, p, p - off);
+    }
+
+    /** Writes the entry (encoding, data, backlen) of the string s at off; returns the offset after it. */
+    static int writeString(byte[] out, int off, byte[] s) {
+        int p = off;
         int n = s.length;
         if (n < 64) {
-            room(1 + n + 5);
-            buf[used++] = (byte) (0x80 | n);
+            out[p++] = (byte) (0x80 | n);
         } else if (n < 4096) {
-            room(2 + n + 5);
-            buf[used++] = (byte) (0xE0 | (n >> 8));
-            buf[used++] = (byte) n;
+            out[p++] = (byte) (0xE0 | (n >> 8));
+            out[p++] = (byte) n;
         } else {
-            room(5 + n + 5);
-            buf[used++] = (byte) 0xF0;
-            for (int i = 0; i < 4; i++) buf[used++] = (byte) (n >>> (8 * i));
+            out[p++] = (byte) 0xF0;
+            for (int i = 0; i < 4; i++) out[p++] = (byte) (n >>> (8 * i));
         }
-        System.arraycopy(s, 0, buf, used, n);
-        used += n;
-        backlen(used - start);
-        count++;
+        System.arraycopy(s, 0, out, p, n);
+        p += n;
+        return writeBacklen(out, p, p - off);
     }
 
     /** The listpack as Redis stores it: header with total bytes and count, entries, EOF byte. */
@@ -181,25 +196,221 @@ public final class Listpack {
         return declared == COUNT_UNKNOWN || declared == seen;
     }
 
-    private void littleEndian(int encoding, long v, int width) {
-        room(1 + width + 1);
-        buf[used++] = (byte) encoding;
-        for (int i = 0; i < width; i++) buf[used++] = (byte) (v >>> (8 * i));
+    // ---- a finished listpack as an immutable value: reading by offset, and edits that build a new array ------
+    //
+    // An element is addressed by the offset of its first byte; offsets come from first() and next() and are
+    // valid only for the array they were read from. Every edit returns a new array (copy-on-write): a value
+    // holding a listpack can be captured by keeping its reference (ARCHITECTURE.md rule 3).
+
+    /** An empty listpack: header (7 bytes total, 0 elements) and the EOF byte, as lpNew makes. */
+    public static byte[] empty() {
+        byte[] lp = new byte[HEADER + 1];
+        lp[HEADER] = (byte) EOF;
+        setHeader(lp, 0);
+        return lp;
+    }
+
+    /** The element count of the header (65535 when too many to count there). */
+    public static int headerCount(byte[] lp) {
+        return (lp[4] & 0xFF) | (lp[5] & 0xFF) << 8;
+    }
+
+    /** Offset of the first element, -1 when there is none (lpFirst). */
+    public static int first(byte[] lp) {
+        return (lp[HEADER] & 0xFF) == EOF ? -1 : HEADER;
+    }
+
+    /** Offset of the element after the one at p, -1 at the end (lpNext). */
+    public static int next(byte[] lp, int p) {
+        int q = p + entrySize(lp, p);
+        return (lp[q] & 0xFF) == EOF ? -1 : q;
+    }
+
+    /** True when the element at p is a string (else an integer). */
+    public static boolean isString(byte[] lp, int p) {
+        int b = lp[p] & 0xFF;
+        return (b & 0xC0) == 0x80 || (b & 0xF0) == 0xE0 || b == 0xF0;
+    }
+
+    /** Offset of the data of the string element at p. */
+    public static int stringOffset(byte[] lp, int p) {
+        int b = lp[p] & 0xFF;
+        return (b & 0xC0) == 0x80 ? p + 1 : (b & 0xF0) == 0xE0 ? p + 2 : p + 5;
+    }
+
+    /** Length of the string element at p. */
+    public static int stringLength(byte[] lp, int p) {
+        int b = lp[p] & 0xFF;
+        if ((b & 0xC0) == 0x80) return b & 0x3F;
+        if ((b & 0xF0) == 0xE0) return (b & 0x0F) << 8 | (lp[p + 1] & 0xFF);
+        return (lp[p + 1] & 0xFF) | (lp[p + 2] & 0xFF) << 8 | (lp[p + 3] & 0xFF) << 16 | (lp[p + 4] & 0xFF) << 24;
+    }
+
+    /** Value of the integer element at p. */
+    public static long integer(byte[] lp, int p) {
+        int b = lp[p] & 0xFF;
+        if ((b & 0x80) == 0) return b;
+        if ((b & 0xE0) == 0xC0) {
+            int u = (b & 0x1F) << 8 | (lp[p + 1] & 0xFF);
+            return u >= 4096 ? u - 8192 : u;
+        }
+        int width = b == 0xF1 ? 2 : b == 0xF2 ? 3 : b == 0xF3 ? 4 : 8;
+        long value = 0;
+        for (int i = width - 1; i >= 0; i--) value = value << 8 | (lp[p + 1 + i] & 0xFF);
+        int unused = 64 - 8 * width;
+        return value << unused >> unused;
+    }
+
+    /** Length of the element at p as text: a string's length, an integer's decimal digits. */
+    public static int textLength(byte[] lp, int p) {
+        return isString(lp, p) ? stringLength(lp, p) : dev.ferry.protocol.Ascii.digits(integer(lp, p));
+    }
+
+    /** The element at p as a new array: a string's bytes, an integer's decimal text. */
+    public static byte[] text(byte[] lp, int p) {
+        if (!isString(lp, p)) return dev.ferry.protocol.Ascii.toBytes(integer(lp, p));
+        int off = stringOffset(lp, p);
+        return Arrays.copyOfRange(lp, off, off + stringLength(lp, p));
+    }
+
+    /** True when the element at p equals s (an integer element equals its canonical text). */
+    public static boolean equalsAt(byte[] lp, int p, byte[] s) {
+        if (isString(lp, p)) {
+            int off = stringOffset(lp, p), len = stringLength(lp, p);
+            return len == s.length && Arrays.equals(lp, off, off + len, s, 0, len);
+        }
+        return isCanonicalLong(s) && dev.ferry.protocol.Ascii.parseLongOr(s, 0) == integer(lp, p);
+    }
+
+    /**
+     * Offset of the first element equal to s among the elements at p, p + 1 + skip, ... (lpFind with a skip:
+     * skip 1 looks at the fields of a field/value listpack only); -1 when absent.
+     */
+    public static int find(byte[] lp, int p, byte[] s, int skip) {
+        boolean canonical = isCanonicalLong(s);
+        long v = canonical ? dev.ferry.protocol.Ascii.parseLongOr(s, 0) : 0;
+        while (p >= 0) {
+            if (isString(lp, p)) {
+                if (!canonical) {
+                    int off = stringOffset(lp, p), len = stringLength(lp, p);
+                    if (len == s.length && Arrays.equals(lp, off, off + len, s, 0, len)) return p;
+                }
+            } else if (canonical && integer(lp, p) == v) {
+                return p;
+            }
+            p = next(lp, p);
+            for (int i = 0; i < skip && p >= 0; i++) p = next(lp, p);
+        }
+        return -1;
+    }
+
+    /** A new listpack: lp with the elements a and b appended (two lpAppend calls). */
+    public static byte[] append2(byte[] lp, byte[] a, byte[] b) {
+        int end = lp.length - 1;
+        byte[] out = new byte[lp.length + sizeOf(a) + sizeOf(b)];
+        System.arraycopy(lp, 0, out, 0, end);
+        int q = writeElement(out, end, a);
+        q = writeElement(out, q, b);
+        out[q] = (byte) EOF;
+        setHeader(out, addToCount(headerCount(lp), 2));
+        return out;
+    }
+
+    /** A new listpack: lp with the element at p replaced by s (lpReplace). */
+    public static byte[] replace(byte[] lp, int p, byte[] s) {
+        int old = entrySize(lp, p), size = sizeOf(s);
+        byte[] out = new byte[lp.length - old + size];
+        System.arraycopy(lp, 0, out, 0, p);
+        writeElement(out, p, s);
+        System.arraycopy(lp, p + old, out, p + size, lp.length - p - old);
+        setHeader(out, headerCount(lp));
+        return out;
+    }
+
+    /** A new listpack: lp without the n elements from p (lpDeleteRangeWithEntry). */
+    public static byte[] delete(byte[] lp, int p, int n) {
+        int q = p;
+        for (int i = 0; i < n; i++) q += entrySize(lp, q);
+        byte[] out = new byte[lp.length - (q - p)];
+        System.arraycopy(lp, 0, out, 0, p);
+        System.arraycopy(lp, q, out, p, lp.length - q);
+        int count = headerCount(lp);
+        setHeader(out, count == COUNT_UNKNOWN ? COUNT_UNKNOWN : count - n);
+        return out;
+    }
+
+    private static int addToCount(int count, int n) {
+        return count == COUNT_UNKNOWN ? COUNT_UNKNOWN : Math.min(COUNT_UNKNOWN, count + n);
+    }
+
+    private static void setHeader(byte[] lp, int count) {
+        int total = lp.length;
+        for (int i = 0; i < 4; i++) lp[i] = (byte) (total >>> (8 * i));
+        lp[4] = (byte) count;
+        lp[5] = (byte) (count >>> 8);
+    }
+
+    /** Bytes of the entry at p: encoding, data and backlen. */
+    static int entrySize(byte[] lp, int p) {
+        int b = lp[p] & 0xFF;
+        int encoded;
+        if ((b & 0x80) == 0) encoded = 1;
+        else if ((b & 0xC0) == 0x80) encoded = 1 + (b & 0x3F);
+        else if ((b & 0xE0) == 0xC0) encoded = 2;
+        else if ((b & 0xF0) == 0xE0) encoded = 2 + stringLength(lp, p);
+        else if (b == 0xF0) encoded = 5 + stringLength(lp, p);
+        else encoded = 1 + (b == 0xF1 ? 2 : b == 0xF2 ? 3 : b == 0xF3 ? 4 : 8);
+        return encoded + backlenSize(encoded);
+    }
+
+    /** Bytes the element s takes as an entry (encoding, data, backlen), integer-encoded when canonical. */
+    static int sizeOf(byte[] s) {
+        int encoded;
+        if (isCanonicalLong(s)) {
+            long v = dev.ferry.protocol.Ascii.parseLongOr(s, 0);
+            encoded = v >= 0 && v <= 127 ? 1 : v >= -4096 && v <= 4095 ? 2 : v >= Short.MIN_VALUE && v <= Short.MAX_VALUE ? 3
+                : v >= -(1 << 23) && v <= (1 << 23) - 1 ? 4 : v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? 5 : 9;
+        } else {
+            int n = s.length;
+            encoded = (n < 64 ? 1 : n < 4096 ? 2 : 5) + n;
+        }
+        return encoded + backlenSize(encoded);
+    }
+
+    /** Writes the entry of s at off (as {@link #append} would); returns the offset after it. */
+    static int writeElement(byte[] out, int off, byte[] s) {
+        if (isCanonicalLong(s)) return writeInteger(out, off, dev.ferry.protocol.Ascii.parseLongOr(s, 0));
+        return writeString(out, off, s);
+    }
+
+    private static int backlenSize(long l) {
+        return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+    }
+
+    private static boolean isCanonicalLong(byte[] s) {
+        int n = s.length;
+        if (n == 0 || n > 20) return false;
+        if (n == 1 && s[0] == '0') return true;
+        int p = s[0] == '-' ? 1 : 0;
+        if (p == n || s[p] < '1' || s[p] > '9') return false;
+        for (int i = p; i < n; i++) if (s[i] < '0' || s[i] > '9') return false;
+        if (n - p < 19) return true;
+        return parseCanonicalLong(s, new long[1]);
     }
 
     /**
      * The entry's length (encoding + data) after it, written so that a reader walking backwards finds it:
      * 7 bits per byte, the byte nearest the entry's start carrying the highest bits, every byte but that
-     * one flagged with 128 (lpEncodeBacklen).
+     * one flagged with 128 (lpEncodeBacklen). Returns the offset after it.
      */
-    private void backlen(long l) {
-        int n = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
-        room(n);
+    private static int writeBacklen(byte[] out, int p, long l) {
+        int n = backlenSize(l);
         for (int i = 0; i < n; i++) {
             int shift = 7 * (n - 1 - i);
             int b = (int) ((l >>> shift) & 127);
-            buf[used++] = (byte) (i == 0 ? b : b | 128);
+            out[p++] = (byte) (i == 0 ? b : b | 128);
         }
+        return p;
     }
 
     private void room(int n) {

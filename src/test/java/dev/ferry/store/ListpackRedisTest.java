@@ -56,6 +56,42 @@ class ListpackRedisTest {
         }
     }
 
+    /**
+     * A listpack hash edited in place of rebuilt: after every HSET (append or replace, the value changing
+     * width and encoding) and HDEL (from the front, middle and end) on redis-server, the listpack a HashValue
+     * holds after the same operations equals what Redis DUMPs.
+     */
+    @Test
+    void hashEditsMatchRedis() throws Exception {
+        String[] fields = {"a", "1", "-1", "128", "bb", "9223372036854775807", "x".repeat(70), "", "c"};
+        String[] values = {"v", "0", "127", "4096", "-9223372036854775808", "y".repeat(200), "", "1.5", "z".repeat(5000)};
+        Random rnd = new Random(11);
+        try (RawClient c = new RawClient(redis.port())) {
+            c.call("CONFIG", "SET", "rdbcompression", "no");
+            c.call("CONFIG", "SET", "hash-max-listpack-value", "1000000");
+            c.call("CONFIG", "SET", "hash-max-listpack-entries", "100000");
+            c.call("DEL", "lp:edits");
+            HashValue h = HashValue.create();
+            for (int step = 0; step < 300; step++) {
+                String f = fields[rnd.nextInt(fields.length)];
+                if (rnd.nextInt(3) == 0) {
+                    c.call("HDEL", "lp:edits", f);
+                    h.delete(f.getBytes(StandardCharsets.ISO_8859_1));
+                } else {
+                    String v = values[rnd.nextInt(values.length)];
+                    c.call("HSET", "lp:edits", f, v);
+                    h.set(f.getBytes(StandardCharsets.ISO_8859_1), v.getBytes(StandardCharsets.ISO_8859_1), 100000, 1000000);
+                }
+                if (h.size() == 0) {
+                    assertEquals(":0\r\n", c.call("EXISTS", "lp:edits"), "step " + step);
+                    continue;
+                }
+                byte[] redisListpack = listpackOfDump(c.call("DUMP", "lp:edits").getBytes(StandardCharsets.ISO_8859_1));
+                assertArrayEquals(redisListpack, h.listpack(), "step " + step);
+            }
+        }
+    }
+
     @Test
     void canonicalIntegersAreStringToLongsOnes() {
         long[] v = new long[1];

@@ -17,9 +17,9 @@ import java.nio.charset.StandardCharsets;
  * kept as {@code mantissa * 2^exponent} with the mantissa rounded to 64 bits, half to even, after every
  * operation, as the FPU does in its default rounding mode.
  */
-final class LongDouble {
+public final class LongDouble {
     /** string2ld refuses inputs this long or longer (MAX_LONG_DOUBLE_CHARS). */
-    static final int MAX_CHARS = 5 * 1024;
+    public static final int MAX_CHARS = 5 * 1024;
     private static final int PRECISION = 64;
     /** Exponent of the least significant bit of the smallest subnormal. */
     private static final int MIN_LSB_EXPONENT = -16445;
@@ -27,7 +27,7 @@ final class LongDouble {
     private static final int MAX_EXPONENT = 16383;
     private static final BigInteger TEN_POW_17 = BigInteger.TEN.pow(17);
 
-    static final LongDouble ZERO = new LongDouble(BigInteger.ZERO, 0, false);
+    public static final LongDouble ZERO = new LongDouble(BigInteger.ZERO, 0, false);
     private static final LongDouble POSITIVE_INFINITY = new LongDouble(BigInteger.ONE, 0, true);
     private static final LongDouble NEGATIVE_INFINITY = new LongDouble(BigInteger.ONE.negate(), 0, true);
 
@@ -42,7 +42,7 @@ final class LongDouble {
         this.infinite = infinite;
     }
 
-    boolean isInfinite() {
+    public boolean isInfinite() {
         return infinite;
     }
 
@@ -53,7 +53,7 @@ final class LongDouble {
      * float, "inf"/"infinity"), with no leading space, shorter than MAX_CHARS; NaN is refused, and so is
      * any number strtold reports as out of range (overflow, or underflow to zero). Null when refused.
      */
-    static LongDouble parse(byte[] s) {
+    public static LongDouble parse(byte[] s) {
         int n = s.length;
         if (n == 0 || n >= MAX_CHARS) return null;
         int p = 0;
@@ -208,7 +208,7 @@ final class LongDouble {
     // ---- arithmetic --------------------------------------------------------------------------------------
 
     /** The sum, rounded to the format (an infinite result means overflow, NaN or an infinite operand). */
-    LongDouble add(LongDouble o) {
+    public LongDouble add(LongDouble o) {
         if (infinite || o.infinite) {
             return infinite ? this : o;
         }
@@ -255,7 +255,7 @@ final class LongDouble {
      * zeros of the fraction and a bare point removed, and "-0" turned into "0", as Redis's ld2string does
      * in human-friendly mode.
      */
-    byte[] toHumanBytes() {
+    public byte[] toHumanBytes() {
         if (mantissa.signum() == 0) return new byte[] {'0'};
         BigInteger mag = mantissa.abs();
         String text;
