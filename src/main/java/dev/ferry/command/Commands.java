@@ -4,6 +4,7 @@ import dev.ferry.command.client.ClientFamily;
 import dev.ferry.command.connection.ConnectionFamily;
 import dev.ferry.command.introspection.IntrospectionFamily;
 import dev.ferry.command.keys.KeyFamily;
+import dev.ferry.command.list.ListFamily;
 import dev.ferry.command.server.ServerFamily;
 import dev.ferry.command.string.BitmapFamily;
 import dev.ferry.command.string.StringFamily;
@@ -23,6 +24,7 @@ public final class Commands {
             new ClientFamily(),
             new StringFamily(),
             new BitmapFamily(),
+            new ListFamily(),
             new KeyFamily(),
             new TransactionFamily(),
             new ServerFamily(),
