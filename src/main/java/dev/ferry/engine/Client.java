@@ -28,6 +28,8 @@ public final class Client {
     private long lastInteractionMillis = createdMillis;
     private String lastCommand = "NULL";
     private boolean noEvict, noTouch;
+    /** The blocking command this client waits in; null when not blocked. */
+    private BlockedClients.Blocked blocked;
     /** CLIENT REPLY: {@link #REPLY_ON}, {@link #REPLY_OFF}, {@link #REPLY_SKIP_NEXT}, or skipping this command. */
     private int replyMode = REPLY_ON;
 
@@ -211,9 +213,23 @@ public final class Client {
         lastCommand = fullName;
     }
 
-    /** Called when the connection is gone: WATCHes end. */
+    BlockedClients.Blocked blocked() {
+        return blocked;
+    }
+
+    void blocked(BlockedClients.Blocked b) {
+        blocked = b;
+    }
+
+    /** True while this client waits in a blocking command (CLIENT LIST flag b). */
+    public boolean isBlocked() {
+        return blocked != null;
+    }
+
+    /** Called when the connection is gone: WATCHes end, a blocking command is forgotten. */
     public void onClosed() {
         transaction.unwatchAll();
+        server.blocked().clientClosed(this);
     }
 
     // ---- WATCH on the selected db ---------------------------------------------------------------------

@@ -45,7 +45,7 @@ class ListOracleTest {
         moves(o, p);
         lmpop(o, p);
         wrongTypeAndArity(o, p);
-        //PHASE2 blockingForms(o, p);
+        blockingForms(o, p);
     }
 
     private static void pushAndPop(Oracle o, String p) throws Exception {
@@ -250,7 +250,7 @@ class ListOracleTest {
             {"LPOP", s, "2"}, {"LPOP", s, "0"}, {"LLEN", s}, {"LRANGE", s, "0", "1"}, {"LINDEX", s, "0"},
             {"LINDEX", s, "x"}, {"LSET", s, "0", "x"}, {"LINSERT", s, "BEFORE", "a", "b"}, {"LREM", s, "0", "a"},
             {"LTRIM", s, "0", "1"}, {"LPOS", s, "a"}, {"LMOVE", s, p + "x", "LEFT", "LEFT"}, {"RPOPLPUSH", s, p + "x"},
-            {"LMPOP", "1", s, "LEFT"}}; Object[][] phase2 = {{"BLPOP", s, "0"}, {"BRPOP", p + "nothing", s, "0"}, {"BLMOVE", s, p + "x", "LEFT", "LEFT", "0"},
+            {"LMPOP", "1", s, "LEFT"}, {"BLPOP", s, "0"}, {"BRPOP", p + "nothing", s, "0"}, {"BLMOVE", s, p + "x", "LEFT", "LEFT", "0"},
             {"BRPOPLPUSH", s, p + "x", "0"}, {"BLMPOP", "0", "1", s, "LEFT"},
             {"GET", p + "pp"},
             {"LPUSH", s}, {"LPOP"}, {"LLEN"}, {"LLEN", s, s}, {"LRANGE", s, "0"}, {"LINDEX", s}, {"LSET", s, "0"},
@@ -277,7 +277,10 @@ class ListOracleTest {
         o.check("BLPOP", a, "x");
         o.check("BLPOP", a, "");
         o.check("BLPOP", a, "nan");
-        o.check("BLPOP", a, "-0.0001");
+        o.check("BLPOP", a, "-0.002");
+        o.check("BLPOP", a, "1e16");
+        o.check("BLPOP", a, "9223372036854775807");
+        o.check("BLPOP", a, "inf");
         o.check("BRPOP", a, "1e400");
         o.check("BLMOVE", a, b, "LEFT", "UP", "0");
         o.check("BLMOVE", a, b, "LEFT", "LEFT", "x");

@@ -77,13 +77,23 @@ class ListPropagationTest {
 
     @Test
     void streamsMatchRedis() throws Exception {
-        List<List<String>> ferry = compare(port -> {
+        List<List<String>> ferry = compare(redis.port(), port -> {
             try (RawClient c = new RawClient(port)) {
                 for (String[] cmd : SCRIPT) c.call(cmd);
             }
         });
         assertTrue(ferry.contains(List.of("RPOP", "lp:b", "2")), ferry::toString);
         assertTrue(ferry.contains(List.of("LPOP", "lp:b", "1")), ferry::toString);
+    }
+
+    @Test
+    void blockingCommandsWithDataMatchRedis() throws Exception {
+        List<List<String>> ferry = compare(redis.port(), port -> {
+            try (RawClient c = new RawClient(port)) {
+                for (String[] cmd : BLOCKING_SCRIPT) c.call(cmd);
+            }
+        });
+        assertTrue(ferry.contains(List.of("LPOP", "lp:c")), ferry::toString);
     }
 
     /** What a scenario does, run once against redis-server and once against Ferry. */
@@ -95,10 +105,10 @@ class ListPropagationTest {
      * Runs the scenario on both servers and asserts that their replication streams carry the same commands on
      * "lp:" keys (SELECT and PING aside); returns Ferry's.
      */
-    static List<List<String>> compare(Scenario scenario) throws Exception {
+    static List<List<String>> compare(int redisPort, Scenario scenario) throws Exception {
         List<List<String>> fromRedis;
-        try (Tap tap = new Tap(redis.port()); RawClient marker = new RawClient(redis.port())) {
-            scenario.run(redis.port());
+        try (Tap tap = new Tap(redisPort); RawClient marker = new RawClient(redisPort)) {
+            scenario.run(redisPort);
             marker.call("SET", "lp:end", "1");
             fromRedis = tap.until();
         }

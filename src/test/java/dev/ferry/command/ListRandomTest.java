@@ -28,7 +28,7 @@ class ListRandomTest {
         "", "0", "1", "-1", "a", "b", "c", "abc", "127", "128", "-4096", "4095", "32767", "-32768", "8388607",
         "2147483647", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "01", "1.5", "x y",
     };
-    private static final boolean BLOCKING = false;
+    private static final boolean BLOCKING = true;
     private static final String[] INDEXES = {"0", "1", "2", "-1", "-2", "3", "5", "-5", "10", "-10", "100", "-100", "x"};
 
     @Test
