@@ -332,7 +332,14 @@ public final class ListValue implements Value {
         int[] off = new int[1];
         Node n = locate(i, off);
         int at = n.start + off[0];
-        n.bytes += Listpack.entryBytes(e) - Listpack.entryBytes(n.items[at]);
+        int grown = n.bytes + Listpack.entryBytes(e) - Listpack.entryBytes(n.items[at]);
+        if (n.count > 1 && grown > (fill < 0 ? SIZE_LIMITS[-fill - 1] : SIZE_SAFETY_LIMIT)) {
+            // no longer fits its node: replaced as quicklistReplaceAtIndex does, by a delete and an insert
+            removeFromNode(n, off[0]);
+            insertAt(n, off[0], e);
+            return true;
+        }
+        n.bytes = grown;
         n.items[at] = e;
         return true;
     }
