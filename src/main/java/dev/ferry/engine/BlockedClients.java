@@ -203,6 +203,30 @@ public final class BlockedClients implements Keyspace.KeyAddedListener {
         c.channel().unblockInput();
     }
 
+    /**
+     * CLIENT UNBLOCK: ends a client's wait with its timeout reply, or with the UNBLOCKED error; false when
+     * the client is not blocked.
+     */
+    public boolean unblock(Client c, boolean error) {
+        Blocked b = c.blocked();
+        if (b == null) return false;
+        remove(b);
+        Call call = c.call();
+        call.begin(b.spec, b.argv);
+        if (error) {
+            call.reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            server.stats().errorReply("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            b.spec.failedCalls++;
+        } else {
+            b.waiter.timedOut(call);
+        }
+        b.spec.calls++;
+        server.stats().commandsProcessed++;
+        c.channel().flush();
+        c.channel().unblockInput();
+        return true;
+    }
+
     /** Forgets a blocked client without a reply (its connection closed). */
     void clientClosed(Client c) {
         Blocked b = c.blocked();

@@ -168,6 +168,29 @@ class BlockingListTest {
     }
 
     @Test
+    void clientUnblock() throws Exception {
+        compare((port, replies) -> {
+            try (RawClient a = new RawClient(port); RawClient admin = new RawClient(port)) {
+                String id = a.call("CLIENT", "ID").substring(1).trim();
+                replies.add(admin.call("CLIENT", "UNBLOCK", id));
+                replies.add(admin.call("CLIENT", "UNBLOCK", id, "bogus"));
+                replies.add(admin.call("CLIENT", "UNBLOCK", "x"));
+                replies.add(admin.call("CLIENT", "UNBLOCK", id, "TIMEOUT", "x"));
+                a.sendRaw(bytes("BLPOP", "bl:ub", "0"));
+                awaitBlocked(port, 1);
+                replies.add(admin.call("CLIENT", "UNBLOCK", id, "TIMEOUT"));
+                replies.add(a.readReply());
+                a.sendRaw(bytes("BLMOVE", "bl:ub", "bl:ub2", "LEFT", "LEFT", "0"));
+                awaitBlocked(port, 1);
+                replies.add(admin.call("CLIENT", "UNBLOCK", id, "error"));
+                replies.add(a.readReply());
+                replies.add(a.call("PING"));
+                awaitBlocked(port, 0);
+            }
+        });
+    }
+
+    @Test
     void disconnectWhileBlocked() throws Exception {
         compare((port, replies) -> {
             try (RawClient pusher = new RawClient(port)) {
