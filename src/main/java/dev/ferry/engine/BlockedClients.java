@@ -258,6 +258,15 @@ public final class BlockedClients implements Keyspace.KeyAddedListener {
         if (byKey.containsKey(k)) ready.add(k);
     }
 
+    @Override
+    public void databasesSwapped(Database a, Database b) {
+        if (blockedCount == 0) return;
+        for (Key k : byKey.keySet()) {
+            if (k.db() != a.index() && k.db() != b.index()) continue;
+            if (server.keyspace().db(k.db()).peek(k.key()) != null) ready.add(k);
+        }
+    }
+
     boolean hasReadyKeys() {
         return !ready.isEmpty();
     }

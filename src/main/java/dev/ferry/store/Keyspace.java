@@ -27,6 +27,9 @@ public final class Keyspace {
     /** Told about every key added to a database (Redis's dbAdd signalKeyAsReady): blocked clients wait for them. */
     public interface KeyAddedListener {
         void keyAdded(Database db, byte[] key);
+
+        /** SWAPDB: every key of both databases may now exist where it did not (scanDatabaseForReadyKeys). */
+        default void databasesSwapped(Database a, Database b) { }
     }
 
     public static final class Stats {
@@ -172,6 +175,7 @@ public final class Keyspace {
         touchWatchedIn(dbs[b], dbs[a]);
         dbs[a].swapWith(dbs[b]);
         dirty++;
+        if (keyAddedListener != null) keyAddedListener.databasesSwapped(dbs[a], dbs[b]);
     }
 
     public long totalKeys() {

@@ -191,6 +191,25 @@ class BlockingListTest {
     }
 
     @Test
+    void swapdbServesKeysThatNowExist() throws Exception {
+        compare((port, replies) -> {
+            try (RawClient a = new RawClient(port); RawClient admin = new RawClient(port)) {
+                a.call("SELECT", "9");
+                admin.call("SELECT", "8");
+                admin.call("DEL", "bl:sw");
+                a.call("DEL", "bl:sw");
+                a.sendRaw(bytes("BLPOP", "bl:sw", "0"));
+                awaitBlocked(port, 1);
+                replies.add(admin.call("RPUSH", "bl:sw", "x", "y"));
+                replies.add(admin.call("SWAPDB", "8", "9"));
+                replies.add(a.readReply());
+                replies.add(a.call("LRANGE", "bl:sw", "0", "-1"));
+                a.call("DEL", "bl:sw");
+            }
+        });
+    }
+
+    @Test
     void disconnectWhileBlocked() throws Exception {
         compare((port, replies) -> {
             try (RawClient pusher = new RawClient(port)) {
