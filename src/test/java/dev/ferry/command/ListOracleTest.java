@@ -169,6 +169,8 @@ class ListOracleTest {
             {"c", "COUNT", "x"}, {"c", "MAXLEN", "x"}, {"c", "RANK"}, {"c", "FOO", "1"}, {"c", "COUNT", "1", "RANK"},
             {"c", "RANK", "-9223372036854775807"}, {"c", "RANK", "9223372036854775807"}, {"c", "RANK", "-2", "COUNT", "0"},
             {"c", "MAXLEN", "0", "COUNT", "0"},
+            {"c", "RANK", "-9223372036854775808"}, {"c", "RANK", "-9223372036854775808", "COUNT", "0"},
+            {"c", "RANK", "-9223372036854775808", "COUNT", "2"},
         };
         for (String[] c : cases) {
             String[] cmd = new String[2 + c.length];
