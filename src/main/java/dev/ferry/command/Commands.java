@@ -7,6 +7,7 @@ import dev.ferry.command.hash.HashFamily;
 import dev.ferry.command.introspection.IntrospectionFamily;
 import dev.ferry.command.keys.KeyFamily;
 import dev.ferry.command.pubsub.PubSubFamily;
+import dev.ferry.command.list.ListFamily;
 import dev.ferry.command.server.ServerFamily;
 import dev.ferry.command.set.SetFamily;
 import dev.ferry.command.string.BitmapFamily;
@@ -30,6 +31,7 @@ public final class Commands {
             new SetFamily(),
             new HyperLogLogFamily(),
             new HashFamily(),
+            new ListFamily(),
             new KeyFamily(),
             new TransactionFamily(),
             new PubSubFamily(),

@@ -29,6 +29,10 @@ public final class Call {
     private boolean propagateNothing;
     /** Propagated even though it changed no key (Redis's forceCommandPropagation: PUBLISH). */
     private boolean forcePropagation;
+    /** Set by the executor: inside EXEC (or a served wake-up) a blocking command must not block. */
+    boolean denyBlocking;
+    /** Set by {@link #block}: the command is waiting, not done. */
+    boolean blocked;
 
     public Call(ServerContext server, Client client, Reply reply) {
         this.server = server;
@@ -43,6 +47,7 @@ public final class Call {
         this.moreEffects = null;
         this.propagateNothing = false;
         this.forcePropagation = false;
+        this.blocked = false;
     }
 
     public CommandSpec spec() {
@@ -113,6 +118,24 @@ public final class Call {
 
     boolean forcePropagationSet() {
         return forcePropagation;
+    }
+
+    /**
+     * Whether a blocking command may block now: not inside MULTI/EXEC (Redis's CLIENT_DENY_BLOCKING), where
+     * it answers as if its keys stayed empty until the timeout.
+     */
+    public boolean mayBlock() {
+        return !denyBlocking;
+    }
+
+    /**
+     * Blocks this client on keys (see {@link BlockedClients}): the command writes no reply now; the waiter
+     * serves it when a key is added, or its timeout (ms, 0 = forever) replies.
+     */
+    public void block(byte[][] keys, long timeoutMs, BlockedClients.Waiter waiter) {
+        if (denyBlocking) throw new IllegalStateException("blocking denied here");
+        blocked = true;
+        server.blocked().block(this, keys, timeoutMs, waiter);
     }
 
     /** The command changed nothing worth replicating even though it counted as dirty. */

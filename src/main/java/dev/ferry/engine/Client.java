@@ -28,6 +28,8 @@ public final class Client {
     private long lastInteractionMillis = createdMillis;
     private String lastCommand = "NULL";
     private boolean noEvict, noTouch;
+    /** The blocking command this client waits in; null when not blocked. */
+    private BlockedClients.Blocked blocked;
     /** CLIENT REPLY: {@link #REPLY_ON}, {@link #REPLY_OFF}, {@link #REPLY_SKIP_NEXT}, or skipping this command. */
     private int replyMode = REPLY_ON;
     /** Channels, patterns and shard channels this client listens to; null until its first subscription. */
@@ -234,12 +236,6 @@ public final class Client {
         lastCommand = fullName;
     }
 
-    /** Called when the connection is gone: WATCHes and subscriptions end. */
-    public void onClosed() {
-        transaction.unwatchAll();
-        server.pubsub().unsubscribeAll(this);
-    }
-
     PubSub.Subscriptions subscriptions() {
         return subscriptions;
     }
@@ -251,6 +247,26 @@ public final class Client {
     /** Redis's CLIENT_PUBSUB flag: the client has a channel, pattern or shard channel subscription. */
     public boolean subscribed() {
         return subscriptions != null && PubSub.subscriptionCount(this) + PubSub.shardCount(this) > 0;
+    }
+
+    BlockedClients.Blocked blocked() {
+        return blocked;
+    }
+
+    void blocked(BlockedClients.Blocked b) {
+        blocked = b;
+    }
+
+    /** True while this client waits in a blocking command (CLIENT LIST flag b). */
+    public boolean isBlocked() {
+        return blocked != null;
+    }
+
+    /** Called when the connection is gone: WATCHes and subscriptions end, a blocking command is forgotten. */
+    public void onClosed() {
+        transaction.unwatchAll();
+        server.pubsub().unsubscribeAll(this);
+        server.blocked().clientClosed(this);
     }
 
     // ---- WATCH on the selected db ---------------------------------------------------------------------

@@ -26,6 +26,16 @@ public interface ClientChannel {
     /** Ends a pause; held input is executed in a later turn of the loop, never inside the caller. */
     void resume();
 
+    /**
+     * A blocking command waits (BLPOP): stops executing this client's input, as {@link #pause()} does, but
+     * replies already written still leave, and the socket is still read (up to the query buffer limit) so
+     * that a disconnection is seen.
+     */
+    void blockInput();
+
+    /** The blocking command was served or timed out: held input runs in a later turn of the loop. */
+    void unblockInput();
+
     boolean closed();
 
     /** "ip:port" of the peer and of our side, as CLIENT LIST shows them. */

@@ -29,6 +29,7 @@ public final class ClientInfo {
         StringBuilder flags = new StringBuilder();
         if (s.subscribed()) flags.append('P');
         if (s.inMulti()) flags.append('x');
+        if (s.blocked() != null) flags.append('b');
         if (s.transaction().watchedKeysDirty()) flags.append('d');
         if (s.noEvict()) flags.append('e');
         if (s.noTouch()) flags.append('T');

@@ -37,7 +37,7 @@ public final class ClientRegistry {
     }
 
     /** INFO clients. */
-    void writeInfo(InfoWriter out, int maxclients) {
+    void writeInfo(InfoWriter out, int maxclients, BlockedClients blocked) {
         long maxInput = 0, maxOutput = 0;
         for (Client c : all()) {
             maxInput = Math.max(maxInput, c.channel().recentMaxInputBytes());
@@ -48,8 +48,8 @@ public final class ClientRegistry {
         out.field("maxclients", maxclients);
         out.field("client_recent_max_input_buffer", maxInput);
         out.field("client_recent_max_output_buffer", maxOutput);
-        out.field("blocked_clients", 0);
+        out.field("blocked_clients", blocked.blockedCount());
         out.field("tracking_clients", 0);
-        out.field("clients_in_timeout_table", 0);
+        out.field("clients_in_timeout_table", blocked.inTimeoutTable());
     }
 }

@@ -31,6 +31,8 @@ public final class CommandFlags {
     public static final int TRANSACTION_CONTROL = 1 << 16;
     /** Redis's CMD_PROTECTED (DEBUG): refused unless its enable-*-command setting allows the client. */
     public static final int PROTECTED = 1 << 17;
+    /** Redis's CMD_MOVABLE_KEYS: keys are found by a key spec other than a fixed range (LMPOP's numkeys). */
+    public static final int MOVABLE_KEYS = 1 << 18;
 
     private static final String[] NAMES = {
         "write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking", "loading", "stale",
@@ -39,7 +41,11 @@ public final class CommandFlags {
 
     public static List<String> names(int flags) {
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < NAMES.length; i++) if ((flags & (1 << i)) != 0) out.add(NAMES[i]);
+        for (int i = 0; i < NAMES.length; i++) {
+            // Redis lists movablekeys between no_multi and allow_busy
+            if (i == 15 && (flags & MOVABLE_KEYS) != 0) out.add("movablekeys");
+            if ((flags & (1 << i)) != 0) out.add(NAMES[i]);
+        }
         return out;
     }
 }

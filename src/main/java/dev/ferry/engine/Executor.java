@@ -35,6 +35,7 @@ public final class Executor {
         if (depth == 0) keyspace.tick();
         depth++;
         call.begin(cmd, argv);
+        call.denyBlocking = depth > 1;
         int replyMark = call.reply.position();
         long dirtyBefore = keyspace.dirty();
         long start = System.nanoTime();
@@ -58,9 +59,48 @@ public final class Executor {
             depth--;
         }
         cmd.micros += (System.nanoTime() - start) / 1000;
+        // a command that blocked counts when it is served or times out (Redis's updateStatsOnUnblock)
+        if (!call.blocked) {
+            cmd.calls++;
+            server.stats().commandsProcessed++;
+        }
+        if ((keyspace.dirty() != dirtyBefore || call.forcePropagationSet()) && !call.propagateNothingSet()) propagate(call);
+        // keys a command (or a whole EXEC) made ready are served once it is complete, before anything else
+        // runs (Redis's handleClientsBlockedOnKeys after call())
+        if (depth == 0 && server.blocked().hasReadyKeys()) server.blocked().handleReadyKeys(this);
+    }
+
+    /**
+     * Runs a blocked command's waiter for a ready key as a command of its own: the client's Call set up with
+     * the command's argv, statistics counted and effects propagated when it serves. Returns whether it served.
+     */
+    boolean serveBlocked(Call call, CommandSpec cmd, byte[][] argv, BlockedClients.Waiter waiter, byte[] key) {
+        keyspace.tick();
+        depth++;
+        call.begin(cmd, argv);
+        call.denyBlocking = true;
+        int replyMark = call.reply.position();
+        long dirtyBefore = keyspace.dirty();
+        long start = System.nanoTime();
+        boolean served;
+        try {
+            served = waiter.tryServe(call, key);
+        } catch (ReplyError e) {
+            fail(call, cmd, replyMark, e.getMessage());
+            served = true;
+        } catch (RuntimeException e) {
+            fail(call, cmd, replyMark, "ERR internal error running '" + cmd.fullName + "': " + e.getClass().getSimpleName());
+            LOG.errorf(e, "Unexpected failure serving blocked '%s'", cmd.fullName);
+            served = true;
+        } finally {
+            depth--;
+        }
+        if (!served) return false;
+        cmd.micros += (System.nanoTime() - start) / 1000;
         cmd.calls++;
         server.stats().commandsProcessed++;
-        if ((keyspace.dirty() != dirtyBefore || call.forcePropagationSet()) && !call.propagateNothingSet()) propagate(call);
+        if (keyspace.dirty() != dirtyBefore && !call.propagateNothingSet()) propagate(call);
+        return true;
     }
 
     /** True while EXEC runs its queued commands (Redis's CLIENT_DENY_BLOCKING during EXEC). */

@@ -25,6 +25,7 @@ public final class ServerContext {
     private final CommandTable commands;
     private final ServerSettings settings;
     private final ClientRegistry clients = new ClientRegistry();
+    private final BlockedClients blocked = new BlockedClients(this);
     private final ReplicationStream replication = new ReplicationStream();
     private final ServerStats stats = new ServerStats();
     private final Persistence persistence;
@@ -49,6 +50,7 @@ public final class ServerContext {
         this.callExecutor = new Executor(this);
         this.dispatcher = new Dispatcher(this);
         this.persistence = new Persistence(keyspace);
+        keyspace.keyAddedListener(blocked);
         registerInfo();
         // deleteExpiredKeyAndPropagate: UNLINK when lazyfree-lazy-expire is set, as Redis 7.0's propagateDeletion
         keyspace.expiryListener((db, key) -> replication.propagate(db,
@@ -57,7 +59,7 @@ public final class ServerContext {
 
     /** The INFO sections the engine's parts own; the process sections come from the server package. */
     private void registerInfo() {
-        info.register(Info.Section.CLIENTS, out -> clients.writeInfo(out, settings.maxclients));
+        info.register(Info.Section.CLIENTS, out -> clients.writeInfo(out, settings.maxclients, blocked));
         info.register(Info.Section.PERSISTENCE, persistence);
         info.register(Info.Section.STATS, out -> stats.writeStats(out, keyspace.stats, pubsub));
         info.register(Info.Section.REPLICATION, out -> replication.writeInfo(out, settings.replBacklogSize));
@@ -86,6 +88,11 @@ public final class ServerContext {
 
     public Persistence persistence() {
         return persistence;
+    }
+
+    /** Clients blocked on keys (BLPOP and friends). */
+    public BlockedClients blocked() {
+        return blocked;
     }
 
     public ClientRegistry clients() {

@@ -67,6 +67,8 @@ final class Connection implements ClientChannel, RespParser.Sink {
     /** Input read before a pause and not executed yet; at most one read, since a paused socket is not read. */
     private ByteBuf held;
     private boolean paused;
+    /** In a blocking command: input waits as when paused, output does not. */
+    private boolean blocked;
     private boolean closeAfterReply;
     private boolean closed;
     private ClientType type = ClientType.NORMAL;
@@ -125,9 +127,14 @@ final class Connection implements ClientChannel, RespParser.Sink {
                 replyPeak = 0;
                 replyPeakSince = now;
             }
-            if (held != null || paused) {
+            if (held != null || paused || blocked) {
                 // a paused client executes nothing until resume(), even bytes that arrive later
                 hold(in);
+                // a blocked client is still read (so that its disconnection is seen, as Redis sees it), up to
+                // the query buffer limit
+                if (blocked && held.readableBytes() > server.settings().queryBufferLimit()) {
+                    channel.config().setAutoRead(false);
+                }
                 return;
             }
             process(in);
@@ -188,7 +195,7 @@ final class Connection implements ClientChannel, RespParser.Sink {
     @Override
     public boolean onCommand(byte[][] argv) {
         client.execute(argv);
-        return !paused && !closeAfterReply && !closed;
+        return !paused && !blocked && !closeAfterReply && !closed;
     }
 
     @Override
@@ -381,13 +388,29 @@ final class Connection implements ClientChannel, RespParser.Sink {
     }
 
     @Override
+    public void blockInput() {
+        blocked = true;
+    }
+
+    @Override
+    public void unblockInput() {
+        if (!blocked) return;
+        blocked = false;
+        if (!paused) continueInput();
+    }
+
+    @Override
     public void resume() {
         if (!paused) return;
         paused = false;
+        if (!blocked) continueInput();
+    }
+
+    /** Reads again and runs held input, in its own turn of the loop, never inside the caller. */
+    private void continueInput() {
         channel.config().setAutoRead(true);
-        // held input runs in its own turn of the loop, never inside whoever called resume()
         server.executor().runOnContext(v -> {
-            if (closed || paused) {
+            if (closed || paused || blocked) {
                 flush();
                 return;
             }

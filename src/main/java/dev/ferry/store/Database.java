@@ -105,6 +105,7 @@ public final class Database {
         Dict.Entry e = main.add(key, value);
         e.lruSeconds = keyspace.lruClock();
         keyspace.keyModified(this, key);
+        keyspace.keyAdded(this, key);
         return e;
     }
 

@@ -24,6 +24,14 @@ public final class Keyspace {
         void watchedKeyChanged();
     }
 
+    /** Told about every key added to a database (Redis's dbAdd signalKeyAsReady): blocked clients wait for them. */
+    public interface KeyAddedListener {
+        void keyAdded(Database db, byte[] key);
+
+        /** SWAPDB: every key of both databases may now exist where it did not (scanDatabaseForReadyKeys). */
+        default void databasesSwapped(Database a, Database b) { }
+    }
+
     public static final class Stats {
         public long keyspaceHits, keyspaceMisses, expiredKeys, expiredStalePerc, expireCycleMs;
 
@@ -36,6 +44,7 @@ public final class Keyspace {
     private final Database[] dbs;
     private final List<Map<Key, Set<Watcher>>> watched;
     private ExpiryListener expiryListener = (db, key) -> { };
+    private KeyAddedListener keyAddedListener;
     private long now = System.currentTimeMillis();
     private long dirty;
     private boolean ownsExpiry = true;
@@ -47,6 +56,14 @@ public final class Keyspace {
             dbs[i] = new Database(i, this);
             watched.add(new HashMap<>());
         }
+    }
+
+    public void keyAddedListener(KeyAddedListener l) {
+        keyAddedListener = l;
+    }
+
+    void keyAdded(Database db, byte[] key) {
+        if (keyAddedListener != null) keyAddedListener.keyAdded(db, key);
     }
 
     public int databases() {
@@ -158,6 +175,7 @@ public final class Keyspace {
         touchWatchedIn(dbs[b], dbs[a]);
         dbs[a].swapWith(dbs[b]);
         dirty++;
+        if (keyAddedListener != null) keyAddedListener.databasesSwapped(dbs[a], dbs[b]);
     }
 
     public long totalKeys() {

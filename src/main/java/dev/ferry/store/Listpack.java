@@ -418,6 +418,35 @@ public final class Listpack {
     }
 
     /**
+     * The bytes one element takes in a listpack (encoding, data and backlen), as {@link #append} would write
+     * it: what a quicklist node's size grows by. No allocation.
+     */
+    public static int entryBytes(byte[] element) {
+        int n = element.length;
+        int enc;
+        if (n > 0 && n <= 20 && isCanonicalLong(element)) {
+            long v = parseLongUnchecked(element);
+            if (v >= 0 && v <= 127) enc = 1;
+            else if (v >= -4096 && v <= 4095) enc = 2;
+            else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) enc = 3;
+            else if (v >= -(1 << 23) && v <= (1 << 23) - 1) enc = 4;
+            else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) enc = 5;
+            else enc = 9;
+        } else {
+            enc = n < 64 ? 1 + n : n < 4096 ? 2 + n : 5 + n;
+        }
+        return enc + (enc <= 127 ? 1 : enc < 16383 ? 2 : enc < 2097151 ? 3 : enc < 268435455 ? 4 : 5);
+    }
+
+    /** The value of text {@link #isCanonicalLong} accepted. */
+    private static long parseLongUnchecked(byte[] s) {
+        boolean negative = s[0] == '-';
+        long v = 0;
+        for (int p = negative ? 1 : 0; p < s.length; p++) v = v * 10 - (s[p] - '0');
+        return negative ? v : -v;
+    }
+
+    /**
      * Redis's string2ll (util.c), which lpStringToInt64 applies: at most 20 bytes, an optional '-', digits
      * without a leading zero ("0" itself allowed, "-0" not), within 64 bits.
      */

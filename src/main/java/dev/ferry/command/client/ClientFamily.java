@@ -80,6 +80,7 @@ public final class ClientFamily implements CommandFamily {
             .sub("no-evict", 3, ADMIN | f, 0, 0, 0, c -> c.client.noEvict(onOff(c)))
             .sub("no-touch", 3, f, 0, 0, 0, c -> c.client.noTouch(onOff(c)))
             .sub("reply", 3, f, 0, 0, 0, this::reply)
+            .sub("unblock", -3, ADMIN | f, 0, 0, 0, this::unblock)
             .sub("help", 2, LOADING | STALE, 0, 0, 0, c -> c.reply.help(HELP));
     }
 
@@ -121,6 +122,22 @@ public final class ClientFamily implements CommandFamily {
     }
 
     /** CLIENT REPLY: OFF and SKIP have no reply of their own; the session drops the replies that follow. */
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is checked before the id, as in Redis 7.0. */
+    private void unblock(Call c) {
+        if (c.argc() > 4) {
+            throw Errors.of("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1) + "'. Try CLIENT HELP.");
+        }
+        boolean error = false;
+        if (c.argc() == 4) {
+            if (c.argIs(3, "timeout")) error = false;
+            else if (c.argIs(3, "error")) error = true;
+            else throw Errors.of("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+        }
+        long id = c.longArg(2);
+        Client target = c.server.clients().get(id);
+        c.reply.integer(target != null && c.server.blocked().unblock(target, error) ? 1 : 0);
+    }
+
     private void reply(Call c) {
         Client s = c.client;
         if (c.argIs(2, "on")) {
