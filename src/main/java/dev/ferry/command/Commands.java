@@ -8,6 +8,7 @@ import dev.ferry.command.server.ServerFamily;
 import dev.ferry.command.string.BitmapFamily;
 import dev.ferry.command.string.StringFamily;
 import dev.ferry.command.transaction.TransactionFamily;
+import dev.ferry.command.zset.ZSetFamily;
 import dev.ferry.engine.CommandFamily;
 import dev.ferry.engine.CommandTable;
 
@@ -24,6 +25,7 @@ public final class Commands {
             new StringFamily(),
             new BitmapFamily(),
             new KeyFamily(),
+            new ZSetFamily(),
             new TransactionFamily(),
             new ServerFamily(),
             new IntrospectionFamily());

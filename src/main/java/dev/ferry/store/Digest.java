@@ -33,6 +33,11 @@ public final class Digest {
         sha1 = parent.sha1;
     }
 
+    /** A zeroed state sharing this one's SHA-1 engine: the digest of one element of a collection. */
+    public Digest child() {
+        return new Digest(this);
+    }
+
     /** state ^= SHA1(data[off, off + len)). */
     public void xor(byte[] data, int off, int len) {
         sha1.update(data, off, len);

@@ -181,6 +181,126 @@ public final class Listpack {
         return declared == COUNT_UNKNOWN || declared == seen;
     }
 
+    // ---- reading and splicing in place, for the types whose small encoding is a listpack -----------------
+
+    /** Offset of the first entry (the EOF byte when empty). */
+    public static final int FIRST = HEADER;
+
+    /** True when p is the EOF byte (past the last entry). */
+    public static boolean atEnd(byte[] lp, int p) {
+        return (lp[p] & 0xFF) == EOF;
+    }
+
+    /** The offset of the entry after the one at p (of a listpack this class built or checked). */
+    public static int next(byte[] lp, int p) {
+        int b = lp[p] & 0xFF;
+        long entry;
+        if ((b & 0x80) == 0) entry = 1;
+        else if ((b & 0xC0) == 0x80) entry = 1 + (b & 0x3F);
+        else if ((b & 0xE0) == 0xC0) entry = 2;
+        else if ((b & 0xF0) == 0xE0) entry = 2 + ((b & 0x0F) << 8 | (lp[p + 1] & 0xFF));
+        else if (b == 0xF0) entry = 5 + ((lp[p + 1] & 0xFFL) | (lp[p + 2] & 0xFFL) << 8 | (lp[p + 3] & 0xFFL) << 16 | (lp[p + 4] & 0xFFL) << 24);
+        else if (b == 0xF1) entry = 3;
+        else if (b == 0xF2) entry = 4;
+        else if (b == 0xF3) entry = 5;
+        else entry = 9;
+        int backlen = entry <= 127 ? 1 : entry < 16383 ? 2 : entry < 2097151 ? 3 : entry < 268435455 ? 4 : 5;
+        return (int) (p + entry + backlen);
+    }
+
+    /** True when the entry at p is a string, false when it is an integer. */
+    public static boolean isString(byte[] lp, int p) {
+        int b = lp[p] & 0xFF;
+        return (b & 0xC0) == 0x80 || (b & 0xF0) == 0xE0 || b == 0xF0;
+    }
+
+    /** Where the bytes of the string entry at p start. */
+    public static int stringOffset(byte[] lp, int p) {
+        int b = lp[p] & 0xFF;
+        return (b & 0xC0) == 0x80 ? p + 1 : (b & 0xF0) == 0xE0 ? p + 2 : p + 5;
+    }
+
+    /** The length of the string entry at p. */
+    public static int stringLength(byte[] lp, int p) {
+        int b = lp[p] & 0xFF;
+        if ((b & 0xC0) == 0x80) return b & 0x3F;
+        if ((b & 0xF0) == 0xE0) return (b & 0x0F) << 8 | (lp[p + 1] & 0xFF);
+        return (int) ((lp[p + 1] & 0xFFL) | (lp[p + 2] & 0xFFL) << 8 | (lp[p + 3] & 0xFFL) << 16 | (lp[p + 4] & 0xFFL) << 24);
+    }
+
+    /** The value of the integer entry at p. */
+    public static long integer(byte[] lp, int p) {
+        int b = lp[p] & 0xFF;
+        if ((b & 0x80) == 0) return b;
+        if ((b & 0xE0) == 0xC0) {
+            int u = (b & 0x1F) << 8 | (lp[p + 1] & 0xFF);
+            return u >= 4096 ? u - 8192 : u;
+        }
+        int width = b == 0xF1 ? 2 : b == 0xF2 ? 3 : b == 0xF3 ? 4 : 8;
+        long value = 0;
+        for (int i = width - 1; i >= 0; i--) value = value << 8 | (lp[p + 1 + i] & 0xFF);
+        int unused = 64 - 8 * width;
+        return value << unused >> unused;
+    }
+
+    /** The element at p as bytes (an integer as its decimal text): a copy. */
+    public static byte[] element(byte[] lp, int p) {
+        if (isString(lp, p)) {
+            int off = stringOffset(lp, p);
+            return Arrays.copyOfRange(lp, off, off + stringLength(lp, p));
+        }
+        return Long.toString(integer(lp, p)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** The element count in the header, or the entries walked when it says 65535. */
+    public static int count(byte[] lp) {
+        int declared = (lp[4] & 0xFF) | (lp[5] & 0xFF) << 8;
+        if (declared != COUNT_UNKNOWN) return declared;
+        int n = 0;
+        for (int p = FIRST; !atEnd(lp, p); p = next(lp, p)) n++;
+        return n;
+    }
+
+    /** An empty listpack: header and EOF byte. */
+    public static byte[] empty() {
+        return new Listpack().toBytes();
+    }
+
+    /**
+     * A new listpack: {@code lp} with its entries in [from, to) (which are {@code removed} elements) replaced by
+     * the elements appended to {@code insert} (null for none). {@code lp} itself is not changed.
+     */
+    public static byte[] splice(byte[] lp, int from, int to, int removed, Listpack insert) {
+        int insLen = insert == null ? 0 : insert.used - HEADER;
+        int total = lp.length - (to - from) + insLen;
+        byte[] out = new byte[total];
+        System.arraycopy(lp, 0, out, 0, from);
+        if (insLen > 0) System.arraycopy(insert.buf, HEADER, out, from, insLen);
+        System.arraycopy(lp, to, out, from + insLen, lp.length - to);
+        for (int i = 0; i < 4; i++) out[i] = (byte) (total >>> (8 * i));
+        int declared = (lp[4] & 0xFF) | (lp[5] & 0xFF) << 8;
+        int c = declared == COUNT_UNKNOWN ? -1 : declared - removed + (insert == null ? 0 : insert.count);
+        if (c < 0 || c >= COUNT_UNKNOWN) {
+            // walk when the old count was unknown; a known count past 65534 stays unknown
+            if (c < 0) {
+                c = 0;
+                out[4] = (byte) 0xFF;
+                out[5] = (byte) 0xFF;
+                for (int p = FIRST; !atEnd(out, p); p = next(out, p)) c++;
+            }
+            if (c >= COUNT_UNKNOWN) c = COUNT_UNKNOWN;
+        }
+        out[4] = (byte) c;
+        out[5] = (byte) (c >>> 8);
+        return out;
+    }
+
+    /** Forgets the elements appended so far (to reuse the instance for the next splice). */
+    public void clear() {
+        used = HEADER;
+        count = 0;
+    }
+
     private void littleEndian(int encoding, long v, int width) {
         room(1 + width + 1);
         buf[used++] = (byte) encoding;

@@ -208,7 +208,7 @@ public final class KeyFamily implements CommandFamily {
      * allowed ("-1" is 2^64-1), an empty string is 0, anything after the digits or an overflow is refused.
      * The argument is read as a C string, up to its first NUL byte.
      */
-    static long parseCursor(byte[] arg) {
+    public static long parseCursor(byte[] arg) {
         byte[] a = cString(arg);
         int n = a.length;
         if (n == 0) return 0;
