@@ -434,10 +434,24 @@ public final class ZSetFamily implements CommandFamily {
         }
         ZSetValue z = read(c, c.arg(argStart));
         if (store) {
-            ZSkiplist result = new ZSkiplist();
+            // zrangeResultBeginStore: a listpack unless a rank range is known to be longer than the threshold,
+            // then zsetAdd member by member, converting where it would (a -0 score written to the listpack
+            // before a conversion reads back as 0, as in Redis)
+            int entries = maxEntries(c), value = maxValue(c);
+            long hint = -1;
+            if (z != null && type == RANK) hint = rankLength(z.size(), start, end);
+            ZSetValue dst = hint > entries ? ZSetValue.emptySkiplist() : ZSetValue.emptyListpack();
             if (z != null) collect(z, type, start, end, reverse, sr, lr, offset, limit, (b, off, len, s) ->
-                result.insert(Arrays.copyOfRange(b, off, off + len), s));
-            storeResult(c, c.arg(1), result);
+                dst.add(Arrays.copyOfRange(b, off, off + len), s, 0, entries, value));
+            Database db = c.db();
+            if (dst.size() > 0) {
+                db.set(c.arg(1), dst, false);
+                c.keyspace().dirty(1);
+                c.reply.integer(dst.size());
+            } else {
+                if (db.delete(c.arg(1))) c.keyspace().dirty(1);
+                c.reply.integer(0);
+            }
             return;
         }
         if (z == null) {
@@ -463,6 +477,15 @@ public final class ZSetFamily implements CommandFamily {
         Collector col = new Collector();
         collect(z, type, start, end, reverse, sr, lr, offset, limit, col);
         col.reply(c.reply, withScores);
+    }
+
+    private static long rankLength(long llen, long start, long end) {
+        if (start < 0) start = llen + start;
+        if (end < 0) end = llen + end;
+        if (start < 0) start = 0;
+        if (start > end || start >= llen) return 0;
+        if (end >= llen) end = llen - 1;
+        return end - start + 1;
     }
 
     private static void collect(ZSetValue z, int type, long start, long end, boolean reverse, ZSetValue.ScoreRange sr,
