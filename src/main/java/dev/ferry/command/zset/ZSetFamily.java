@@ -19,7 +19,7 @@ import static dev.ferry.engine.CommandFlags.*;
 
 /**
  * The sorted-set commands (Redis 7.0's t_zset.c), with its argument order, error words, reply shapes in RESP2
- * and RESP3 and propagation: ZPOPMIN/ZPOPMAX as themselves, ZMPOP as ZPOPMIN/ZPOPMAX key count, everything
+ * and RESP3 and propagation: ZPOPMIN/ZPOPMAX as themselves, ZMPOP as ZPOPMIN/ZPOPMAX key popped-count, everything
  * else as itself. The blocking BZPOPMIN, BZPOPMAX and BZMPOP are not here (they wait for the blocking
  * framework). Union, intersection and difference read sorted sets only: a plain set as a source answers
  * WRONGTYPE until sets exist.
@@ -595,10 +595,11 @@ public final class ZSetFamily implements CommandFamily {
         popFrom(c, e, z, key, max, count, emitKey, nested);
     }
 
-    private void popFrom(Call c, Dict.Entry e, ZSetValue z, byte[] key, boolean max, long count, boolean emitKey, boolean nested) {
+    /** Pops up to count members (-1: one, flat reply); returns how many it popped. */
+    private long popFrom(Call c, Dict.Entry e, ZSetValue z, byte[] key, boolean max, long count, boolean emitKey, boolean nested) {
         if (count == 0) {
             c.reply.array(0);
-            return;
+            return 0;
         }
         if (count == -1) count = 1;
         long n = Math.min(count, z.size());
@@ -618,6 +619,7 @@ public final class ZSetFamily implements CommandFamily {
         if (z.size() == 0) db.delete(key);
         else db.replaceValue(e, z);
         c.keyspace().dirty(n);
+        return n;
     }
 
     /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: propagated as ZPOPMIN/ZPOPMAX key count. */
@@ -648,8 +650,9 @@ public final class ZSetFamily implements CommandFamily {
             Dict.Entry e = db.lookupForWrite(key);
             if (e == null) continue;
             if (!(e.value() instanceof ZSetValue z)) throw Errors.wrongType();
-            popFrom(c, e, z, key, max, count, true, true);
-            c.propagateAs(max ? ZPOPMAX : ZPOPMIN, key, Ascii.toBytes(count));
+            long popped = popFrom(c, e, z, key, max, count, true, true);
+            // Redis 7.0 replicates the pops as ZPOPMIN/ZPOPMAX with the count actually popped
+            c.propagateAs(max ? ZPOPMAX : ZPOPMIN, key, Ascii.toBytes(popped));
             return;
         }
         c.reply.nullArray();
