@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p><b>listpack</b>: an immutable byte array in Redis's listpack layout ({@link Listpack}), member and score
  * entries alternating, ordered by score then member bytes; the score is written as Redis's zzlInsertAt writes
- * it (d2string: an integral score within 1e17 as an integer entry, any other as its %.17g text, -0 as "-0"), so
+ * it (an integral score within 2^62 as an integer entry, -0 as 0, any other as its %.17g text), so
  * the array is what DUMP and the RDB writer put out (type 17). Every write builds a new array: a snapshot
  * captures a small sorted set by keeping the array the value holds when it passes.
  *
@@ -139,9 +139,17 @@ public final class ZSetValue implements Value {
         };
     }
 
-    /** Appends a score as zzlInsertAt writes it (d2string, then lpAppend's integer detection). */
+    /**
+     * Whether zzlInsertAt writes the score as an integer entry (Redis 7.0's double2ll: integral and within
+     * LLONG_MAX/2, which as a double is 2^62; -0 included, so it reads back as 0).
+     */
+    public static boolean storedAsInteger(double v) {
+        return v >= -0x1p62 && v <= 0x1p62 && v == (long) v;
+    }
+
+    /** Appends a score as zzlInsertAt writes it: an integer entry, else the %.17g text. */
     static void appendScore(Listpack l, double v) {
-        if (v == (long) v && Math.abs(v) < 1e17) l.appendInteger((long) v); // -0 too: Redis 7.0 stores it as 0
+        if (storedAsInteger(v)) l.appendInteger((long) v);
         else l.appendString(Reply.Doubles.format(v).getBytes(StandardCharsets.US_ASCII));
     }
 

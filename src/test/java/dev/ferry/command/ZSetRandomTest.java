@@ -39,7 +39,7 @@ class ZSetRandomTest {
         "long-member-1", "long-member-2", "", "zz",
     };
     private static final String[] SCORES = {
-        "0", "1", "2", "3", "-1", "1.5", "2.5", "-0", "0.1", "inf", "-inf", "1e20", "-2.25", "10", "100", "7",
+        "0", "1", "2", "3", "-1", "1.5", "2.5", "-0", "0.1", "inf", "-inf", "1e20", "-2.25", "10", "100", "7", "1e18",
     };
     private static final String[] BOUNDS = {
         "-inf", "+inf", "0", "1", "(1", "2", "(2.5", "3", "10", "(inf", "-1", "(0", "1e20",

@@ -898,7 +898,10 @@ public final class ZSetFamily implements CommandFamily {
             byte[] m = found.members.get(i);
             if (pattern != null && !Glob.matches(pattern, m)) continue;
             items.add(m);
-            items.add(Ascii.bytes(Reply.Doubles.format(found.scores[i])));
+            // a listpack hands out its score entry as stored (an integer's digits), a skiplist formats %.17g
+            double sc = found.scores[i];
+            items.add(z.isListpack() && ZSetValue.storedAsInteger(sc) ? Ascii.toBytes((long) sc)
+                : Ascii.bytes(Reply.Doubles.format(sc)));
         }
         c.reply.array(2);
         c.reply.bulk(Ascii.toBytes(cursor));
