@@ -13,6 +13,7 @@ import dev.ferry.command.set.SetFamily;
 import dev.ferry.command.string.BitmapFamily;
 import dev.ferry.command.string.StringFamily;
 import dev.ferry.command.transaction.TransactionFamily;
+import dev.ferry.command.zset.ZSetFamily;
 import dev.ferry.engine.CommandFamily;
 import dev.ferry.engine.CommandTable;
 
@@ -33,6 +34,7 @@ public final class Commands {
             new HashFamily(),
             new ListFamily(),
             new KeyFamily(),
+            new ZSetFamily(),
             new TransactionFamily(),
             new PubSubFamily(),
             new ServerFamily(),

@@ -232,8 +232,25 @@ public final class Reply {
         else array(n);
     }
 
-    /** Redis's addReplyDouble: RESP3 {@code ,v}, RESP2 the %.17g text as a bulk string. */
+    /**
+     * Redis's addReplyDouble: RESP3 {@code ,v}, RESP2 the %.17g text as a bulk string. Integral values (the
+     * usual sorted-set scores) are written digit by digit, without building a String.
+     */
     public void dbl(double v) {
+        if (v == (long) v && Math.abs(v) < 1e17 && !(v == 0 && 1 / v < 0)) {
+            long l = (long) v;
+            int width = Ascii.digits(l);
+            if (protocol == 3) {
+                put((byte) ',');
+                writeLong(l);
+                crlf();
+            } else {
+                header('$', width);
+                writeLong(l);
+                crlf();
+            }
+            return;
+        }
         byte[] text = Doubles.format(v).getBytes(StandardCharsets.US_ASCII);
         if (protocol == 3) {
             put((byte) ',');
@@ -304,30 +321,45 @@ public final class Reply {
     public static final class Doubles {
         private Doubles() {}
 
-        /** C's %.17g as Redis uses it for double replies (inf / -inf / nan spelled like Redis). */
+        /**
+         * C's %.17g as Redis uses it for double replies (inf / -inf / nan spelled like Redis): the exact binary
+         * value rounded half-even to 17 significant digits (Java's own %g pads the shortest representation with
+         * zeros instead, printing 0.1 as 0.10000000000000000 where C prints 0.10000000000000001), trailing
+         * zeros dropped, exponent form below 1e-4 and from 1e17, with at least two exponent digits.
+         */
         public static String format(double v) {
             if (Double.isNaN(v)) return "nan";
             if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-            if (v == Math.rint(v) && Math.abs(v) < 1e17) {
-                // integral values print without exponent or point, like %.17g does below 1e17
-                return new BigDecimal(v).toPlainString();
+            if (v == 0) return 1 / v < 0 ? "-0" : "0";
+            if (v == (long) v && Math.abs(v) < 1e17) return Long.toString((long) v);
+            BigDecimal bd = new BigDecimal(v).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+            String digits = bd.unscaledValue().abs().toString();
+            int exp = digits.length() - 1 - bd.scale();
+            int end = digits.length();
+            while (end > 1 && digits.charAt(end - 1) == '0') end--;
+            digits = digits.substring(0, end);
+            StringBuilder sb = new StringBuilder(26);
+            if (v < 0) sb.append('-');
+            if (exp < -4 || exp >= 17) {
+                sb.append(digits.charAt(0));
+                if (digits.length() > 1) sb.append('.').append(digits, 1, digits.length());
+                sb.append('e').append(exp < 0 ? '-' : '+');
+                int ax = Math.abs(exp);
+                if (ax < 10) sb.append('0');
+                sb.append(ax);
+            } else if (exp >= 0) {
+                if (digits.length() <= exp + 1) {
+                    sb.append(digits);
+                    for (int i = digits.length(); i <= exp; i++) sb.append('0');
+                } else {
+                    sb.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
+                }
+            } else {
+                sb.append("0.");
+                for (int i = -1; i > exp; i--) sb.append('0');
+                sb.append(digits);
             }
-            String s = String.format("%.17g", v);
-            return trimG(s);
-        }
-
-        /** %g drops trailing zeros of the fraction; Java's %g keeps them, so strip them here. */
-        private static String trimG(String s) {
-            int e = s.indexOf('e');
-            String mantissa = e >= 0 ? s.substring(0, e) : s;
-            String exp = e >= 0 ? s.substring(e) : "";
-            if (mantissa.indexOf('.') >= 0) {
-                int end = mantissa.length();
-                while (mantissa.charAt(end - 1) == '0') end--;
-                if (mantissa.charAt(end - 1) == '.') end--;
-                mantissa = mantissa.substring(0, end);
-            }
-            return mantissa + exp;
+            return sb.toString();
         }
     }
 }

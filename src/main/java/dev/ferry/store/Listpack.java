@@ -350,6 +350,65 @@ public final class Listpack {
         lp[5] = (byte) (count >>> 8);
     }
 
+    // ---- walking to the EOF byte and splicing, as the sorted-set listpack code reads it ----------------
+
+    /** Offset of the first entry (the EOF byte when empty). */
+    public static final int FIRST = HEADER;
+
+    /** True when p is the EOF byte (past the last entry). */
+    public static boolean atEnd(byte[] lp, int p) {
+        return (lp[p] & 0xFF) == EOF;
+    }
+
+    /** The offset after the entry at p: the next entry, or the EOF byte ({@link #next} answers -1 there). */
+    public static int skip(byte[] lp, int p) {
+        return p + entrySize(lp, p);
+    }
+
+    /** The element count in the header, or the entries walked when it says 65535. */
+    public static int count(byte[] lp) {
+        int declared = (lp[4] & 0xFF) | (lp[5] & 0xFF) << 8;
+        if (declared != COUNT_UNKNOWN) return declared;
+        int n = 0;
+        for (int p = FIRST; !atEnd(lp, p); p = skip(lp, p)) n++;
+        return n;
+    }
+
+    /**
+     * A new listpack: {@code lp} with its entries in [from, to) (which are {@code removed} elements) replaced by
+     * the elements appended to {@code insert} (null for none). {@code lp} itself is not changed.
+     */
+    public static byte[] splice(byte[] lp, int from, int to, int removed, Listpack insert) {
+        int insLen = insert == null ? 0 : insert.used - HEADER;
+        int total = lp.length - (to - from) + insLen;
+        byte[] out = new byte[total];
+        System.arraycopy(lp, 0, out, 0, from);
+        if (insLen > 0) System.arraycopy(insert.buf, HEADER, out, from, insLen);
+        System.arraycopy(lp, to, out, from + insLen, lp.length - to);
+        for (int i = 0; i < 4; i++) out[i] = (byte) (total >>> (8 * i));
+        int declared = (lp[4] & 0xFF) | (lp[5] & 0xFF) << 8;
+        int c = declared == COUNT_UNKNOWN ? -1 : declared - removed + (insert == null ? 0 : insert.count);
+        if (c < 0 || c >= COUNT_UNKNOWN) {
+            // walk when the old count was unknown; a known count past 65534 stays unknown
+            if (c < 0) {
+                c = 0;
+                out[4] = (byte) 0xFF;
+                out[5] = (byte) 0xFF;
+                for (int p = FIRST; !atEnd(out, p); p = skip(out, p)) c++;
+            }
+            if (c >= COUNT_UNKNOWN) c = COUNT_UNKNOWN;
+        }
+        out[4] = (byte) c;
+        out[5] = (byte) (c >>> 8);
+        return out;
+    }
+
+    /** Forgets the elements appended so far (to reuse the instance for the next splice). */
+    public void clear() {
+        used = HEADER;
+        count = 0;
+    }
+
     /** Bytes of the entry at p: encoding, data and backlen. */
     static int entrySize(byte[] lp, int p) {
         int b = lp[p] & 0xFF;

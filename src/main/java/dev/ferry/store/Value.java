@@ -14,7 +14,7 @@ package dev.ferry.store;
  * recorded with {@link Database#replaceValue} (WATCH, even when the value object stays the same). A value
  * read through {@link Database#lookup} or {@link Database#lookupRead} is never changed.
  */
-public sealed interface Value permits StringValue, ListValue, HashValue, SetValue {
+public sealed interface Value permits StringValue, ListValue, HashValue, SetValue, ZSetValue {
 
     /** What TYPE prints for it (getObjectTypeName in db.c): "string", and later "list", "set", "zset", "hash". */
     String typeName();

@@ -82,7 +82,14 @@ final class DocSyntax {
     private Arg element() {
         String t = tokens.get(pos++);
         Arg arg;
-        if (isToken(t) && pos < tokens.size() && isOperand(tokens.get(pos))) {
+        String bare = stripSuffix(t);
+        int eq = bare.indexOf('=');
+        if (eq > 0 && isToken(bare.substring(eq + 1))) {
+            // name=TOKEN: a pure token whose name is not its lowercase token (ZADD's change=CH)
+            arg = new Arg(bare.substring(0, eq), "pure-token", null);
+            arg.token = bare.substring(eq + 1);
+            suffix(arg, t);
+        } else if (isToken(t) && pos < tokens.size() && isOperand(tokens.get(pos))) {
             arg = operand(tokens.get(pos++));
             arg.token = t;
         } else if (isToken(stripSuffix(t))) {

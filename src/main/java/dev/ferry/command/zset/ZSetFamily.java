@@ -1,0 +1,910 @@
+package dev.ferry.command.zset;
+
+import dev.ferry.command.keys.KeyFamily;
+import dev.ferry.engine.*;
+import dev.ferry.protocol.Ascii;
+import dev.ferry.protocol.Reply;
+import dev.ferry.store.Database;
+import dev.ferry.store.Dict;
+import dev.ferry.store.Glob;
+import dev.ferry.store.ZSetValue;
+import dev.ferry.store.ZSkiplist;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static dev.ferry.engine.CommandFlags.*;
+
+/**
+ * The sorted-set commands (Redis 7.0's t_zset.c), with its argument order, error words, reply shapes in RESP2
+ * and RESP3 and propagation: ZPOPMIN/ZPOPMAX as themselves, ZMPOP as ZPOPMIN/ZPOPMAX key popped-count, everything
+ * else as itself. The blocking BZPOPMIN, BZPOPMAX and BZMPOP are not here (they wait for the blocking
+ * framework). Union, intersection and difference read sorted sets only: a plain set as a source answers
+ * WRONGTYPE until sets exist.
+ */
+public final class ZSetFamily implements CommandFamily {
+
+    private static final String NAN_ERR = "ERR resulting score is not a number (NaN)";
+    private static final ReplyError NOT_FLOAT_RANGE = new ReplyError("ERR min or max is not a float");
+    private static final ReplyError NOT_LEX_RANGE = new ReplyError("ERR min or max not valid string range item");
+    private static final ReplyError NOT_FLOAT = new ReplyError(Errors.NOT_FLOAT);
+    private static final ReplyError POSITIVE = new ReplyError("ERR value is out of range, must be positive");
+    private static final byte[] ZPOPMIN = Ascii.bytes("ZPOPMIN"), ZPOPMAX = Ascii.bytes("ZPOPMAX");
+
+    private static final int RANK = 0, SCORE = 1, LEX = 2, AUTO = -1;
+    private static final int UNION = 0, INTER = 1, DIFF = 2;
+
+    /** Writes popped or ranged members to the reply; reused (one executing thread), so popping allocates nothing. */
+    private final ReplySink out = new ReplySink();
+
+    @Override
+    public void register(CommandTable t) {
+        t.add("zadd", -4, WRITE | DENYOOM | FAST, 1, 1, 1, "sorted-set", c -> zadd(c, 0));
+        t.add("zincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, "sorted-set", c -> zadd(c, ZSetValue.IN_INCR));
+        t.add("zrem", -3, WRITE | FAST, 1, 1, 1, "sorted-set", this::zrem);
+        t.add("zcard", 2, READONLY | FAST, 1, 1, 1, "sorted-set", this::zcard);
+        t.add("zcount", 4, READONLY | FAST, 1, 1, 1, "sorted-set", this::zcount);
+        t.add("zlexcount", 4, READONLY | FAST, 1, 1, 1, "sorted-set", this::zlexcount);
+        t.add("zscore", 3, READONLY | FAST, 1, 1, 1, "sorted-set", this::zscore);
+        t.add("zmscore", -3, READONLY | FAST, 1, 1, 1, "sorted-set", this::zmscore);
+        t.add("zrank", 3, READONLY | FAST, 1, 1, 1, "sorted-set", c -> zrank(c, false));
+        t.add("zrevrank", 3, READONLY | FAST, 1, 1, 1, "sorted-set", c -> zrank(c, true));
+        t.add("zrange", -4, READONLY, 1, 1, 1, "sorted-set", c -> zrange(c, 1, false, AUTO, false));
+        t.add("zrangestore", -5, WRITE | DENYOOM, 1, 2, 1, "sorted-set", c -> zrange(c, 2, true, AUTO, false));
+        t.add("zrevrange", -4, READONLY, 1, 1, 1, "sorted-set", c -> zrange(c, 1, false, RANK, true));
+        t.add("zrangebyscore", -4, READONLY, 1, 1, 1, "sorted-set", c -> zrange(c, 1, false, SCORE, false));
+        t.add("zrevrangebyscore", -4, READONLY, 1, 1, 1, "sorted-set", c -> zrange(c, 1, false, SCORE, true));
+        t.add("zrangebylex", -4, READONLY, 1, 1, 1, "sorted-set", c -> zrange(c, 1, false, LEX, false));
+        t.add("zrevrangebylex", -4, READONLY, 1, 1, 1, "sorted-set", c -> zrange(c, 1, false, LEX, true));
+        t.add("zremrangebyrank", 4, WRITE, 1, 1, 1, "sorted-set", c -> zremrange(c, RANK));
+        t.add("zremrangebyscore", 4, WRITE, 1, 1, 1, "sorted-set", c -> zremrange(c, SCORE));
+        t.add("zremrangebylex", 4, WRITE, 1, 1, 1, "sorted-set", c -> zremrange(c, LEX));
+        t.add("zpopmin", -2, WRITE | FAST, 1, 1, 1, "sorted-set", c -> zpop(c, false));
+        t.add("zpopmax", -2, WRITE | FAST, 1, 1, 1, "sorted-set", c -> zpop(c, true));
+        t.add("zmpop", -4, WRITE, 0, 0, 0, "sorted-set", this::zmpop);
+        t.add("zunion", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, UNION, false, false));
+        t.add("zinter", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, INTER, false, false));
+        t.add("zdiff", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, DIFF, false, false));
+        t.add("zunionstore", -4, WRITE | DENYOOM, 1, 1, 1, "sorted-set", c -> setop(c, 2, UNION, true, false));
+        t.add("zinterstore", -4, WRITE | DENYOOM, 1, 1, 1, "sorted-set", c -> setop(c, 2, INTER, true, false));
+        t.add("zdiffstore", -4, WRITE | DENYOOM, 1, 1, 1, "sorted-set", c -> setop(c, 2, DIFF, true, false));
+        t.add("zintercard", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, INTER, false, true));
+        t.add("zrandmember", -2, READONLY, 1, 1, 1, "sorted-set", this::zrandmember);
+        t.add("zscan", -3, READONLY, 1, 1, 1, "sorted-set", this::zscan);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private static int maxEntries(Call c) {
+        return (int) Math.min(Integer.MAX_VALUE, c.server.settings().zsetMaxListpackEntries);
+    }
+
+    private static int maxValue(Call c) {
+        return (int) Math.min(Integer.MAX_VALUE, c.server.settings().zsetMaxListpackValue);
+    }
+
+    /** The sorted set under key for reading; null when absent; WRONGTYPE for another type. */
+    private static ZSetValue read(Call c, byte[] key) {
+        Dict.Entry e = c.db().lookupRead(key);
+        if (e == null) return null;
+        if (e.value() instanceof ZSetValue z) return z;
+        throw Errors.wrongType();
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == 0x0B || b == '\f' || b == '\r';
+    }
+
+    /**
+     * A score argument as getDoubleFromObject reads it: strtod over the whole argument, no leading space, not
+     * NaN, not out of range (ERANGE: overflow to infinity or underflow to zero). Integers take a path that
+     * builds nothing (redis-benchmark's ZADD).
+     */
+    static double parseScore(byte[] a) {
+        int n = a.length;
+        if (n > 0 && n < 16 && Ascii.isLong(a)) return Ascii.parseLongOr(a, 0);
+        if (n == 0 || isSpace(a[0])) throw NOT_FLOAT;
+        double d = strtod(a, 0, n, true);
+        if (Double.isNaN(d)) throw NOT_FLOAT;
+        return d;
+    }
+
+    /**
+     * C's strtod over bytes [off, off+len), which must all be consumed: optional spaces (zslParseRange lets
+     * them through), sign, decimal or hexadecimal digits with exponent, inf / infinity; NaN for anything else
+     * (and for "nan", which callers refuse too). With checkRange, an overflow or an underflow to zero is NaN too.
+     */
+    static double strtod(byte[] a, int off, int len, boolean checkRange) {
+        int i = off, end = off + len;
+        while (i < end && isSpace(a[i])) i++;
+        if (i == end) return len == 0 && !checkRange ? 0 : Double.NaN;
+        String s = new String(a, i, end - i, StandardCharsets.ISO_8859_1);
+        String body = s;
+        boolean neg = false;
+        if (body.startsWith("+") || body.startsWith("-")) {
+            neg = body.charAt(0) == '-';
+            body = body.substring(1);
+        }
+        String lower = body.toLowerCase();
+        if (lower.equals("inf") || lower.equals("infinity")) return neg ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        double d;
+        boolean nonZeroDigit = false;
+        if (lower.startsWith("0x")) {
+            String h = lower.substring(2);
+            if (!h.matches("([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) return Double.NaN;
+            nonZeroDigit = h.replaceAll("p.*", "").matches(".*[1-9a-f].*");
+            d = Double.parseDouble((neg ? "-" : "") + "0x" + (h.contains("p") ? h : h + "p0"));
+        } else {
+            if (!lower.matches("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?")) return Double.NaN;
+            nonZeroDigit = lower.replaceAll("e.*", "").matches(".*[1-9].*");
+            d = Double.parseDouble((neg ? "-" : "") + lower);
+        }
+        if (checkRange && (Double.isInfinite(d) || (d == 0 && nonZeroDigit))) return Double.NaN;
+        return d;
+    }
+
+    /** zslParseRange: "(" for exclusive, strtod for the rest (spaces before the number allowed). */
+    static ZSetValue.ScoreRange parseScoreRange(byte[] min, byte[] max) {
+        ZSetValue.ScoreRange r = new ZSetValue.ScoreRange();
+        r.minex = min.length > 0 && min[0] == '(';
+        r.maxex = max.length > 0 && max[0] == '(';
+        r.min = bound(min, r.minex);
+        r.max = bound(max, r.maxex);
+        return r;
+    }
+
+    private static double bound(byte[] a, boolean ex) {
+        int off = ex ? 1 : 0;
+        int len = a.length - off;
+        // strtod stops at a NUL byte: what follows it is not seen
+        for (int i = off; i < a.length; i++) if (a[i] == 0) { len = i - off; break; }
+        if (len == 0 && a.length - off > 0) throw NOT_FLOAT_RANGE;
+        double d = strtod(a, off, len, false);
+        if (Double.isNaN(d)) throw NOT_FLOAT_RANGE;
+        return d;
+    }
+
+    /** zslParseLexRange. */
+    static ZSetValue.LexRange parseLexRange(byte[] min, byte[] max) {
+        ZSetValue.LexRange r = new ZSetValue.LexRange();
+        if (min.length == 0 || max.length == 0) throw NOT_LEX_RANGE;
+        switch (min[0]) {
+            case '+' -> { if (min.length != 1) throw NOT_LEX_RANGE; r.minInf = 1; r.minex = true; }
+            case '-' -> { if (min.length != 1) throw NOT_LEX_RANGE; r.minInf = -1; r.minex = true; }
+            case '(' -> { r.minex = true; r.min = Arrays.copyOfRange(min, 1, min.length); }
+            case '[' -> r.min = Arrays.copyOfRange(min, 1, min.length);
+            default -> throw NOT_LEX_RANGE;
+        }
+        switch (max[0]) {
+            case '+' -> { if (max.length != 1) throw NOT_LEX_RANGE; r.maxInf = 1; r.maxex = true; }
+            case '-' -> { if (max.length != 1) throw NOT_LEX_RANGE; r.maxInf = -1; r.maxex = true; }
+            case '(' -> { r.maxex = true; r.max = Arrays.copyOfRange(max, 1, max.length); }
+            case '[' -> r.max = Arrays.copyOfRange(max, 1, max.length);
+            default -> throw NOT_LEX_RANGE;
+        }
+        return r;
+    }
+
+    /** A reply sink: member, then the score when asked, as a pair array in RESP3 when pairs is set. */
+    static final class ReplySink implements ZSetValue.Sink {
+        Reply reply;
+        boolean withScores, pairs;
+
+        ReplySink to(Reply r, boolean withScores, boolean pairs) {
+            this.reply = r;
+            this.withScores = withScores;
+            this.pairs = pairs;
+            return this;
+        }
+
+        @Override
+        public void accept(byte[] b, int off, int len, double score) {
+            if (pairs) reply.array(2);
+            reply.bulk(b, off, len);
+            if (withScores) reply.dbl(score);
+        }
+    }
+
+    /** Collects members (copied) and scores, for replies whose length is known only at the end. */
+    static final class Collector implements ZSetValue.Sink {
+        final List<byte[]> members = new ArrayList<>();
+        double[] scores = new double[16];
+
+        @Override
+        public void accept(byte[] b, int off, int len, double score) {
+            if (members.size() == scores.length) scores = Arrays.copyOf(scores, scores.length * 2);
+            scores[members.size()] = score;
+            members.add(Arrays.copyOfRange(b, off, off + len));
+        }
+
+        int size() {
+            return members.size();
+        }
+
+        void reply(Reply r, boolean withScores) {
+            int n = members.size();
+            boolean pairs = withScores && r.resp3();
+            r.array(withScores && !pairs ? n * 2 : n);
+            for (int i = 0; i < n; i++) {
+                if (pairs) r.array(2);
+                r.bulk(members.get(i));
+                if (withScores) r.dbl(scores[i]);
+            }
+        }
+    }
+
+    // ---- ZADD / ZINCRBY ----------------------------------------------------------------------------------
+
+    private void zadd(Call c, int flags) {
+        int scoreIdx = 2;
+        boolean ch = false;
+        while (scoreIdx < c.argc()) {
+            if (c.argIs(scoreIdx, "nx")) flags |= ZSetValue.IN_NX;
+            else if (c.argIs(scoreIdx, "xx")) flags |= ZSetValue.IN_XX;
+            else if (c.argIs(scoreIdx, "ch")) ch = true;
+            else if (c.argIs(scoreIdx, "incr")) flags |= ZSetValue.IN_INCR;
+            else if (c.argIs(scoreIdx, "gt")) flags |= ZSetValue.IN_GT;
+            else if (c.argIs(scoreIdx, "lt")) flags |= ZSetValue.IN_LT;
+            else break;
+            scoreIdx++;
+        }
+        boolean incr = (flags & ZSetValue.IN_INCR) != 0, nx = (flags & ZSetValue.IN_NX) != 0;
+        boolean xx = (flags & ZSetValue.IN_XX) != 0, gt = (flags & ZSetValue.IN_GT) != 0, lt = (flags & ZSetValue.IN_LT) != 0;
+        int elements = c.argc() - scoreIdx;
+        if (elements % 2 != 0 || elements == 0) throw Errors.syntax();
+        elements /= 2;
+        if (nx && xx) throw new ReplyError("ERR XX and NX options at the same time are not compatible");
+        if ((gt && nx) || (lt && nx) || (gt && lt)) {
+            throw new ReplyError("ERR GT, LT, and/or NX options at the same time are not compatible");
+        }
+        if (incr && elements > 1) throw new ReplyError("ERR INCR option supports a single increment-element pair");
+        double first = parseScore(c.arg(scoreIdx));
+        double[] scores = null;
+        if (elements > 1) {
+            scores = new double[elements];
+            scores[0] = first;
+            for (int j = 1; j < elements; j++) scores[j] = parseScore(c.arg(scoreIdx + j * 2));
+        }
+        byte[] key = c.arg(1);
+        Database db = c.db();
+        Dict.Entry e = db.lookupForWrite(key);
+        ZSetValue z;
+        long added = 0, updated = 0, processed = 0;
+        double score = first;
+        if (e == null) {
+            if (xx) {
+                replyZadd(c, incr, ch, 0, 0, 0, score);
+                return;
+            }
+            z = ZSetValue.forFirstMember(c.arg(scoreIdx + 1).length, maxEntries(c), maxValue(c));
+            e = db.add(key, z);
+        } else {
+            if (!(e.value() instanceof ZSetValue v)) throw Errors.wrongType();
+            z = v;
+        }
+        int maxEntries = maxEntries(c), maxValue = maxValue(c);
+        for (int j = 0; j < elements; j++) {
+            double s = scores == null ? first : scores[j];
+            int r = z.add(c.arg(scoreIdx + 1 + j * 2), s, flags, maxEntries, maxValue);
+            if ((r & ZSetValue.OUT_NAN) != 0) {
+                if (added + updated > 0) {
+                    db.replaceValue(e, z);
+                    c.keyspace().dirty(added + updated);
+                }
+                throw new ReplyError(NAN_ERR);
+            }
+            if ((r & ZSetValue.OUT_ADDED) != 0) added++;
+            if ((r & ZSetValue.OUT_UPDATED) != 0) updated++;
+            if ((r & ZSetValue.OUT_NOP) == 0) processed++;
+            score = z.newScore();
+        }
+        if (added + updated > 0) db.replaceValue(e, z);
+        c.keyspace().dirty(added + updated);
+        replyZadd(c, incr, ch, added, updated, processed, score);
+    }
+
+    private static void replyZadd(Call c, boolean incr, boolean ch, long added, long updated, long processed, double score) {
+        if (incr) {
+            if (processed > 0) c.reply.dbl(score);
+            else c.reply.nullBulk();
+        } else {
+            c.reply.integer(ch ? added + updated : added);
+        }
+    }
+
+    // ---- simple reads and ZREM ------------------------------------------------------------------------------
+
+    private void zrem(Call c) {
+        byte[] key = c.arg(1);
+        Database db = c.db();
+        Dict.Entry e = db.lookupForWrite(key);
+        if (e == null) {
+            c.reply.integer(0);
+            return;
+        }
+        if (!(e.value() instanceof ZSetValue z)) throw Errors.wrongType();
+        long deleted = 0;
+        boolean keyRemoved = false;
+        for (int j = 2; j < c.argc(); j++) {
+            if (z.remove(c.arg(j))) deleted++;
+            if (z.size() == 0) {
+                db.delete(key);
+                keyRemoved = true;
+                break;
+            }
+        }
+        if (deleted > 0 && !keyRemoved) db.replaceValue(e, z);
+        c.keyspace().dirty(deleted);
+        c.reply.integer(deleted);
+    }
+
+    private void zcard(Call c) {
+        ZSetValue z = read(c, c.arg(1));
+        c.reply.integer(z == null ? 0 : z.size());
+    }
+
+    private void zcount(Call c) {
+        ZSetValue.ScoreRange r = parseScoreRange(c.arg(2), c.arg(3));
+        ZSetValue z = read(c, c.arg(1));
+        c.reply.integer(z == null ? 0 : z.count(r));
+    }
+
+    private void zlexcount(Call c) {
+        ZSetValue.LexRange r = parseLexRange(c.arg(2), c.arg(3));
+        ZSetValue z = read(c, c.arg(1));
+        c.reply.integer(z == null ? 0 : z.count(r));
+    }
+
+    private void zscore(Call c) {
+        ZSetValue z = read(c, c.arg(1));
+        double s = z == null ? Double.NaN : z.score(c.arg(2));
+        if (Double.isNaN(s)) c.reply.nullBulk();
+        else c.reply.dbl(s);
+    }
+
+    private void zmscore(Call c) {
+        ZSetValue z = read(c, c.arg(1));
+        c.reply.array(c.argc() - 2);
+        for (int j = 2; j < c.argc(); j++) {
+            double s = z == null ? Double.NaN : z.score(c.arg(j));
+            if (Double.isNaN(s)) c.reply.nullBulk();
+            else c.reply.dbl(s);
+        }
+    }
+
+    private void zrank(Call c, boolean reverse) {
+        ZSetValue z = read(c, c.arg(1));
+        long r = z == null ? -1 : z.rank(c.arg(2), reverse);
+        if (r < 0) c.reply.nullBulk();
+        else c.reply.integer(r);
+    }
+
+    // ---- ZRANGE and its variants ------------------------------------------------------------------------------
+
+    /** zrangeGenericCommand: argStart is the source key's index. */
+    private void zrange(Call c, int argStart, boolean store, int type, boolean reverseFixed) {
+        int minIdx = argStart + 1, maxIdx = argStart + 2;
+        boolean withScores = false;
+        long offset = 0, limit = -1;
+        boolean autoDirection = !reverseFixed && type == AUTO;
+        boolean reverse = reverseFixed;
+        boolean autoType = type == AUTO;
+        for (int j = argStart + 3; j < c.argc(); j++) {
+            int left = c.argc() - j - 1;
+            if (!store && c.argIs(j, "withscores")) {
+                withScores = true;
+            } else if (c.argIs(j, "limit") && left >= 2) {
+                offset = c.longArg(j + 1);
+                limit = c.longArg(j + 2);
+                j += 2;
+            } else if (autoDirection && c.argIs(j, "rev")) {
+                reverse = true;
+            } else if (autoType && type == AUTO && c.argIs(j, "bylex")) {
+                type = LEX;
+            } else if (autoType && type == AUTO && c.argIs(j, "byscore")) {
+                type = SCORE;
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        if (type == AUTO) type = RANK;
+        if (limit != -1 && type == RANK) {
+            throw new ReplyError("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+        }
+        if (withScores && type == LEX) {
+            throw new ReplyError("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+        }
+        if (reverse && type != RANK) {
+            int t = maxIdx;
+            maxIdx = minIdx;
+            minIdx = t;
+        }
+        long start = 0, end = 0;
+        ZSetValue.ScoreRange sr = null;
+        ZSetValue.LexRange lr = null;
+        if (type == RANK) {
+            start = c.longArg(minIdx);
+            end = c.longArg(maxIdx);
+        } else if (type == SCORE) {
+            sr = parseScoreRange(c.arg(minIdx), c.arg(maxIdx));
+        } else {
+            lr = parseLexRange(c.arg(minIdx), c.arg(maxIdx));
+        }
+        ZSetValue z = read(c, c.arg(argStart));
+        if (store) {
+            // zrangeResultBeginStore: a listpack unless a rank range is known to be longer than the threshold,
+            // then zsetAdd member by member, converting where it would (a -0 score written to the listpack
+            // before a conversion reads back as 0, as in Redis)
+            int entries = maxEntries(c), value = maxValue(c);
+            long hint = -1;
+            if (z != null && type == RANK) hint = rankLength(z.size(), start, end);
+            ZSetValue dst = hint > entries ? ZSetValue.emptySkiplist() : ZSetValue.emptyListpack();
+            if (z != null) collect(z, type, start, end, reverse, sr, lr, offset, limit, (b, off, len, s) ->
+                dst.add(Arrays.copyOfRange(b, off, off + len), s, 0, entries, value));
+            Database db = c.db();
+            if (dst.size() > 0) {
+                db.set(c.arg(1), dst, false);
+                c.keyspace().dirty(1);
+                c.reply.integer(dst.size());
+            } else {
+                if (db.delete(c.arg(1))) c.keyspace().dirty(1);
+                c.reply.integer(0);
+            }
+            return;
+        }
+        if (z == null) {
+            c.reply.array(0);
+            return;
+        }
+        if (type == RANK) {
+            long llen = z.size();
+            if (start < 0) start = llen + start;
+            if (end < 0) end = llen + end;
+            if (start < 0) start = 0;
+            if (start > end || start >= llen) {
+                c.reply.array(0);
+                return;
+            }
+            if (end >= llen) end = llen - 1;
+            long n = end - start + 1;
+            boolean pairs = withScores && c.reply.resp3();
+            c.reply.array((int) (withScores && !pairs ? n * 2 : n));
+            z.rangeByRank(start, end, reverse, out.to(c.reply, withScores, pairs));
+            return;
+        }
+        Collector col = new Collector();
+        collect(z, type, start, end, reverse, sr, lr, offset, limit, col);
+        col.reply(c.reply, withScores);
+    }
+
+    private static long rankLength(long llen, long start, long end) {
+        if (start < 0) start = llen + start;
+        if (end < 0) end = llen + end;
+        if (start < 0) start = 0;
+        if (start > end || start >= llen) return 0;
+        if (end >= llen) end = llen - 1;
+        return end - start + 1;
+    }
+
+    private static void collect(ZSetValue z, int type, long start, long end, boolean reverse, ZSetValue.ScoreRange sr,
+                                ZSetValue.LexRange lr, long offset, long limit, ZSetValue.Sink sink) {
+        if (type == RANK) {
+            long llen = z.size();
+            if (start < 0) start = llen + start;
+            if (end < 0) end = llen + end;
+            if (start < 0) start = 0;
+            if (start > end || start >= llen) return;
+            if (end >= llen) end = llen - 1;
+            z.rangeByRank(start, end, reverse, sink);
+        } else if (type == SCORE) {
+            z.rangeByScore(sr, reverse, offset, limit, sink);
+        } else {
+            z.rangeByLex(lr, reverse, offset, limit, sink);
+        }
+    }
+
+    /** A *STORE result: the destination is replaced (TTL dropped), or deleted when the result is empty. */
+    private static void storeResult(Call c, byte[] dst, ZSkiplist result) {
+        Database db = c.db();
+        if (result.size() > 0) {
+            db.set(dst, ZSetValue.build(result, maxEntries(c), maxValue(c)), false);
+            c.keyspace().dirty(1);
+            c.reply.integer(result.size());
+        } else {
+            if (db.delete(dst)) c.keyspace().dirty(1);
+            c.reply.integer(0);
+        }
+    }
+
+    // ---- ZREMRANGEBY* -------------------------------------------------------------------------------------------
+
+    private void zremrange(Call c, int type) {
+        long start = 0, end = 0;
+        ZSetValue.ScoreRange sr = null;
+        ZSetValue.LexRange lr = null;
+        if (type == RANK) {
+            start = c.longArg(2);
+            end = c.longArg(3);
+        } else if (type == SCORE) {
+            sr = parseScoreRange(c.arg(2), c.arg(3));
+        } else {
+            lr = parseLexRange(c.arg(2), c.arg(3));
+        }
+        byte[] key = c.arg(1);
+        Database db = c.db();
+        Dict.Entry e = db.lookupForWrite(key);
+        if (e == null) {
+            c.reply.integer(0);
+            return;
+        }
+        if (!(e.value() instanceof ZSetValue z)) throw Errors.wrongType();
+        long deleted;
+        if (type == RANK) {
+            long llen = z.size();
+            if (start < 0) start = llen + start;
+            if (end < 0) end = llen + end;
+            if (start < 0) start = 0;
+            if (start > end || start >= llen) {
+                c.reply.integer(0);
+                return;
+            }
+            if (end >= llen) end = llen - 1;
+            deleted = z.removeRange(start, end);
+        } else if (type == SCORE) {
+            deleted = z.removeRange(sr);
+        } else {
+            deleted = z.removeRange(lr);
+        }
+        if (deleted > 0) {
+            if (z.size() == 0) db.delete(key);
+            else db.replaceValue(e, z);
+        }
+        c.keyspace().dirty(deleted);
+        c.reply.integer(deleted);
+    }
+
+    // ---- pops ---------------------------------------------------------------------------------------------------
+
+    /** ZPOPMIN / ZPOPMAX key [count]. */
+    private void zpop(Call c, boolean max) {
+        if (c.argc() > 3) throw Errors.syntax();
+        long count = -1;
+        if (c.argc() == 3) {
+            count = c.longArg(2, POSITIVE.getMessage());
+            if (count < 0) throw POSITIVE;
+        }
+        boolean nested = c.reply.resp3() && count != -1;
+        genericPop(c, c.arg(1), max, count, false, nested, false);
+    }
+
+    /**
+     * genericZpopCommand for one key: replies and pops. emitKey (ZMPOP) adds the key and nests the pairs;
+     * nilWhenEmpty answers a missing key with the null array (ZMPOP) instead of an empty one.
+     */
+    private void genericPop(Call c, byte[] key, boolean max, long count, boolean emitKey, boolean nested, boolean nilWhenEmpty) {
+        Database db = c.db();
+        Dict.Entry e = db.lookupForWrite(key);
+        if (e == null) {
+            if (nilWhenEmpty) c.reply.nullArray();
+            else c.reply.array(0);
+            return;
+        }
+        if (!(e.value() instanceof ZSetValue z)) throw Errors.wrongType();
+        popFrom(c, e, z, key, max, count, emitKey, nested);
+    }
+
+    /** Pops up to count members (-1: one, flat reply); returns how many it popped. */
+    private long popFrom(Call c, Dict.Entry e, ZSetValue z, byte[] key, boolean max, long count, boolean emitKey, boolean nested) {
+        if (count == 0) {
+            c.reply.array(0);
+            return 0;
+        }
+        if (count == -1) count = 1;
+        long n = Math.min(count, z.size());
+        Reply r = c.reply;
+        if (!nested && !emitKey) {
+            r.array((int) (n * 2));
+        } else if (nested && !emitKey) {
+            r.array((int) n);
+        } else {
+            r.array(2);
+            r.bulk(key);
+            r.array((int) n);
+        }
+        ReplySink sink = out.to(r, true, nested);
+        for (long i = 0; i < n; i++) z.pop(max, sink);
+        Database db = c.db();
+        if (z.size() == 0) db.delete(key);
+        else db.replaceValue(e, z);
+        c.keyspace().dirty(n);
+        return n;
+    }
+
+    /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: propagated as ZPOPMIN/ZPOPMAX key count. */
+    private void zmpop(Call c) {
+        long numkeys = c.longArg(1, "ERR numkeys should be greater than 0");
+        if (numkeys < 1) throw new ReplyError("ERR numkeys should be greater than 0");
+        long whereIdx = 1 + numkeys + 1;
+        if (whereIdx >= c.argc()) throw Errors.syntax();
+        boolean max;
+        if (c.argIs((int) whereIdx, "min")) max = false;
+        else if (c.argIs((int) whereIdx, "max")) max = true;
+        else throw Errors.syntax();
+        long count = -1;
+        for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
+            int more = c.argc() - 1 - j;
+            if (count == -1 && c.argIs(j, "count") && more > 0) {
+                j++;
+                count = c.longArg(j, "ERR count should be greater than 0");
+                if (count < 1) throw new ReplyError("ERR count should be greater than 0");
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        if (count == -1) count = 1;
+        Database db = c.db();
+        for (int i = 0; i < numkeys; i++) {
+            byte[] key = c.arg(2 + i);
+            Dict.Entry e = db.lookupForWrite(key);
+            if (e == null) continue;
+            if (!(e.value() instanceof ZSetValue z)) throw Errors.wrongType();
+            long popped = popFrom(c, e, z, key, max, count, true, true);
+            // Redis 7.0 replicates the pops as ZPOPMIN/ZPOPMAX with the count actually popped
+            c.propagateAs(max ? ZPOPMAX : ZPOPMIN, key, Ascii.toBytes(popped));
+            return;
+        }
+        c.reply.nullArray();
+    }
+
+    // ---- ZUNION / ZINTER / ZDIFF (+STORE), ZINTERCARD ---------------------------------------------------------
+
+    private void setop(Call c, int numkeysIdx, int op, boolean store, boolean cardinalityOnly) {
+        long setnum = c.longArg(numkeysIdx);
+        if (setnum < 1) {
+            throw new ReplyError("ERR at least 1 input key is needed for '" + c.spec().fullName + "' command");
+        }
+        if (setnum > c.argc() - (numkeysIdx + 1)) throw Errors.syntax();
+        int n = (int) setnum;
+        ZSetValue[] src = new ZSetValue[n];
+        double[] weight = new double[n];
+        int j = numkeysIdx + 1;
+        for (int i = 0; i < n; i++, j++) {
+            src[i] = read(c, c.arg(j));
+            weight[i] = 1.0;
+        }
+        int aggregate = 0; // 0 sum, 1 min, 2 max
+        boolean withScores = false;
+        long limit = 0;
+        int remaining = c.argc() - j;
+        while (remaining > 0) {
+            if (op != DIFF && !cardinalityOnly && remaining >= n + 1 && c.argIs(j, "weights")) {
+                j++;
+                remaining--;
+                for (int i = 0; i < n; i++, j++, remaining--) {
+                    byte[] a = c.arg(j);
+                    double w;
+                    try {
+                        w = parseScore(a);
+                    } catch (ReplyError err) {
+                        throw new ReplyError("ERR weight value is not a float");
+                    }
+                    weight[i] = w;
+                }
+            } else if (op != DIFF && !cardinalityOnly && remaining >= 2 && c.argIs(j, "aggregate")) {
+                j++;
+                remaining--;
+                if (c.argIs(j, "sum")) aggregate = 0;
+                else if (c.argIs(j, "min")) aggregate = 1;
+                else if (c.argIs(j, "max")) aggregate = 2;
+                else throw Errors.syntax();
+                j++;
+                remaining--;
+            } else if (remaining >= 1 && !store && !cardinalityOnly && c.argIs(j, "withscores")) {
+                j++;
+                remaining--;
+                withScores = true;
+            } else if (cardinalityOnly && remaining >= 2 && c.argIs(j, "limit")) {
+                j++;
+                remaining--;
+                limit = c.longArg(j, "ERR LIMIT can't be negative");
+                if (limit < 0) throw new ReplyError("ERR LIMIT can't be negative");
+                j++;
+                remaining--;
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        if (op != DIFF) Arrays.sort(order, (a, b) -> Integer.compare(size(src[a]), size(src[b])));
+
+        ZSkiplist dst = new ZSkiplist();
+        long cardinality = 0;
+        if (op == INTER) {
+            ZSetValue first = src[order[0]];
+            if (size(first) > 0) {
+                Collector all = new Collector();
+                first.forEach(all);
+                for (int k = 0; k < all.size(); k++) {
+                    byte[] m = all.members.get(k);
+                    double score = weight[order[0]] * all.scores[k];
+                    if (Double.isNaN(score)) score = 0;
+                    int i;
+                    for (i = 1; i < n; i++) {
+                        ZSetValue other = src[order[i]];
+                        double v = other == first ? all.scores[k] : other.score(m);
+                        if (Double.isNaN(v)) break;
+                        score = aggregate(score, v * weight[order[i]], aggregate);
+                    }
+                    if (i < n) continue;
+                    if (cardinalityOnly) {
+                        cardinality++;
+                        if (limit > 0 && cardinality >= limit) break;
+                    } else {
+                        dst.insert(m, score);
+                    }
+                }
+            }
+        } else if (op == UNION) {
+            for (int i = 0; i < n; i++) {
+                ZSetValue s = src[order[i]];
+                if (s == null) continue;
+                double w = weight[order[i]];
+                Collector all = new Collector();
+                s.forEach(all);
+                for (int k = 0; k < all.size(); k++) {
+                    byte[] m = all.members.get(k);
+                    double score = w * all.scores[k];
+                    if (Double.isNaN(score)) score = 0;
+                    ZSkiplist.Node existing = dst.find(m);
+                    if (existing == null) {
+                        dst.insert(m, score);
+                    } else {
+                        double agg = aggregate(existing.score, score, aggregate);
+                        if (agg != existing.score || Double.doubleToRawLongBits(agg) != Double.doubleToRawLongBits(existing.score)) {
+                            dst.updateScore(existing, agg);
+                        }
+                    }
+                }
+            }
+        } else {
+            ZSetValue first = src[0];
+            if (size(first) > 0) {
+                Collector all = new Collector();
+                first.forEach(all);
+                for (int k = 0; k < all.size(); k++) {
+                    byte[] m = all.members.get(k);
+                    boolean found = false;
+                    for (int i = 1; i < n && !found; i++) {
+                        if (src[i] != null && !Double.isNaN(src[i].score(m))) found = true;
+                    }
+                    if (!found) dst.insert(m, all.scores[k]);
+                }
+            }
+        }
+        if (store) {
+            storeResult(c, c.arg(1), dst);
+        } else if (cardinalityOnly) {
+            c.reply.integer(cardinality);
+        } else {
+            long len = dst.size();
+            boolean pairs = withScores && c.reply.resp3();
+            c.reply.array((int) (withScores && !pairs ? len * 2 : len));
+            ReplySink sink = out.to(c.reply, withScores, pairs);
+            for (ZSkiplist.Node x = dst.first(); x != null; x = x.next()) sink.accept(x.member(), 0, x.member().length, x.score);
+        }
+    }
+
+    private static int size(ZSetValue z) {
+        return z == null ? 0 : z.size();
+    }
+
+    private static double aggregate(double target, double val, int aggregate) {
+        if (aggregate == 0) {
+            double r = target + val;
+            return Double.isNaN(r) ? 0.0 : r;
+        }
+        if (aggregate == 1) return val < target ? val : target;
+        return val > target ? val : target;
+    }
+
+    // ---- ZRANDMEMBER, ZSCAN -------------------------------------------------------------------------------------
+
+    private void zrandmember(Call c) {
+        if (c.argc() >= 3) {
+            long l = c.longArg(2);
+            if (l == Long.MIN_VALUE) {
+                throw new ReplyError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+            }
+            boolean withScores = false;
+            if (c.argc() > 4 || (c.argc() == 4 && !c.argIs(3, "withscores"))) throw Errors.syntax();
+            if (c.argc() == 4) {
+                withScores = true;
+                if (l < -Long.MAX_VALUE / 2 || l > Long.MAX_VALUE / 2) throw new ReplyError("ERR value is out of range");
+            }
+            withCount(c, l, withScores);
+            return;
+        }
+        ZSetValue z = read(c, c.arg(1));
+        if (z == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        z.random(out.to(c.reply, false, false));
+    }
+
+    private void withCount(Call c, long l, boolean withScores) {
+        ZSetValue z = read(c, c.arg(1));
+        if (z == null) {
+            c.reply.array(0);
+            return;
+        }
+        long size = z.size();
+        boolean uniq = l >= 0;
+        long count = uniq ? l : -l;
+        if (count == 0) {
+            c.reply.array(0);
+            return;
+        }
+        boolean pairs = withScores && c.reply.resp3();
+        ReplySink sink = out.to(c.reply, withScores, pairs);
+        if (!uniq || count == 1) {
+            c.reply.array((int) (withScores && !pairs ? count * 2 : count));
+            for (long i = 0; i < count; i++) z.random(sink);
+            return;
+        }
+        long n = Math.min(count, size);
+        c.reply.array((int) (withScores && !pairs ? n * 2 : n));
+        // the whole set, from the highest score down, as Redis 7.0 answers it
+        if (count >= size) z.rangeByRank(0, size - 1, true, sink);
+        else z.randomDistinct((int) n, sink);
+    }
+
+    /** ZSCAN key cursor [MATCH pattern] [COUNT count]: scores as bulk strings (%.17g), in RESP3 too. */
+    private void zscan(Call c) {
+        long cursor = KeyFamily.parseCursor(c.arg(2));
+        ZSetValue z = read(c, c.arg(1));
+        if (z == null) {
+            // Redis answers a missing key before it reads the options
+            c.reply.array(2);
+            c.reply.bulk(Ascii.toBytes(0));
+            c.reply.array(0);
+            return;
+        }
+        long count = 10;
+        byte[] pattern = null;
+        for (int i = 3; i < c.argc(); ) {
+            int left = c.argc() - i;
+            if (c.argIs(i, "count") && left >= 2) {
+                count = c.longArg(i + 1);
+                if (count < 1) throw Errors.syntax();
+                i += 2;
+            } else if (c.argIs(i, "match") && left >= 2) {
+                pattern = Glob.matchesAll(c.arg(i + 1)) ? null : c.arg(i + 1);
+                i += 2;
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        Collector found = new Collector();
+        long maxIterations = count * 10;
+        do {
+            cursor = z.scan(cursor, found);
+        } while (cursor != 0 && maxIterations-- != 0 && found.size() < count);
+        List<byte[]> items = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+            byte[] m = found.members.get(i);
+            if (pattern != null && !Glob.matches(pattern, m)) continue;
+            items.add(m);
+            // a listpack hands out its score entry as stored (an integer's digits), a skiplist formats %.17g
+            double sc = found.scores[i];
+            items.add(z.isListpack() && ZSetValue.storedAsInteger(sc) ? Ascii.toBytes((long) sc)
+                : Ascii.bytes(Reply.Doubles.format(sc)));
+        }
+        c.reply.array(2);
+        c.reply.bulk(Ascii.toBytes(cursor));
+        c.reply.bulks(items);
+    }
+}
