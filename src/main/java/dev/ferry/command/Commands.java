@@ -10,6 +10,7 @@ import dev.ferry.command.pubsub.PubSubFamily;
 import dev.ferry.command.list.ListFamily;
 import dev.ferry.command.server.ServerFamily;
 import dev.ferry.command.set.SetFamily;
+import dev.ferry.command.sort.SortFamily;
 import dev.ferry.command.string.BitmapFamily;
 import dev.ferry.command.string.StringFamily;
 import dev.ferry.command.transaction.TransactionFamily;
@@ -34,6 +35,7 @@ public final class Commands {
             new HashFamily(),
             new ListFamily(),
             new KeyFamily(),
+            new SortFamily(),
             new ZSetFamily(),
             new TransactionFamily(),
             new PubSubFamily(),

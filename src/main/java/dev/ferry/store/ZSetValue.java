@@ -210,6 +210,17 @@ public final class ZSetValue implements Value {
         return off;
     }
 
+    /**
+     * This sorted set in the skiplist encoding: itself when it has it, else a converted copy (SORT converts a
+     * listpack sorted set for good, as Redis's sortCommandGeneric does; the caller stores the copy).
+     */
+    public ZSetValue asSkiplist() {
+        if (lp == null) return this;
+        ZSetValue copy = new ZSetValue(lp, lpPairs, null);
+        copy.convertToSkiplist();
+        return copy;
+    }
+
     private void convertToSkiplist() {
         ZSkiplist z = new ZSkiplist();
         for (int p = Listpack.FIRST; !Listpack.atEnd(lp, p); ) {

@@ -131,6 +131,7 @@ final class DocSyntax {
         }
         Arg a = new Arg(name, type, null);
         if (type.equals("key")) a.keySpecIndex = explicitSpec >= 0 ? explicitSpec : nextKeySpec++;
+        else if (explicitSpec >= 0) a.keySpecIndex = explicitSpec;   // SORT's BY/GET patterns name keys
         suffix(a, t);
         return a;
     }

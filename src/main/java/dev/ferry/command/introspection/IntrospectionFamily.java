@@ -117,7 +117,7 @@ public final class IntrospectionFamily implements CommandFamily {
         r.bulk(s.fullName);
         r.integer(s.arity);
         List<String> flags = CommandFlags.names(s.flags);
-        if (movableKeys(d)) {
+        if (movableKeys(d) && !flags.contains("movablekeys")) {
             // Redis's populateCommandMovableKeys: a key spec other than index + range; listed before allow_busy
             flags = new ArrayList<>(flags);
             int busy = flags.indexOf("allow_busy");
