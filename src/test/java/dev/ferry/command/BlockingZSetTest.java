@@ -69,6 +69,8 @@ class BlockingZSetTest {
                         {"BZMPOP", "0", "1", "bz:b", "MIN", "COUNT"}, {"BZMPOP", "0", "1", "bz:b", "MIN", "COUNT", "0"},
                         {"BZMPOP", "0", "1", "bz:b", "MIN", "COUNT", "-1"}, {"BZMPOP", "0", "1", "bz:b", "MIN", "COUNT", "1", "COUNT", "1"},
                         {"BZMPOP", "0", "1", "bz:b", "MIN", "junk"}, {"BZMPOP", "0", "1", "bz:b"},
+                        {"BZMPOP", "0", "9223372036854775807", "bz:b", "MIN"}, {"BZMPOP", "0", "9223372036854775806", "bz:b", "MIN"},
+                        {"BZMPOP", "0", "2147483648", "bz:b", "MIN"}, {"BZMPOP", "0", "9223372036854775808", "bz:b", "MIN"},
                         {"BZPOPMIN", "bz:b"}, {"BZMPOP", "0", "1", "bz:b", "MIN", "COUNT", "1"},
                         {"ZRANGE", "bz:b", "0", "-1", "WITHSCORES"},
                     };

@@ -657,14 +657,15 @@ public final class ZSetFamily implements CommandFamily {
     private static MpopArgs parseMpop(Call c, int numkeysIdx) {
         long numkeys = c.longArg(numkeysIdx, "ERR numkeys should be greater than 0");
         if (numkeys < 1) throw new ReplyError("ERR numkeys should be greater than 0");
-        long whereIdx = numkeysIdx + numkeys + 1;
-        if (whereIdx >= c.argc()) throw Errors.syntax();
+        // whereIdx = numkeysIdx + numkeys + 1 must be an argument (compared without overflowing)
+        if (numkeys >= c.argc() - numkeysIdx - 1) throw Errors.syntax();
+        int whereIdx = numkeysIdx + (int) numkeys + 1;
         boolean max;
-        if (c.argIs((int) whereIdx, "min")) max = false;
-        else if (c.argIs((int) whereIdx, "max")) max = true;
+        if (c.argIs(whereIdx, "min")) max = false;
+        else if (c.argIs(whereIdx, "max")) max = true;
         else throw Errors.syntax();
         long count = -1;
-        for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
+        for (int j = whereIdx + 1; j < c.argc(); j++) {
             int more = c.argc() - 1 - j;
             if (count == -1 && c.argIs(j, "count") && more > 0) {
                 j++;
