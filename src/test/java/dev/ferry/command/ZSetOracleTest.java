@@ -82,11 +82,11 @@ class ZSetOracleTest {
             for (String c : new String[] {"zadd", "zincrby", "zrem", "zcard", "zcount", "zlexcount", "zscore", "zmscore",
                 "zrank", "zrevrank", "zrange", "zrangestore", "zrevrange", "zrangebyscore", "zrevrangebyscore", "zrangebylex",
                 "zrevrangebylex", "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax",
-                "zrandmember", "zscan"}) {
+                "zrandmember", "zscan", "zmpop", "zunion", "zinter", "zdiff", "zunionstore", "zinterstore", "zdiffstore",
+                "zintercard", "bzpopmin", "bzpopmax", "bzmpop"}) {
                 o.check("COMMAND", "INFO", c);
             }
-            // ZMPOP, ZUNION, ZINTER, ZDIFF, their STOREs and ZINTERCARD are left out: Ferry's COMMAND INFO has no
-            // "movablekeys" flag yet (their key specs, from command-docs.txt, are checked by CommandDocsTest)
+            o.check("COMMAND", "GETKEYS", "ZUNIONSTORE", "d", "2", "a", "b", "WEIGHTS", "1", "2");
             o.check("COMMAND", "GETKEYS", "ZRANGESTORE", "d", "s", "0", "1");
         }
     }
