@@ -35,16 +35,17 @@ class ZSetOracleTest {
             both(o, "CONFIG", "SET", "zset-max-listpack-entries", entries);
             both(o, "CONFIG", "SET", "zset-max-listpack-value", value);
             try {
-                both(o, "DEL", "zo:a", "zo:b", "zo:c", "zo:d", "zo:s", "zo:dst", "zo:big", "zo:lex");
+                both(o, "DEL", "zo:a", "zo:b", "zo:c", "zo:d", "zo:s", "zo:dst", "zo:big", "zo:lex", "zo:si", "zo:sh", "zo:sbig", "zo:l", "zo:str");
                 basics(o);
                 ranges(o);
                 pops(o);
                 setops(o);
+                setSources(o);
                 misc(o);
             } finally {
                 both(o, "CONFIG", "SET", "zset-max-listpack-entries", "128");
                 both(o, "CONFIG", "SET", "zset-max-listpack-value", "64");
-                both(o, "DEL", "zo:a", "zo:b", "zo:c", "zo:d", "zo:s", "zo:dst", "zo:big", "zo:lex");
+                both(o, "DEL", "zo:a", "zo:b", "zo:c", "zo:d", "zo:s", "zo:dst", "zo:big", "zo:lex", "zo:si", "zo:sh", "zo:sbig", "zo:l", "zo:str");
             }
         }
     }
@@ -81,11 +82,11 @@ class ZSetOracleTest {
             for (String c : new String[] {"zadd", "zincrby", "zrem", "zcard", "zcount", "zlexcount", "zscore", "zmscore",
                 "zrank", "zrevrank", "zrange", "zrangestore", "zrevrange", "zrangebyscore", "zrevrangebyscore", "zrangebylex",
                 "zrevrangebylex", "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax",
-                "zrandmember", "zscan"}) {
+                "zrandmember", "zscan", "zmpop", "zunion", "zinter", "zdiff", "zunionstore", "zinterstore", "zdiffstore",
+                "zintercard", "bzpopmin", "bzpopmax", "bzmpop"}) {
                 o.check("COMMAND", "INFO", c);
             }
-            // ZMPOP, ZUNION, ZINTER, ZDIFF, their STOREs and ZINTERCARD are left out: Ferry's COMMAND INFO has no
-            // "movablekeys" flag yet (their key specs, from command-docs.txt, are checked by CommandDocsTest)
+            o.check("COMMAND", "GETKEYS", "ZUNIONSTORE", "d", "2", "a", "b", "WEIGHTS", "1", "2");
             o.check("COMMAND", "GETKEYS", "ZRANGESTORE", "d", "s", "0", "1");
         }
     }
@@ -323,6 +324,51 @@ class ZSetOracleTest {
         o.check("ZINTERCARD", "2", "zo:a", "zo:b", "WITHSCORES");
         o.check("ZINTERCARD", "0", "zo:a");
         o.check("ZINTERCARD", "1", "zo:nokey");
+    }
+
+    /** Plain sets (intset and hashtable) as sources of union, intersection and difference: every member scores 1. */
+    private void setSources(Oracle o) throws Exception {
+        both(o, "DEL", "zo:a", "zo:b", "zo:c", "zo:si", "zo:sh", "zo:sbig", "zo:l", "zo:str", "zo:dst");
+        o.check("ZADD", "zo:a", "1", "a", "2", "b", "3", "3", "inf", "-5", "0.5", "x");
+        o.check("SADD", "zo:si", "3", "-5", "100", "7");
+        o.check("SADD", "zo:sh", "a", "x", "zz", "3");
+        for (int i = 0; i < 140; i++) both(o, "SADD", "zo:sbig", Integer.toString(i * 7 - 30));
+        o.check("RPUSH", "zo:l", "a");
+        o.check("SET", "zo:str", "s");
+        for (String op : new String[] {"ZUNION", "ZINTER", "ZDIFF"}) {
+            o.check(op, "1", "zo:si", "WITHSCORES");
+            o.check(op, "1", "zo:sh", "WITHSCORES");
+            o.check(op, "2", "zo:si", "zo:sh", "WITHSCORES");
+            o.check(op, "2", "zo:sh", "zo:a", "WITHSCORES");
+            o.check(op, "2", "zo:a", "zo:si", "WITHSCORES");
+            o.check(op, "3", "zo:a", "zo:si", "zo:sh", "WITHSCORES");
+            o.check(op, "2", "zo:si", "zo:si", "WITHSCORES");
+            o.check(op, "2", "zo:si", "zo:nokey", "WITHSCORES");
+            o.check(op, "2", "zo:sbig", "zo:si", "WITHSCORES");
+            o.check(op, "2", "zo:si", "zo:a", "WEIGHTS", "2.5", "-1", "WITHSCORES");
+            o.check(op, "2", "zo:si", "zo:a", "WEIGHTS", "-inf", "1", "WITHSCORES");
+            o.check(op, "2", "zo:sh", "zo:a", "AGGREGATE", "MAX", "WITHSCORES");
+            o.check(op, "2", "zo:sh", "zo:a", "WEIGHTS", "3", "1", "AGGREGATE", "MIN", "WITHSCORES");
+            o.check(op, "2", "zo:si", "zo:l");
+            o.check(op, "2", "zo:str", "zo:si");
+            o.check(op + "STORE", "zo:dst", "2", "zo:si", "zo:sh");
+            o.check("ZRANGE", "zo:dst", "0", "-1", "WITHSCORES");
+            o.check("OBJECT", "ENCODING", "zo:dst");
+            o.check(op + "STORE", "zo:dst", "2", "zo:sbig", "zo:a");
+            o.check("ZRANGE", "zo:dst", "0", "-1", "WITHSCORES");
+            o.check("OBJECT", "ENCODING", "zo:dst");
+            o.check("DEBUG", "DIGEST-VALUE", "zo:dst");
+            o.check(op + "STORE", "zo:dst", "2", "zo:sh", "zo:a", "WEIGHTS", "2", "3");
+            o.check("ZRANGE", "zo:dst", "0", "-1", "WITHSCORES");
+            o.check(op + "STORE", "zo:dst", "1", "zo:l");
+        }
+        o.check("ZINTERCARD", "2", "zo:si", "zo:a");
+        o.check("ZINTERCARD", "2", "zo:a", "zo:sh");
+        o.check("ZINTERCARD", "3", "zo:a", "zo:sh", "zo:si");
+        o.check("ZINTERCARD", "2", "zo:sbig", "zo:si", "LIMIT", "1");
+        o.check("ZINTERCARD", "1", "zo:sbig");
+        o.check("ZINTERCARD", "2", "zo:sbig", "zo:str");
+        both(o, "DEL", "zo:si", "zo:sh", "zo:sbig", "zo:l", "zo:str", "zo:dst");
     }
 
     private void misc(Oracle o) throws Exception {

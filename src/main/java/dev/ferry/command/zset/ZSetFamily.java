@@ -7,6 +7,7 @@ import dev.ferry.protocol.Reply;
 import dev.ferry.store.Database;
 import dev.ferry.store.Dict;
 import dev.ferry.store.Glob;
+import dev.ferry.store.SetValue;
 import dev.ferry.store.ZSetValue;
 import dev.ferry.store.ZSkiplist;
 
@@ -20,9 +21,9 @@ import static dev.ferry.engine.CommandFlags.*;
 /**
  * The sorted-set commands (Redis 7.0's t_zset.c), with its argument order, error words, reply shapes in RESP2
  * and RESP3 and propagation: ZPOPMIN/ZPOPMAX as themselves, ZMPOP as ZPOPMIN/ZPOPMAX key popped-count, everything
- * else as itself. The blocking BZPOPMIN, BZPOPMAX and BZMPOP are not here (they wait for the blocking
- * framework). Union, intersection and difference read sorted sets only: a plain set as a source answers
- * WRONGTYPE until sets exist.
+ * else as itself. The blocking BZPOPMIN, BZPOPMAX and BZMPOP (blockingGenericZpopCommand, blocked.c's
+ * serveClientsBlockedOnSortedSetKey) go through {@link BlockedClients}; served at once or woken, they propagate
+ * as ZPOPMIN/ZPOPMAX key (BZPOPMIN/BZPOPMAX) or ZPOPMIN/ZPOPMAX key popped-count (BZMPOP). Union, intersection and difference read sorted sets and plain sets (every member scoring 1).
  */
 public final class ZSetFamily implements CommandFamily {
 
@@ -64,6 +65,9 @@ public final class ZSetFamily implements CommandFamily {
         t.add("zpopmin", -2, WRITE | FAST, 1, 1, 1, "sorted-set", c -> zpop(c, false));
         t.add("zpopmax", -2, WRITE | FAST, 1, 1, 1, "sorted-set", c -> zpop(c, true));
         t.add("zmpop", -4, WRITE, 0, 0, 0, "sorted-set", this::zmpop);
+        t.add("bzpopmin", -3, WRITE | NOSCRIPT | FAST | BLOCKING, 1, -2, 1, "sorted-set", c -> bzpop(c, false));
+        t.add("bzpopmax", -3, WRITE | NOSCRIPT | FAST | BLOCKING, 1, -2, 1, "sorted-set", c -> bzpop(c, true));
+        t.add("bzmpop", -5, WRITE | BLOCKING, 0, 0, 0, "sorted-set", this::bzmpop);
         t.add("zunion", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, UNION, false, false));
         t.add("zinter", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, INTER, false, false));
         t.add("zdiff", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, DIFF, false, false));
@@ -608,6 +612,10 @@ public final class ZSetFamily implements CommandFamily {
             r.array((int) (n * 2));
         } else if (nested && !emitKey) {
             r.array((int) n);
+        } else if (!nested) {
+            // BZPOPMIN / BZPOPMAX: key, member, score
+            r.array((int) (n * 2 + 1));
+            r.bulk(key);
         } else {
             r.array(2);
             r.bulk(key);
@@ -624,26 +632,10 @@ public final class ZSetFamily implements CommandFamily {
 
     /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: propagated as ZPOPMIN/ZPOPMAX key count. */
     private void zmpop(Call c) {
-        long numkeys = c.longArg(1, "ERR numkeys should be greater than 0");
-        if (numkeys < 1) throw new ReplyError("ERR numkeys should be greater than 0");
-        long whereIdx = 1 + numkeys + 1;
-        if (whereIdx >= c.argc()) throw Errors.syntax();
-        boolean max;
-        if (c.argIs((int) whereIdx, "min")) max = false;
-        else if (c.argIs((int) whereIdx, "max")) max = true;
-        else throw Errors.syntax();
-        long count = -1;
-        for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
-            int more = c.argc() - 1 - j;
-            if (count == -1 && c.argIs(j, "count") && more > 0) {
-                j++;
-                count = c.longArg(j, "ERR count should be greater than 0");
-                if (count < 1) throw new ReplyError("ERR count should be greater than 0");
-            } else {
-                throw Errors.syntax();
-            }
-        }
-        if (count == -1) count = 1;
+        MpopArgs a = parseMpop(c, 1);
+        int numkeys = a.numKeys;
+        boolean max = a.max;
+        long count = a.count;
         Database db = c.db();
         for (int i = 0; i < numkeys; i++) {
             byte[] key = c.arg(2 + i);
@@ -658,6 +650,89 @@ public final class ZSetFamily implements CommandFamily {
         c.reply.nullArray();
     }
 
+    /** ZMPOP's and BZMPOP's arguments after the timeout: keys at numkeysIdx + 1, MIN|MAX, COUNT (default 1). */
+    private record MpopArgs(int numKeys, boolean max, long count) {}
+
+    /** zmpopGenericCommand's parsing, in its order (numkeys, where, COUNT). */
+    private static MpopArgs parseMpop(Call c, int numkeysIdx) {
+        long numkeys = c.longArg(numkeysIdx, "ERR numkeys should be greater than 0");
+        if (numkeys < 1) throw new ReplyError("ERR numkeys should be greater than 0");
+        // whereIdx = numkeysIdx + numkeys + 1 must be an argument (compared without overflowing)
+        if (numkeys >= c.argc() - numkeysIdx - 1) throw Errors.syntax();
+        int whereIdx = numkeysIdx + (int) numkeys + 1;
+        boolean max;
+        if (c.argIs(whereIdx, "min")) max = false;
+        else if (c.argIs(whereIdx, "max")) max = true;
+        else throw Errors.syntax();
+        long count = -1;
+        for (int j = whereIdx + 1; j < c.argc(); j++) {
+            int more = c.argc() - 1 - j;
+            if (count == -1 && c.argIs(j, "count") && more > 0) {
+                j++;
+                count = c.longArg(j, "ERR count should be greater than 0");
+                if (count < 1) throw new ReplyError("ERR count should be greater than 0");
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        if (count == -1) count = 1;
+        return new MpopArgs((int) numkeys, max, count);
+    }
+
+    // ---- BZPOPMIN / BZPOPMAX / BZMPOP -----------------------------------------------------------------------------
+
+    /** BZPOPMIN / BZPOPMAX key [key ...] timeout: [key, member, score]. */
+    private void bzpop(Call c, boolean max) {
+        int argc = c.argc();
+        long timeout = BlockedClients.parseTimeout(c.arg(argc - 1));
+        blockingPop(c, Arrays.copyOfRange(c.argv(), 1, argc - 1), max, -1, timeout);
+    }
+
+    /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: its arguments are read before the timeout. */
+    private void bzmpop(Call c) {
+        MpopArgs a = parseMpop(c, 2);
+        long timeout = BlockedClients.parseTimeout(c.arg(1));
+        blockingPop(c, Arrays.copyOfRange(c.argv(), 3, 3 + a.numKeys), a.max, a.count, timeout);
+    }
+
+    /**
+     * blockingGenericZpopCommand: the first sorted set of the keys is popped as ZPOPMIN/ZPOPMAX would (a key of
+     * another type before it answers WRONGTYPE); otherwise the client blocks (inside MULTI: the null array).
+     * count -1 is BZPOPMIN/BZPOPMAX (flat reply, propagated without a count), else BZMPOP (nested reply).
+     */
+    private void blockingPop(Call c, byte[][] keys, boolean max, long count, long timeout) {
+        Database db = c.db();
+        for (byte[] key : keys) {
+            Dict.Entry e = db.lookupForWrite(key);
+            if (e == null) continue;
+            if (!(e.value() instanceof ZSetValue z)) throw Errors.wrongType();
+            servePop(c, e, z, key, max, count);
+            return;
+        }
+        if (!c.mayBlock()) {
+            c.reply.nullArray();
+            return;
+        }
+        c.block(keys, timeout, (call, key) -> {
+            Dict.Entry e = call.db().lookupForWrite(key);
+            if (e == null || !(e.value() instanceof ZSetValue z)) return false;
+            servePop(call, e, z, key, max, count);
+            return true;
+        });
+    }
+
+    /**
+     * Pops for a blocking command and propagates ZPOPMIN/ZPOPMAX key (BZPOPMIN/BZPOPMAX) or ZPOPMIN/ZPOPMAX key
+     * and the count it popped (BZMPOP), as Redis 7.0.15 replicates them, served at once or woken.
+     */
+    private void servePop(Call c, Dict.Entry e, ZSetValue z, byte[] key, boolean max, long count) {
+        boolean mpop = count != -1;
+        long popped = popFrom(c, e, z, key, max, count, true, mpop);
+        byte[] word = max ? ZPOPMAX : ZPOPMIN;
+        if (mpop) c.propagateAs(word, key, Ascii.toBytes(popped));
+        else c.propagateAs(word, key);
+    }
+
     // ---- ZUNION / ZINTER / ZDIFF (+STORE), ZINTERCARD ---------------------------------------------------------
 
     private void setop(Call c, int numkeysIdx, int op, boolean store, boolean cardinalityOnly) {
@@ -667,11 +742,11 @@ public final class ZSetFamily implements CommandFamily {
         }
         if (setnum > c.argc() - (numkeysIdx + 1)) throw Errors.syntax();
         int n = (int) setnum;
-        ZSetValue[] src = new ZSetValue[n];
+        Source[] src = new Source[n];
         double[] weight = new double[n];
         int j = numkeysIdx + 1;
         for (int i = 0; i < n; i++, j++) {
-            src[i] = read(c, c.arg(j));
+            src[i] = source(c, c.arg(j));
             weight[i] = 1.0;
         }
         int aggregate = 0; // 0 sum, 1 min, 2 max
@@ -723,7 +798,7 @@ public final class ZSetFamily implements CommandFamily {
         ZSkiplist dst = new ZSkiplist();
         long cardinality = 0;
         if (op == INTER) {
-            ZSetValue first = src[order[0]];
+            Source first = src[order[0]];
             if (size(first) > 0) {
                 Collector all = new Collector();
                 first.forEach(all);
@@ -733,8 +808,8 @@ public final class ZSetFamily implements CommandFamily {
                     if (Double.isNaN(score)) score = 0;
                     int i;
                     for (i = 1; i < n; i++) {
-                        ZSetValue other = src[order[i]];
-                        double v = other == first ? all.scores[k] : other.score(m);
+                        Source other = src[order[i]];
+                        double v = other.value() == first.value() ? all.scores[k] : other.score(m);
                         if (Double.isNaN(v)) break;
                         score = aggregate(score, v * weight[order[i]], aggregate);
                     }
@@ -749,7 +824,7 @@ public final class ZSetFamily implements CommandFamily {
             }
         } else if (op == UNION) {
             for (int i = 0; i < n; i++) {
-                ZSetValue s = src[order[i]];
+                Source s = src[order[i]];
                 if (s == null) continue;
                 double w = weight[order[i]];
                 Collector all = new Collector();
@@ -770,7 +845,7 @@ public final class ZSetFamily implements CommandFamily {
                 }
             }
         } else {
-            ZSetValue first = src[0];
+            Source first = src[0];
             if (size(first) > 0) {
                 Collector all = new Collector();
                 first.forEach(all);
@@ -797,8 +872,46 @@ public final class ZSetFamily implements CommandFamily {
         }
     }
 
-    private static int size(ZSetValue z) {
+    private static int size(Source z) {
         return z == null ? 0 : z.size();
+    }
+
+    /**
+     * A source of union, intersection or difference: a sorted set, or a plain set whose members all score 1
+     * (Redis 7.0's zuiInitIterator over OBJ_SET, intset or hashtable).
+     */
+    private interface Source {
+        int size();
+
+        /** Visits every member with its score. */
+        void forEach(ZSetValue.Sink sink);
+
+        /** The member's score, NaN when absent. */
+        double score(byte[] member);
+
+        /** The stored value (the same key given twice is the same source). */
+        Object value();
+    }
+
+    private record ZSetSource(ZSetValue value) implements Source {
+        public int size() { return value.size(); }
+        public void forEach(ZSetValue.Sink sink) { value.forEach(sink); }
+        public double score(byte[] member) { return value.score(member); }
+    }
+
+    private record SetSource(SetValue value) implements Source {
+        public int size() { return value.size(); }
+        public void forEach(ZSetValue.Sink sink) { value.forEachMember(m -> sink.accept(m, 0, m.length, 1.0)); }
+        public double score(byte[] member) { return value.contains(member) ? 1.0 : Double.NaN; }
+    }
+
+    /** A source key for reading: null when absent; WRONGTYPE unless a sorted set or a set. */
+    private static Source source(Call c, byte[] key) {
+        Dict.Entry e = c.db().lookupRead(key);
+        if (e == null) return null;
+        if (e.value() instanceof ZSetValue z) return new ZSetSource(z);
+        if (e.value() instanceof SetValue s) return new SetSource(s);
+        throw Errors.wrongType();
     }
 
     private static double aggregate(double target, double val, int aggregate) {
