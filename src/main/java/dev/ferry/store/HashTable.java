@@ -94,6 +94,32 @@ public final class HashTable<N extends HashTable.Node> {
         return (N) removed;
     }
 
+    /**
+     * Puts {@code replacement} where {@code old} is (same key, so same bucket): one chain walk, no resize
+     * (a sorted set's score change, which replaces the member's node).
+     */
+    public void replace(N old, N replacement) {
+        rehashStep();
+        if (!replaceIn(t0, old, replacement) && (t1 == null || !replaceIn(t1, old, replacement))) {
+            throw new IllegalStateException("replace of a node that is not in the table");
+        }
+    }
+
+    private static boolean replaceIn(Node[] tab, Node old, Node replacement) {
+        int idx = old.hash & (tab.length - 1);
+        Node prev = null;
+        for (Node e = tab[idx]; e != null; prev = e, e = e.next) {
+            if (e == old) {
+                replacement.next = old.next;
+                if (prev == null) tab[idx] = replacement;
+                else prev.next = replacement;
+                old.next = null;
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Node unlink(Node[] tab, int h, byte[] key) {
         int idx = h & (tab.length - 1);
         Node prev = null;

@@ -124,6 +124,13 @@ public final class ZSkiplist {
 
     /** Adds a member the caller knows to be absent; returns its node. */
     public Node insert(byte[] member, double score) {
+        Node n = link(member, score);
+        table.add(n);
+        return n;
+    }
+
+    /** Puts a new node for the member into the skiplist (not into the table); returns it. */
+    private Node link(byte[] member, double score) {
         Node[] update = this.update;
         int[] rank = rankBuf;
         Node x = header;
@@ -157,7 +164,6 @@ public final class ZSkiplist {
         if (n.fwd0 != null) n.fwd0.backward = n;
         else tail = n;
         length++;
-        table.add(n);
         return n;
     }
 
@@ -200,8 +206,10 @@ public final class ZSkiplist {
 
     /** Changes a member's score: a new node replaces the old one (nodes are never changed). */
     public Node updateScore(Node n, double score) {
-        remove(n);
-        return insert(n.key, score);
+        unlinkFromList(n);
+        Node m = link(n.key, score);
+        table.replace(n, m);
+        return m;
     }
 
     /** The 1-based rank of a member present in the skiplist. */

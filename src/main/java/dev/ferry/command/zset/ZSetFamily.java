@@ -110,10 +110,43 @@ public final class ZSetFamily implements CommandFamily {
         int n = a.length;
         if (n > 0 && n < 16 && Ascii.isLong(a)) return Ascii.parseLongOr(a, 0);
         if (n == 0 || isSpace(a[0])) throw NOT_FLOAT;
+        double plain = plainDigits(a);
+        if (!Double.isNaN(plain)) return plain;
         double d = strtod(a, 0, n, true);
         if (Double.isNaN(d)) throw NOT_FLOAT;
         return d;
     }
+
+    /**
+     * An optionally signed run of at most 15 decimal digits, leading zeros allowed (redis-benchmark's ZADD
+     * scores are zero-padded: "000000054321"): exact in a double, parsed without building a String. NaN
+     * for anything else.
+     */
+    private static double plainDigits(byte[] a) {
+        int i = a[0] == '-' || a[0] == '+' ? 1 : 0;
+        if (a.length - i == 0 || a.length - i > 15) return Double.NaN;
+        long v = 0;
+        for (int j = i; j < a.length; j++) {
+            int d = a[j] - '0';
+            if (d < 0 || d > 9) return Double.NaN;
+            v = v * 10 + d;
+        }
+        return a[0] == '-' ? (v == 0 ? -0.0 : -v) : v;
+    }
+
+    /** Whether the mantissa (before the exponent letter) has a digit other than 0 (an underflow check). */
+    private static boolean hasNonZeroDigit(String s, char exponent) {
+        for (int i = 0; i < s.length() && s.charAt(i) != exponent; i++) {
+            char ch = s.charAt(i);
+            if (ch != '0' && ch != '.') return true;
+        }
+        return false;
+    }
+
+    private static final java.util.regex.Pattern HEX_FLOAT =
+        java.util.regex.Pattern.compile("([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?");
+    private static final java.util.regex.Pattern DECIMAL_FLOAT =
+        java.util.regex.Pattern.compile("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?");
 
     /**
      * C's strtod over bytes [off, off+len), which must all be consumed: optional spaces (zslParseRange lets
@@ -137,12 +170,12 @@ public final class ZSetFamily implements CommandFamily {
         boolean nonZeroDigit = false;
         if (lower.startsWith("0x")) {
             String h = lower.substring(2);
-            if (!h.matches("([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) return Double.NaN;
-            nonZeroDigit = h.replaceAll("p.*", "").matches(".*[1-9a-f].*");
+            if (!HEX_FLOAT.matcher(h).matches()) return Double.NaN;
+            nonZeroDigit = hasNonZeroDigit(h, 'p');
             d = Double.parseDouble((neg ? "-" : "") + "0x" + (h.contains("p") ? h : h + "p0"));
         } else {
-            if (!lower.matches("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?")) return Double.NaN;
-            nonZeroDigit = lower.replaceAll("e.*", "").matches(".*[1-9].*");
+            if (!DECIMAL_FLOAT.matcher(lower).matches()) return Double.NaN;
+            nonZeroDigit = hasNonZeroDigit(lower, 'e');
             d = Double.parseDouble((neg ? "-" : "") + lower);
         }
         if (checkRange && (Double.isInfinite(d) || (d == 0 && nonZeroDigit))) return Double.NaN;
