@@ -14,6 +14,7 @@ import dev.ferry.command.sort.SortFamily;
 import dev.ferry.command.string.BitmapFamily;
 import dev.ferry.command.string.StringFamily;
 import dev.ferry.command.transaction.TransactionFamily;
+import dev.ferry.command.zset.ZSetAlgebraFamily;
 import dev.ferry.command.zset.ZSetFamily;
 import dev.ferry.engine.CommandFamily;
 import dev.ferry.engine.CommandTable;
@@ -37,6 +38,7 @@ public final class Commands {
             new KeyFamily(),
             new SortFamily(),
             new ZSetFamily(),
+            new ZSetAlgebraFamily(),
             new TransactionFamily(),
             new PubSubFamily(),
             new ServerFamily(),

@@ -1,6 +1,7 @@
 package dev.ferry.command.hash;
 
 import dev.ferry.command.keys.KeyFamily;
+import dev.ferry.command.keys.ScanOptions;
 import dev.ferry.command.string.LongDouble;
 import dev.ferry.engine.*;
 import dev.ferry.engine.config.ServerSettings;
@@ -39,7 +40,6 @@ public final class HashFamily implements CommandFamily {
         "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
 
     private static final byte[] HSET_WORD = Ascii.bytes("HSET");
-    private static final byte[] ZERO_CURSOR = Ascii.bytes("0");
     /** HRANDFIELD_SUB_STRATEGY_MUL and HRANDFIELD_RANDOM_SAMPLE_LIMIT of t_hash.c. */
     private static final int SUB_STRATEGY_MUL = 3;
 
@@ -446,27 +446,12 @@ public final class HashFamily implements CommandFamily {
         HashValue h = read(c, c.arg(1));
         Reply r = c.reply;
         if (h == null) {
-            // shared.emptyscan, before the options are even parsed
-            r.array(2);
-            r.bulk(ZERO_CURSOR);
-            r.array(0);
+            ScanOptions.replyEmpty(r);
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc(); ) {
-            int left = c.argc() - i;
-            if (c.argIs(i, "count") && left >= 2) {
-                count = c.longArg(i + 1);
-                if (count < 1) throw Errors.syntax();
-                i += 2;
-            } else if (c.argIs(i, "match") && left >= 2) {
-                pattern = Glob.matchesAll(c.arg(i + 1)) ? null : c.arg(i + 1);
-                i += 2;
-            } else {
-                throw Errors.syntax();
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 3, false);
+        long count = options.count;
+        byte[] pattern = options.pattern;
         List<byte[]> out = new ArrayList<>();
         if (h.isListpack()) {
             byte[] lp = h.listpack();

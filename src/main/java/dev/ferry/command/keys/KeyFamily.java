@@ -157,25 +157,10 @@ public final class KeyFamily implements CommandFamily {
      */
     private void scan(Call c) {
         long cursor = parseCursor(c.arg(1));
-        long count = 10;
-        byte[] pattern = null;
-        byte[] typeName = null;
-        for (int i = 2; i < c.argc(); ) {
-            int left = c.argc() - i;
-            if (c.argIs(i, "count") && left >= 2) {
-                count = c.longArg(i + 1);
-                if (count < 1) throw Errors.syntax();
-                i += 2;
-            } else if (c.argIs(i, "match") && left >= 2) {
-                pattern = Glob.matchesAll(c.arg(i + 1)) ? null : c.arg(i + 1);
-                i += 2;
-            } else if (c.argIs(i, "type") && left >= 2) {
-                typeName = cString(c.arg(i + 1));
-                i += 2;
-            } else {
-                throw Errors.syntax();
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 2, true);
+        long count = options.count;
+        byte[] pattern = options.pattern;
+        byte[] typeName = options.type;
 
         Database db = c.db();
         List<byte[]> found = new ArrayList<>();
@@ -556,7 +541,7 @@ public final class KeyFamily implements CommandFamily {
     }
 
     /** The bytes before the first NUL: what Redis sees of an argument it reads with C string functions. */
-    private static byte[] cString(byte[] a) {
+    static byte[] cString(byte[] a) {
         for (int i = 0; i < a.length; i++) if (a[i] == 0) return Arrays.copyOf(a, i);
         return a;
     }

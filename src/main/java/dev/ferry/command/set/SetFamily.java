@@ -1,6 +1,7 @@
 package dev.ferry.command.set;
 
 import dev.ferry.command.keys.KeyFamily;
+import dev.ferry.command.keys.ScanOptions;
 import dev.ferry.engine.Call;
 import dev.ferry.engine.CommandFamily;
 import dev.ferry.engine.CommandTable;
@@ -34,7 +35,6 @@ public final class SetFamily implements CommandFamily {
 
     private static final byte[] SREM_WORD = Ascii.bytes("SREM");
     private static final byte[] DEL_WORD = Ascii.bytes("DEL");
-    private static final byte[] ZERO = Ascii.bytes("0");
 
     private static final ReplyError MUST_BE_POSITIVE = new ReplyError("ERR value is out of range, must be positive");
     private static final ReplyError COUNT_RANGE = new ReplyError(
@@ -559,26 +559,12 @@ public final class SetFamily implements CommandFamily {
         long cursor = KeyFamily.parseCursor(c.arg(2));
         SetValue set = readSet(c, c.arg(1));
         if (set == null) {
-            c.reply.array(2);
-            c.reply.bulk(ZERO);
-            c.reply.array(0);
+            ScanOptions.replyEmpty(c.reply);
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc(); ) {
-            int left = c.argc() - i;
-            if (c.argIs(i, "count") && left >= 2) {
-                count = c.longArg(i + 1);
-                if (count < 1) throw Errors.syntax();
-                i += 2;
-            } else if (c.argIs(i, "match") && left >= 2) {
-                pattern = Glob.matchesAll(c.arg(i + 1)) ? null : c.arg(i + 1);
-                i += 2;
-            } else {
-                throw Errors.syntax();
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 3, false);
+        long count = options.count;
+        byte[] pattern = options.pattern;
         List<byte[]> found = new ArrayList<>();
         if (set.isIntset()) {
             set.forEachMember(found::add);

@@ -1,6 +1,7 @@
 package dev.ferry.command.zset;
 
 import dev.ferry.command.keys.KeyFamily;
+import dev.ferry.command.keys.ScanOptions;
 import dev.ferry.engine.*;
 import dev.ferry.protocol.Ascii;
 import dev.ferry.protocol.Reply;
@@ -28,14 +29,10 @@ import static dev.ferry.engine.CommandFlags.*;
 public final class ZSetFamily implements CommandFamily {
 
     private static final String NAN_ERR = "ERR resulting score is not a number (NaN)";
-    private static final ReplyError NOT_FLOAT_RANGE = new ReplyError("ERR min or max is not a float");
-    private static final ReplyError NOT_LEX_RANGE = new ReplyError("ERR min or max not valid string range item");
-    private static final ReplyError NOT_FLOAT = new ReplyError(Errors.NOT_FLOAT);
     private static final ReplyError POSITIVE = new ReplyError("ERR value is out of range, must be positive");
     private static final byte[] ZPOPMIN = Ascii.bytes("ZPOPMIN"), ZPOPMAX = Ascii.bytes("ZPOPMAX");
 
     private static final int RANK = 0, SCORE = 1, LEX = 2, AUTO = -1;
-    private static final int UNION = 0, INTER = 1, DIFF = 2;
 
     /** Writes popped or ranged members to the reply; reused (one executing thread), so popping allocates nothing. */
     private final ReplySink out = new ReplySink();
@@ -68,13 +65,6 @@ public final class ZSetFamily implements CommandFamily {
         t.add("bzpopmin", -3, WRITE | NOSCRIPT | FAST | BLOCKING, 1, -2, 1, "sorted-set", c -> bzpop(c, false));
         t.add("bzpopmax", -3, WRITE | NOSCRIPT | FAST | BLOCKING, 1, -2, 1, "sorted-set", c -> bzpop(c, true));
         t.add("bzmpop", -5, WRITE | BLOCKING, 0, 0, 0, "sorted-set", this::bzmpop);
-        t.add("zunion", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, UNION, false, false));
-        t.add("zinter", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, INTER, false, false));
-        t.add("zdiff", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, DIFF, false, false));
-        t.add("zunionstore", -4, WRITE | DENYOOM, 1, 1, 1, "sorted-set", c -> setop(c, 2, UNION, true, false));
-        t.add("zinterstore", -4, WRITE | DENYOOM, 1, 1, 1, "sorted-set", c -> setop(c, 2, INTER, true, false));
-        t.add("zdiffstore", -4, WRITE | DENYOOM, 1, 1, 1, "sorted-set", c -> setop(c, 2, DIFF, true, false));
-        t.add("zintercard", -3, READONLY, 0, 0, 0, "sorted-set", c -> setop(c, 1, INTER, false, true));
         t.add("zrandmember", -2, READONLY, 1, 1, 1, "sorted-set", this::zrandmember);
         t.add("zscan", -3, READONLY, 1, 1, 1, "sorted-set", this::zscan);
     }
@@ -95,133 +85,6 @@ public final class ZSetFamily implements CommandFamily {
         if (e == null) return null;
         if (e.value() instanceof ZSetValue z) return z;
         throw Errors.wrongType();
-    }
-
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\t' || b == '\n' || b == 0x0B || b == '\f' || b == '\r';
-    }
-
-    /**
-     * A score argument as getDoubleFromObject reads it: strtod over the whole argument, no leading space, not
-     * NaN, not out of range (ERANGE: overflow to infinity or underflow to zero). Integers take a path that
-     * builds nothing (redis-benchmark's ZADD).
-     */
-    static double parseScore(byte[] a) {
-        int n = a.length;
-        if (n > 0 && n < 16 && Ascii.isLong(a)) return Ascii.parseLongOr(a, 0);
-        if (n == 0 || isSpace(a[0])) throw NOT_FLOAT;
-        double plain = plainDigits(a);
-        if (!Double.isNaN(plain)) return plain;
-        double d = strtod(a, 0, n, true);
-        if (Double.isNaN(d)) throw NOT_FLOAT;
-        return d;
-    }
-
-    /**
-     * An optionally signed run of at most 15 decimal digits, leading zeros allowed (redis-benchmark's ZADD
-     * scores are zero-padded: "000000054321"): exact in a double, parsed without building a String. NaN
-     * for anything else.
-     */
-    private static double plainDigits(byte[] a) {
-        int i = a[0] == '-' || a[0] == '+' ? 1 : 0;
-        if (a.length - i == 0 || a.length - i > 15) return Double.NaN;
-        long v = 0;
-        for (int j = i; j < a.length; j++) {
-            int d = a[j] - '0';
-            if (d < 0 || d > 9) return Double.NaN;
-            v = v * 10 + d;
-        }
-        return a[0] == '-' ? (v == 0 ? -0.0 : -v) : v;
-    }
-
-    /** Whether the mantissa (before the exponent letter) has a digit other than 0 (an underflow check). */
-    private static boolean hasNonZeroDigit(String s, char exponent) {
-        for (int i = 0; i < s.length() && s.charAt(i) != exponent; i++) {
-            char ch = s.charAt(i);
-            if (ch != '0' && ch != '.') return true;
-        }
-        return false;
-    }
-
-    private static final java.util.regex.Pattern HEX_FLOAT =
-        java.util.regex.Pattern.compile("([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?");
-    private static final java.util.regex.Pattern DECIMAL_FLOAT =
-        java.util.regex.Pattern.compile("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?");
-
-    /**
-     * C's strtod over bytes [off, off+len), which must all be consumed: optional spaces (zslParseRange lets
-     * them through), sign, decimal or hexadecimal digits with exponent, inf / infinity; NaN for anything else
-     * (and for "nan", which callers refuse too). With checkRange, an overflow or an underflow to zero is NaN too.
-     */
-    static double strtod(byte[] a, int off, int len, boolean checkRange) {
-        int i = off, end = off + len;
-        while (i < end && isSpace(a[i])) i++;
-        if (i == end) return len == 0 && !checkRange ? 0 : Double.NaN;
-        String s = new String(a, i, end - i, StandardCharsets.ISO_8859_1);
-        String body = s;
-        boolean neg = false;
-        if (body.startsWith("+") || body.startsWith("-")) {
-            neg = body.charAt(0) == '-';
-            body = body.substring(1);
-        }
-        String lower = body.toLowerCase();
-        if (lower.equals("inf") || lower.equals("infinity")) return neg ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-        double d;
-        boolean nonZeroDigit = false;
-        if (lower.startsWith("0x")) {
-            String h = lower.substring(2);
-            if (!HEX_FLOAT.matcher(h).matches()) return Double.NaN;
-            nonZeroDigit = hasNonZeroDigit(h, 'p');
-            d = Double.parseDouble((neg ? "-" : "") + "0x" + (h.contains("p") ? h : h + "p0"));
-        } else {
-            if (!DECIMAL_FLOAT.matcher(lower).matches()) return Double.NaN;
-            nonZeroDigit = hasNonZeroDigit(lower, 'e');
-            d = Double.parseDouble((neg ? "-" : "") + lower);
-        }
-        if (checkRange && (Double.isInfinite(d) || (d == 0 && nonZeroDigit))) return Double.NaN;
-        return d;
-    }
-
-    /** zslParseRange: "(" for exclusive, strtod for the rest (spaces before the number allowed). */
-    static ZSetValue.ScoreRange parseScoreRange(byte[] min, byte[] max) {
-        ZSetValue.ScoreRange r = new ZSetValue.ScoreRange();
-        r.minex = min.length > 0 && min[0] == '(';
-        r.maxex = max.length > 0 && max[0] == '(';
-        r.min = bound(min, r.minex);
-        r.max = bound(max, r.maxex);
-        return r;
-    }
-
-    private static double bound(byte[] a, boolean ex) {
-        int off = ex ? 1 : 0;
-        int len = a.length - off;
-        // strtod stops at a NUL byte: what follows it is not seen
-        for (int i = off; i < a.length; i++) if (a[i] == 0) { len = i - off; break; }
-        if (len == 0 && a.length - off > 0) throw NOT_FLOAT_RANGE;
-        double d = strtod(a, off, len, false);
-        if (Double.isNaN(d)) throw NOT_FLOAT_RANGE;
-        return d;
-    }
-
-    /** zslParseLexRange. */
-    static ZSetValue.LexRange parseLexRange(byte[] min, byte[] max) {
-        ZSetValue.LexRange r = new ZSetValue.LexRange();
-        if (min.length == 0 || max.length == 0) throw NOT_LEX_RANGE;
-        switch (min[0]) {
-            case '+' -> { if (min.length != 1) throw NOT_LEX_RANGE; r.minInf = 1; r.minex = true; }
-            case '-' -> { if (min.length != 1) throw NOT_LEX_RANGE; r.minInf = -1; r.minex = true; }
-            case '(' -> { r.minex = true; r.min = Arrays.copyOfRange(min, 1, min.length); }
-            case '[' -> r.min = Arrays.copyOfRange(min, 1, min.length);
-            default -> throw NOT_LEX_RANGE;
-        }
-        switch (max[0]) {
-            case '+' -> { if (max.length != 1) throw NOT_LEX_RANGE; r.maxInf = 1; r.maxex = true; }
-            case '-' -> { if (max.length != 1) throw NOT_LEX_RANGE; r.maxInf = -1; r.maxex = true; }
-            case '(' -> { r.maxex = true; r.max = Arrays.copyOfRange(max, 1, max.length); }
-            case '[' -> r.max = Arrays.copyOfRange(max, 1, max.length);
-            default -> throw NOT_LEX_RANGE;
-        }
-        return r;
     }
 
     /** A reply sink: member, then the score when asked, as a pair array in RESP3 when pairs is set. */
@@ -297,12 +160,12 @@ public final class ZSetFamily implements CommandFamily {
             throw new ReplyError("ERR GT, LT, and/or NX options at the same time are not compatible");
         }
         if (incr && elements > 1) throw new ReplyError("ERR INCR option supports a single increment-element pair");
-        double first = parseScore(c.arg(scoreIdx));
+        double first = ZScores.parseScore(c.arg(scoreIdx));
         double[] scores = null;
         if (elements > 1) {
             scores = new double[elements];
             scores[0] = first;
-            for (int j = 1; j < elements; j++) scores[j] = parseScore(c.arg(scoreIdx + j * 2));
+            for (int j = 1; j < elements; j++) scores[j] = ZScores.parseScore(c.arg(scoreIdx + j * 2));
         }
         byte[] key = c.arg(1);
         Database db = c.db();
@@ -383,13 +246,13 @@ public final class ZSetFamily implements CommandFamily {
     }
 
     private void zcount(Call c) {
-        ZSetValue.ScoreRange r = parseScoreRange(c.arg(2), c.arg(3));
+        ZSetValue.ScoreRange r = ZScores.parseScoreRange(c.arg(2), c.arg(3));
         ZSetValue z = read(c, c.arg(1));
         c.reply.integer(z == null ? 0 : z.count(r));
     }
 
     private void zlexcount(Call c) {
-        ZSetValue.LexRange r = parseLexRange(c.arg(2), c.arg(3));
+        ZSetValue.LexRange r = ZScores.parseLexRange(c.arg(2), c.arg(3));
         ZSetValue z = read(c, c.arg(1));
         c.reply.integer(z == null ? 0 : z.count(r));
     }
@@ -465,9 +328,9 @@ public final class ZSetFamily implements CommandFamily {
             start = c.longArg(minIdx);
             end = c.longArg(maxIdx);
         } else if (type == SCORE) {
-            sr = parseScoreRange(c.arg(minIdx), c.arg(maxIdx));
+            sr = ZScores.parseScoreRange(c.arg(minIdx), c.arg(maxIdx));
         } else {
-            lr = parseLexRange(c.arg(minIdx), c.arg(maxIdx));
+            lr = ZScores.parseLexRange(c.arg(minIdx), c.arg(maxIdx));
         }
         ZSetValue z = read(c, c.arg(argStart));
         if (store) {
@@ -543,7 +406,7 @@ public final class ZSetFamily implements CommandFamily {
     }
 
     /** A *STORE result: the destination is replaced (TTL dropped), or deleted when the result is empty. */
-    private static void storeResult(Call c, byte[] dst, ZSkiplist result) {
+    static void storeResult(Call c, byte[] dst, ZSkiplist result) {
         Database db = c.db();
         if (result.size() > 0) {
             db.set(dst, ZSetValue.build(result, maxEntries(c), maxValue(c)), false);
@@ -565,9 +428,9 @@ public final class ZSetFamily implements CommandFamily {
             start = c.longArg(2);
             end = c.longArg(3);
         } else if (type == SCORE) {
-            sr = parseScoreRange(c.arg(2), c.arg(3));
+            sr = ZScores.parseScoreRange(c.arg(2), c.arg(3));
         } else {
-            lr = parseLexRange(c.arg(2), c.arg(3));
+            lr = ZScores.parseLexRange(c.arg(2), c.arg(3));
         }
         byte[] key = c.arg(1);
         Database db = c.db();
@@ -766,196 +629,6 @@ public final class ZSetFamily implements CommandFamily {
         else c.propagateAs(word, key);
     }
 
-    // ---- ZUNION / ZINTER / ZDIFF (+STORE), ZINTERCARD ---------------------------------------------------------
-
-    private void setop(Call c, int numkeysIdx, int op, boolean store, boolean cardinalityOnly) {
-        long setnum = c.longArg(numkeysIdx);
-        if (setnum < 1) {
-            throw new ReplyError("ERR at least 1 input key is needed for '" + c.spec().fullName + "' command");
-        }
-        if (setnum > c.argc() - (numkeysIdx + 1)) throw Errors.syntax();
-        int n = (int) setnum;
-        Source[] src = new Source[n];
-        double[] weight = new double[n];
-        int j = numkeysIdx + 1;
-        for (int i = 0; i < n; i++, j++) {
-            src[i] = source(c, c.arg(j));
-            weight[i] = 1.0;
-        }
-        int aggregate = 0; // 0 sum, 1 min, 2 max
-        boolean withScores = false;
-        long limit = 0;
-        int remaining = c.argc() - j;
-        while (remaining > 0) {
-            if (op != DIFF && !cardinalityOnly && remaining >= n + 1 && c.argIs(j, "weights")) {
-                j++;
-                remaining--;
-                for (int i = 0; i < n; i++, j++, remaining--) {
-                    byte[] a = c.arg(j);
-                    double w;
-                    try {
-                        w = parseScore(a);
-                    } catch (ReplyError err) {
-                        throw new ReplyError("ERR weight value is not a float");
-                    }
-                    weight[i] = w;
-                }
-            } else if (op != DIFF && !cardinalityOnly && remaining >= 2 && c.argIs(j, "aggregate")) {
-                j++;
-                remaining--;
-                if (c.argIs(j, "sum")) aggregate = 0;
-                else if (c.argIs(j, "min")) aggregate = 1;
-                else if (c.argIs(j, "max")) aggregate = 2;
-                else throw Errors.syntax();
-                j++;
-                remaining--;
-            } else if (remaining >= 1 && !store && !cardinalityOnly && c.argIs(j, "withscores")) {
-                j++;
-                remaining--;
-                withScores = true;
-            } else if (cardinalityOnly && remaining >= 2 && c.argIs(j, "limit")) {
-                j++;
-                remaining--;
-                limit = c.longArg(j, "ERR LIMIT can't be negative");
-                if (limit < 0) throw new ReplyError("ERR LIMIT can't be negative");
-                j++;
-                remaining--;
-            } else {
-                throw Errors.syntax();
-            }
-        }
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        if (op != DIFF) Arrays.sort(order, (a, b) -> Integer.compare(size(src[a]), size(src[b])));
-
-        ZSkiplist dst = new ZSkiplist();
-        long cardinality = 0;
-        if (op == INTER) {
-            Source first = src[order[0]];
-            if (size(first) > 0) {
-                Collector all = new Collector();
-                first.forEach(all);
-                for (int k = 0; k < all.size(); k++) {
-                    byte[] m = all.members.get(k);
-                    double score = weight[order[0]] * all.scores[k];
-                    if (Double.isNaN(score)) score = 0;
-                    int i;
-                    for (i = 1; i < n; i++) {
-                        Source other = src[order[i]];
-                        double v = other.value() == first.value() ? all.scores[k] : other.score(m);
-                        if (Double.isNaN(v)) break;
-                        score = aggregate(score, v * weight[order[i]], aggregate);
-                    }
-                    if (i < n) continue;
-                    if (cardinalityOnly) {
-                        cardinality++;
-                        if (limit > 0 && cardinality >= limit) break;
-                    } else {
-                        dst.insert(m, score);
-                    }
-                }
-            }
-        } else if (op == UNION) {
-            for (int i = 0; i < n; i++) {
-                Source s = src[order[i]];
-                if (s == null) continue;
-                double w = weight[order[i]];
-                Collector all = new Collector();
-                s.forEach(all);
-                for (int k = 0; k < all.size(); k++) {
-                    byte[] m = all.members.get(k);
-                    double score = w * all.scores[k];
-                    if (Double.isNaN(score)) score = 0;
-                    ZSkiplist.Node existing = dst.find(m);
-                    if (existing == null) {
-                        dst.insert(m, score);
-                    } else {
-                        double agg = aggregate(existing.score, score, aggregate);
-                        if (agg != existing.score || Double.doubleToRawLongBits(agg) != Double.doubleToRawLongBits(existing.score)) {
-                            dst.updateScore(existing, agg);
-                        }
-                    }
-                }
-            }
-        } else {
-            Source first = src[0];
-            if (size(first) > 0) {
-                Collector all = new Collector();
-                first.forEach(all);
-                for (int k = 0; k < all.size(); k++) {
-                    byte[] m = all.members.get(k);
-                    boolean found = false;
-                    for (int i = 1; i < n && !found; i++) {
-                        if (src[i] != null && !Double.isNaN(src[i].score(m))) found = true;
-                    }
-                    if (!found) dst.insert(m, all.scores[k]);
-                }
-            }
-        }
-        if (store) {
-            storeResult(c, c.arg(1), dst);
-        } else if (cardinalityOnly) {
-            c.reply.integer(cardinality);
-        } else {
-            long len = dst.size();
-            boolean pairs = withScores && c.reply.resp3();
-            c.reply.array((int) (withScores && !pairs ? len * 2 : len));
-            ReplySink sink = out.to(c.reply, withScores, pairs);
-            for (ZSkiplist.Node x = dst.first(); x != null; x = x.next()) sink.accept(x.member(), 0, x.member().length, x.score);
-        }
-    }
-
-    private static int size(Source z) {
-        return z == null ? 0 : z.size();
-    }
-
-    /**
-     * A source of union, intersection or difference: a sorted set, or a plain set whose members all score 1
-     * (Redis 7.0's zuiInitIterator over OBJ_SET, intset or hashtable).
-     */
-    private interface Source {
-        int size();
-
-        /** Visits every member with its score. */
-        void forEach(ZSetValue.Sink sink);
-
-        /** The member's score, NaN when absent. */
-        double score(byte[] member);
-
-        /** The stored value (the same key given twice is the same source). */
-        Object value();
-    }
-
-    private record ZSetSource(ZSetValue value) implements Source {
-        public int size() { return value.size(); }
-        public void forEach(ZSetValue.Sink sink) { value.forEach(sink); }
-        public double score(byte[] member) { return value.score(member); }
-    }
-
-    private record SetSource(SetValue value) implements Source {
-        public int size() { return value.size(); }
-        public void forEach(ZSetValue.Sink sink) { value.forEachMember(m -> sink.accept(m, 0, m.length, 1.0)); }
-        public double score(byte[] member) { return value.contains(member) ? 1.0 : Double.NaN; }
-    }
-
-    /** A source key for reading: null when absent; WRONGTYPE unless a sorted set or a set. */
-    private static Source source(Call c, byte[] key) {
-        Dict.Entry e = c.db().lookupRead(key);
-        if (e == null) return null;
-        if (e.value() instanceof ZSetValue z) return new ZSetSource(z);
-        if (e.value() instanceof SetValue s) return new SetSource(s);
-        throw Errors.wrongType();
-    }
-
-    private static double aggregate(double target, double val, int aggregate) {
-        if (aggregate == 0) {
-            double r = target + val;
-            return Double.isNaN(r) ? 0.0 : r;
-        }
-        if (aggregate == 1) return val < target ? val : target;
-        return val > target ? val : target;
-    }
-
     // ---- ZRANDMEMBER, ZSCAN -------------------------------------------------------------------------------------
 
     private void zrandmember(Call c) {
@@ -1013,27 +686,12 @@ public final class ZSetFamily implements CommandFamily {
         long cursor = KeyFamily.parseCursor(c.arg(2));
         ZSetValue z = read(c, c.arg(1));
         if (z == null) {
-            // Redis answers a missing key before it reads the options
-            c.reply.array(2);
-            c.reply.bulk(Ascii.toBytes(0));
-            c.reply.array(0);
+            ScanOptions.replyEmpty(c.reply);
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc(); ) {
-            int left = c.argc() - i;
-            if (c.argIs(i, "count") && left >= 2) {
-                count = c.longArg(i + 1);
-                if (count < 1) throw Errors.syntax();
-                i += 2;
-            } else if (c.argIs(i, "match") && left >= 2) {
-                pattern = Glob.matchesAll(c.arg(i + 1)) ? null : c.arg(i + 1);
-                i += 2;
-            } else {
-                throw Errors.syntax();
-            }
-        }
+        ScanOptions options = ScanOptions.parse(c, 3, false);
+        long count = options.count;
+        byte[] pattern = options.pattern;
         Collector found = new Collector();
         long maxIterations = count * 10;
         do {
