@@ -1,6 +1,5 @@
 package dev.ferry.command;
 
-import dev.ferry.engine.ReplicationStream;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisPeer;
@@ -10,12 +9,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 
-import static dev.ferry.command.StringOracleTest.onFerry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,36 +62,11 @@ class HashPropagationTest {
             fromRedis = tap.until("sp:hend");
         }
 
-        List<List<String>> fromFerry = new ArrayList<>();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ReplicationStream.Consumer consumer = (resp, offset) -> {
-            synchronized (captured) {
-                captured.writeBytes(resp);
-            }
-        };
-        onFerry(ctx -> {
-            ctx.replication().addConsumer(consumer);
-            return null;
-        });
-        try (RawClient client = new RawClient(FerryPort.get())) {
+        List<List<String>> fromFerry;
+        try (FerryStreamCapture capture = new FerryStreamCapture(); RawClient client = new RawClient(FerryPort.get())) {
             for (String[] cmd : SCRIPT) client.call(cmd);
             client.call("SET", "sp:hend", "1");
-        } finally {
-            onFerry(ctx -> {
-                ctx.replication().removeConsumer(consumer);
-                return null;
-            });
-        }
-        byte[] bytes;
-        synchronized (captured) {
-            bytes = captured.toByteArray();
-        }
-        InputStream in = new java.io.ByteArrayInputStream(bytes);
-        List<String> cmd;
-        while ((cmd = StringPropagationTest.readCommand(in)) != null) {
-            if (!StringPropagationTest.onTestKeys(cmd)) continue;
-            if (cmd.get(1).equals("sp:hend")) break;
-            fromFerry.add(cmd);
+            fromFerry = capture.until("sp:hend");
         }
         assertEquals(fromRedis, fromFerry);
         // the rewrites this test is about, in case both servers agreed on something unexpected

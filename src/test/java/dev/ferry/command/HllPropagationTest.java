@@ -1,6 +1,5 @@
 package dev.ferry.command;
 
-import dev.ferry.engine.ReplicationStream;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisPeer;
@@ -10,15 +9,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.ferry.command.StringOracleTest.onFerry;
-import static dev.ferry.command.StringPropagationTest.onTestKeys;
-import static dev.ferry.command.StringPropagationTest.readCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -81,36 +74,16 @@ class HllPropagationTest {
             fromRedis = tap.until("sp:hend");
         }
 
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ReplicationStream.Consumer consumer = (resp, offset) -> {
-            synchronized (captured) {
-                captured.writeBytes(resp);
-            }
-        };
-        onFerry(ctx -> {
-            ctx.replication().addConsumer(consumer);
-            return null;
-        });
+        List<List<String>> fromFerry;
         try (RawClient client = new RawClient(FerryPort.get())) {
-            for (String[] cmd : script) client.call(cmd);
-            client.call("SET", "sp:hend", "1");
-        } finally {
-            onFerry(ctx -> {
-                ctx.replication().removeConsumer(consumer);
-                return null;
-            });
-        }
-        byte[] bytes;
-        synchronized (captured) {
-            bytes = captured.toByteArray();
-        }
-        List<List<String>> fromFerry = new ArrayList<>();
-        InputStream in = new ByteArrayInputStream(bytes);
-        List<String> cmd;
-        while ((cmd = readCommand(in)) != null) {
-            if (!onTestKeys(cmd)) continue;
-            if (cmd.get(1).equals("sp:hend")) break;
-            fromFerry.add(cmd);
+            // Ferry's keyspace is shared by the test classes (HashPropagationTest also writes sp:h* keys):
+            // clean up first, outside the captured stream
+            client.call("DEL", "sp:h1", "sp:h2", "sp:h3", "sp:h4", "sp:h5", "sp:h6", "sp:h7", "sp:hend");
+            try (FerryStreamCapture capture = new FerryStreamCapture()) {
+                for (String[] cmd : script) client.call(cmd);
+                client.call("SET", "sp:hend", "1");
+                fromFerry = capture.until("sp:hend");
+            }
         }
         // commands shortened to name, key and length in the message (PFADD of 2000 elements)
         assertEquals(fromRedis, fromFerry, () -> "redis " + brief(fromRedis) + "\nferry " + brief(fromFerry));

@@ -2,7 +2,6 @@ package dev.ferry.command;
 
 import dev.ferry.engine.*;
 
-import dev.ferry.engine.ReplicationStream;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisPeer;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.ferry.command.StringOracleTest.onFerry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -127,36 +124,11 @@ class StringPropagationTest {
             fromRedis = tap.until("sp:end");
         }
 
-        List<List<String>> fromFerry = new ArrayList<>();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ReplicationStream.Consumer consumer = (resp, offset) -> {
-            synchronized (captured) {
-                captured.writeBytes(resp);
-            }
-        };
-        onFerry(ctx -> {
-            ctx.replication().addConsumer(consumer);
-            return null;
-        });
-        try (RawClient client = new RawClient(FerryPort.get())) {
+        List<List<String>> fromFerry;
+        try (FerryStreamCapture capture = new FerryStreamCapture(); RawClient client = new RawClient(FerryPort.get())) {
             for (String[] cmd : SCRIPT) client.call(cmd);
             client.call("SET", "sp:end", "1");
-        } finally {
-            onFerry(ctx -> {
-                ctx.replication().removeConsumer(consumer);
-                return null;
-            });
-        }
-        byte[] bytes;
-        synchronized (captured) {
-            bytes = captured.toByteArray();
-        }
-        InputStream in = new java.io.ByteArrayInputStream(bytes);
-        List<String> cmd;
-        while ((cmd = readCommand(in)) != null) {
-            if (!onTestKeys(cmd)) continue;
-            if (cmd.get(1).equals("sp:end")) break;
-            fromFerry.add(cmd);
+            fromFerry = capture.until("sp:end");
         }
 
         assertEquals(fromRedis.size(), fromFerry.size(), () -> "redis: " + fromRedis + "\nferry: " + fromFerry);

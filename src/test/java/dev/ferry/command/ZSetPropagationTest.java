@@ -1,6 +1,5 @@
 package dev.ferry.command;
 
-import dev.ferry.engine.ReplicationStream;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisPeer;
@@ -10,14 +9,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 
-import static dev.ferry.command.StringOracleTest.onFerry;
-import static dev.ferry.command.StringPropagationTest.readCommand;
-import static dev.ferry.command.StringPropagationTest.onTestKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,42 +75,15 @@ class ZSetPropagationTest {
             fromRedis = tap.until("sp:zend");
         }
 
-        List<List<String>> fromFerry = new ArrayList<>();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ReplicationStream.Consumer consumer = (resp, offset) -> {
-            synchronized (captured) {
-                captured.writeBytes(resp);
-            }
-        };
-        onFerry(ctx -> {
-            ctx.replication().addConsumer(consumer);
-            return null;
-        });
+        List<List<String>> fromFerry;
         try (RawClient client = new RawClient(FerryPort.get())) {
+            // Ferry's keyspace is shared by the test classes: clean up first, outside the captured stream
             client.call("DEL", "sp:za", "sp:zb", "sp:zc", "sp:zd", "sp:zdst", "sp:zl", "sp:znone");
-            for (String[] cmd : SCRIPT) client.call(cmd);
-            client.call("SET", "sp:zend", "1");
-        } finally {
-            onFerry(ctx -> {
-                ctx.replication().removeConsumer(consumer);
-                return null;
-            });
-        }
-        byte[] bytes;
-        synchronized (captured) {
-            bytes = captured.toByteArray();
-        }
-        InputStream in = new java.io.ByteArrayInputStream(bytes);
-        List<String> cmd;
-        boolean started = false;
-        while ((cmd = readCommand(in)) != null) {
-            if (!onTestKeys(cmd)) continue;
-            if (cmd.get(0).equalsIgnoreCase("DEL") && !started) {
-                started = true;
-                continue;
+            try (FerryStreamCapture capture = new FerryStreamCapture()) {
+                for (String[] cmd : SCRIPT) client.call(cmd);
+                client.call("SET", "sp:zend", "1");
+                fromFerry = capture.until("sp:zend");
             }
-            if (cmd.get(1).equals("sp:zend")) break;
-            fromFerry.add(cmd);
         }
         assertEquals(fromRedis, fromFerry);
         assertTrue(fromFerry.contains(List.of("ZPOPMIN", "sp:zb", "1")), fromFerry::toString);
