@@ -29,6 +29,12 @@ public final class HashTable<N extends HashTable.Node> {
             this.key = key;
             this.hash = Dict.hash(key);
         }
+
+        /** A node whose key's hash the caller has already computed ({@link Dict#hash}). */
+        protected Node(byte[] key, int hash) {
+            this.key = key;
+            this.hash = hash;
+        }
     }
 
     private static final int INITIAL_SIZE = 4;

@@ -14,13 +14,13 @@ import java.util.Arrays;
  * the array is what DUMP and the RDB writer put out (type 17). Every write builds a new array: a snapshot
  * captures a small sorted set by keeping the array the value holds when it passes.
  *
- * <p><b>skiplist</b>: {@link ZSkiplist}, a skiplist with spans whose nodes are also the entries of a
- * {@link HashTable} from member to node (type 5, ZSET_2). Redis converts a listpack past
+ * <p><b>skiplist</b> (Redis's name, kept for OBJECT ENCODING): {@link ZTree}, a counted B+tree whose nodes are
+ * also the entries of a {@link HashTable} from member to node (type 5, ZSET_2). Redis converts a listpack past
  * zset-max-listpack-entries members or a member longer than zset-max-listpack-value bytes (zsetAdd checks
  * before inserting), and never back, except that a *STORE result is built in whichever encoding its size
  * calls for (zsetConvertToListpackIfNeeded). A snapshot captures a large sorted set incrementally by the hash
- * table's buckets, member and score of each node (the skiplist order is not needed: a loader rebuilds it);
- * scores are final in the nodes (a score change replaces the node through {@link ZSkiplist#updateScore}), and
+ * table's buckets, member and score of each node (the tree's order is not needed: a loader rebuilds it);
+ * scores are final in the nodes (a score change replaces the node through {@link ZTree#updateScore}), and
  * every change to a large value goes through the methods of this class ({@link #add}, {@link #remove},
  * {@link #removeRange}, {@link #pop}), where the snapshot barrier will hand the touched buckets over first.
  */
@@ -33,11 +33,11 @@ public final class ZSetValue implements Value {
 
     private byte[] lp;
     private int lpPairs;
-    private ZSkiplist zsl;
+    private ZTree zsl;
     /** The score zsetAdd set (its newscore out parameter). */
     private double newScore;
 
-    private ZSetValue(byte[] lp, int pairs, ZSkiplist zsl) {
+    private ZSetValue(byte[] lp, int pairs, ZTree zsl) {
         this.lp = lp;
         this.lpPairs = pairs;
         this.zsl = zsl;
@@ -48,7 +48,7 @@ public final class ZSetValue implements Value {
     }
 
     public static ZSetValue emptySkiplist() {
-        return new ZSetValue(null, 0, new ZSkiplist());
+        return new ZSetValue(null, 0, new ZTree());
     }
 
     /** A listpack as Redis wrote it (RDB type 17, RESTORE): the caller has checked it. */
@@ -70,7 +70,7 @@ public final class ZSetValue implements Value {
         return lp;
     }
 
-    public ZSkiplist skiplist() {
+    public ZTree skiplist() {
         return zsl;
     }
 
@@ -117,8 +117,8 @@ public final class ZSetValue implements Value {
     @Override
     public Value duplicate() {
         if (lp != null) return new ZSetValue(lp, lpPairs, null);
-        ZSkiplist copy = new ZSkiplist();
-        for (ZSkiplist.Node n = zsl.first(); n != null; n = n.next()) copy.insert(n.key, n.score);
+        ZTree copy = new ZTree();
+        for (ZTree.Cursor x = zsl.cursor(0); x.valid(); x.next()) copy.insert(x.node().key, x.node().score);
         return new ZSetValue(null, 0, copy);
     }
 
@@ -222,7 +222,7 @@ public final class ZSetValue implements Value {
     }
 
     private void convertToSkiplist() {
-        ZSkiplist z = new ZSkiplist();
+        ZTree z = new ZTree();
         for (int p = Listpack.FIRST; !Listpack.atEnd(lp, p); ) {
             int sp = Listpack.skip(lp, p);
             z.insert(Listpack.text(lp, p), lpScore(lp, sp));
@@ -241,7 +241,7 @@ public final class ZSetValue implements Value {
             int p = lpFind(member);
             return p < 0 ? Double.NaN : lpScore(lp, Listpack.skip(lp, p));
         }
-        ZSkiplist.Node n = zsl.find(member);
+        ZTree.Node n = zsl.find(member);
         return n == null ? Double.NaN : n.score;
     }
 
@@ -254,7 +254,7 @@ public final class ZSetValue implements Value {
             r = 0;
             for (int q = Listpack.FIRST; q != p; q = Listpack.skip(lp, Listpack.skip(lp, q))) r++;
         } else {
-            ZSkiplist.Node n = zsl.find(member);
+            ZTree.Node n = zsl.find(member);
             if (n == null) return -1;
             r = zsl.rank(n) - 1;
         }
@@ -281,7 +281,10 @@ public final class ZSetValue implements Value {
         if (lp != null) {
             for (int p = Listpack.FIRST; !Listpack.atEnd(lp, p); p = Listpack.skip(lp, Listpack.skip(lp, p))) emitLp(p, sink);
         } else {
-            for (ZSkiplist.Node n = zsl.first(); n != null; n = n.next()) sink.accept(n.key, 0, n.key.length, n.score);
+            for (ZTree.Cursor x = zsl.cursor(0); x.valid(); x.next()) {
+                ZTree.Node n = x.node();
+                sink.accept(n.key, 0, n.key.length, n.score);
+            }
         }
     }
 
@@ -296,10 +299,11 @@ public final class ZSetValue implements Value {
             }
             return;
         }
-        ZSkiplist.Node x = reverse ? zsl.byRank(zsl.size() - start) : zsl.byRank(start + 1);
-        for (long i = 0; i < n && x != null; i++) {
-            sink.accept(x.key, 0, x.key.length, x.score);
-            x = reverse ? x.prev() : x.next();
+        ZTree.Cursor x = zsl.cursor(reverse ? zsl.size() - 1 - start : start);
+        for (long i = 0; i < n && x.valid(); i++) {
+            ZTree.Node m = x.node();
+            sink.accept(m.key, 0, m.key.length, m.score);
+            x.step(reverse);
         }
     }
 
@@ -376,8 +380,7 @@ public final class ZSetValue implements Value {
         InRange lower = of(r, false), upper = of(r, true);
         if (zsl != null) {
             if (!zslInRange(lower, upper)) return;
-            ZSkiplist.Node x = reverse ? zsl.lastBelow(r.max, r.maxex) : zsl.firstAbove(r.min, r.minex);
-            walk(x, reverse, offset, limit, lower, upper, sink);
+            walk(zsl.cursor(reverse ? zsl.lastBelow(r.max, r.maxex) : zsl.firstAbove(r.min, r.minex)), reverse, offset, limit, lower, upper, sink);
         } else {
             walkLp(reverse, offset, limit, lower, upper, sink);
         }
@@ -392,33 +395,33 @@ public final class ZSetValue implements Value {
         InRange lower = of(r, false), upper = of(r, true);
         if (zsl != null) {
             if (!zslInRange(lower, upper)) return;
-            ZSkiplist.Node x = reverse ? zsl.lastLexBelow(r) : zsl.firstLexAbove(r);
-            walk(x, reverse, offset, limit, lower, upper, sink);
+            walk(zsl.cursor(reverse ? zsl.lastLexBelow(r) : zsl.firstLexAbove(r)), reverse, offset, limit, lower, upper, sink);
         } else {
             walkLp(reverse, offset, limit, lower, upper, sink);
         }
     }
 
-    private static boolean test(InRange t, ZSkiplist.Node x) {
+    private static boolean test(InRange t, ZTree.Node x) {
         return t.test(x.key, 0, x.key.length, x.score);
     }
 
     /** zslIsInRange / zslIsInLexRange: the tail is at or above min and the head at or below max. */
     private boolean zslInRange(InRange lower, InRange upper) {
-        ZSkiplist.Node tail = zsl.last(), head = zsl.first();
+        ZTree.Node tail = zsl.last(), head = zsl.first();
         return tail != null && test(lower, tail) && test(upper, head);
     }
 
     /** zslFirstInRange's and zslLastInRange's final check, then the offset skip and the bounded walk. */
-    private static void walk(ZSkiplist.Node x, boolean reverse, long offset, long limit, InRange lower, InRange upper, Sink sink) {
+    private static void walk(ZTree.Cursor x, boolean reverse, long offset, long limit, InRange lower, InRange upper, Sink sink) {
         InRange start = reverse ? lower : upper, end = reverse ? lower : upper;
-        if (x == null || !test(start, x)) return;
+        if (!x.valid() || !test(start, x.node())) return;
         if (offset < 0) return;
-        while (x != null && offset-- > 0) x = reverse ? x.prev() : x.next();
-        while (x != null && limit-- != 0) {
-            if (!test(end, x)) break;
-            sink.accept(x.key, 0, x.key.length, x.score);
-            x = reverse ? x.prev() : x.next();
+        while (x.valid() && offset-- > 0) x.step(reverse);
+        while (x.valid() && limit-- != 0) {
+            ZTree.Node n = x.node();
+            if (!test(end, n)) break;
+            sink.accept(n.key, 0, n.key.length, n.score);
+            x.step(reverse);
         }
     }
 
@@ -484,10 +487,12 @@ public final class ZSetValue implements Value {
         return lpCount(lower, upper);
     }
 
-    private long zslCount(ZSkiplist.Node first, ZSkiplist.Node last, InRange lower, InRange upper) {
-        if (first == null || !test(upper, first)) return 0;
-        long count = zsl.size() - (zsl.rank(first) - 1);
-        if (last != null && test(lower, last)) count -= zsl.size() - zsl.rank(last);
+    /** zslGetRank of the first and the last member in range, by their indexes in the tree. */
+    private long zslCount(long first, long last, InRange lower, InRange upper) {
+        long size = zsl.size();
+        if (first >= size || !test(upper, zsl.byRank(first + 1))) return 0;
+        long count = size - first;
+        if (last >= 0 && test(lower, zsl.byRank(last + 1))) count -= size - (last + 1);
         return count;
     }
 
@@ -506,7 +511,7 @@ public final class ZSetValue implements Value {
             int[] off = lpOffsets();
             emitLp(off[java.util.concurrent.ThreadLocalRandom.current().nextInt(off.length)], sink);
         } else {
-            ZSkiplist.Node n = zsl.table().random();
+            ZTree.Node n = zsl.table().random();
             sink.accept(n.key, 0, n.key.length, n.score);
         }
     }
@@ -529,7 +534,7 @@ public final class ZSetValue implements Value {
             for (int c : chosen) emitLp(off[c], sink);
         } else {
             for (int c : chosen) {
-                ZSkiplist.Node x = zsl.byRank(c + 1);
+                ZTree.Node x = zsl.byRank(c + 1);
                 sink.accept(x.key, 0, x.key.length, x.score);
             }
         }
@@ -584,7 +589,7 @@ public final class ZSetValue implements Value {
                 return OUT_NOP;
             }
         }
-        ZSkiplist.Node n = zsl.find(member);
+        ZTree.Node n = zsl.find(member);
         if (n != null) {
             if (nx) return OUT_NOP;
             double cur = n.score;
@@ -628,12 +633,7 @@ public final class ZSetValue implements Value {
             lpDeletePairs(from, to, (int) n);
             return n;
         }
-        ZSkiplist.Node x = zsl.byRank(start + 1);
-        for (long i = 0; i < n; i++) {
-            ZSkiplist.Node next = x.next();
-            zsl.remove(x);
-            x = next;
-        }
+        removeAll(zsl.cursor(start), n, null);
         return n;
     }
 
@@ -658,16 +658,22 @@ public final class ZSetValue implements Value {
             return removeRange(first, last);
         }
         // zslDeleteRangeByScore / ByLex: past the members below min, then while at or below max
-        long removed = 0;
-        ZSkiplist.Node x = zsl.first();
-        while (x != null && !test(lower, x)) x = x.next();
-        while (x != null && test(upper, x)) {
-            ZSkiplist.Node next = x.next();
-            zsl.remove(x);
-            removed++;
-            x = next;
+        if (empty) return 0;
+        ZTree.Cursor x = zsl.cursor(zsl.firstIndex((s, m) -> !lower.test(m, 0, m.length, s)));
+        return removeAll(x, Long.MAX_VALUE, upper);
+    }
+
+    /** Removes up to n members from the cursor on, while they are within upper (null: no bound); returns how many. */
+    private long removeAll(ZTree.Cursor x, long n, InRange upper) {
+        // the cursor is not valid across removals: collect the nodes, then remove them
+        java.util.ArrayList<ZTree.Node> doomed = new java.util.ArrayList<>();
+        for (long i = 0; i < n && x.valid(); i++, x.next()) {
+            ZTree.Node m = x.node();
+            if (upper != null && !test(upper, m)) break;
+            doomed.add(m);
         }
-        return removed;
+        for (ZTree.Node m : doomed) zsl.remove(m);
+        return doomed.size();
     }
 
     /**
@@ -688,7 +694,7 @@ public final class ZSetValue implements Value {
             lpDeletePairs(p, Listpack.skip(lp, Listpack.skip(lp, p)), 1);
             return;
         }
-        ZSkiplist.Node x = max ? zsl.last() : zsl.first();
+        ZTree.Node x = max ? zsl.last() : zsl.first();
         if (x == null) return;
         sink.accept(x.key, 0, x.key.length, x.score);
         zsl.remove(x);
@@ -698,12 +704,13 @@ public final class ZSetValue implements Value {
      * A sorted set holding the given members in the encoding a *STORE result gets (zsetConvertToListpackIfNeeded):
      * listpack when it has at most maxEntries members none longer than maxValue bytes. Members are distinct.
      */
-    public static ZSetValue build(ZSkiplist members, int maxEntries, int maxValue) {
+    public static ZSetValue build(ZTree members, int maxEntries, int maxValue) {
         int maxLen = 0;
-        for (ZSkiplist.Node n = members.first(); n != null; n = n.next()) maxLen = Math.max(maxLen, n.key.length);
+        for (ZTree.Cursor x = members.cursor(0); x.valid(); x.next()) maxLen = Math.max(maxLen, x.node().key.length);
         if (members.size() <= maxEntries && maxLen <= maxValue) {
             Listpack l = new Listpack();
-            for (ZSkiplist.Node n = members.first(); n != null; n = n.next()) {
+            for (ZTree.Cursor x = members.cursor(0); x.valid(); x.next()) {
+                ZTree.Node n = x.node();
                 l.append(n.key);
                 appendScore(l, n.score);
             }

@@ -10,7 +10,7 @@ import dev.ferry.store.Dict;
 import dev.ferry.store.Glob;
 import dev.ferry.store.SetValue;
 import dev.ferry.store.ZSetValue;
-import dev.ferry.store.ZSkiplist;
+import dev.ferry.store.ZTree;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -101,7 +101,7 @@ public final class ZSetAlgebraFamily implements CommandFamily {
         for (int i = 0; i < n; i++) order[i] = i;
         if (op != DIFF) Arrays.sort(order, (a, b) -> Integer.compare(size(src[a]), size(src[b])));
 
-        ZSkiplist dst = new ZSkiplist();
+        ZTree dst = new ZTree();
         long cardinality = 0;
         if (op == INTER) {
             Source first = src[order[0]];
@@ -139,7 +139,7 @@ public final class ZSetAlgebraFamily implements CommandFamily {
                     byte[] m = all.members.get(k);
                     double score = w * all.scores[k];
                     if (Double.isNaN(score)) score = 0;
-                    ZSkiplist.Node existing = dst.find(m);
+                    ZTree.Node existing = dst.find(m);
                     if (existing == null) {
                         dst.insert(m, score);
                     } else {
@@ -174,7 +174,10 @@ public final class ZSetAlgebraFamily implements CommandFamily {
             boolean pairs = withScores && c.reply.resp3();
             c.reply.array((int) (withScores && !pairs ? len * 2 : len));
             ZSetFamily.ReplySink sink = out.to(c.reply, withScores, pairs);
-            for (ZSkiplist.Node x = dst.first(); x != null; x = x.next()) sink.accept(x.member(), 0, x.member().length, x.score);
+            for (ZTree.Cursor x = dst.cursor(0); x.valid(); x.next()) {
+                ZTree.Node m = x.node();
+                sink.accept(m.member(), 0, m.member().length, m.score);
+            }
         }
     }
 

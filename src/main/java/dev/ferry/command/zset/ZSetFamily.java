@@ -10,7 +10,7 @@ import dev.ferry.store.Dict;
 import dev.ferry.store.Glob;
 import dev.ferry.store.SetValue;
 import dev.ferry.store.ZSetValue;
-import dev.ferry.store.ZSkiplist;
+import dev.ferry.store.ZTree;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -406,7 +406,7 @@ public final class ZSetFamily implements CommandFamily {
     }
 
     /** A *STORE result: the destination is replaced (TTL dropped), or deleted when the result is empty. */
-    static void storeResult(Call c, byte[] dst, ZSkiplist result) {
+    static void storeResult(Call c, byte[] dst, ZTree result) {
         Database db = c.db();
         if (result.size() > 0) {
             db.set(dst, ZSetValue.build(result, maxEntries(c), maxValue(c)), false);
