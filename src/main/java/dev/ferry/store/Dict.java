@@ -15,11 +15,14 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@link #scan} is Redis's reverse-binary cursor: every entry present for the whole walk is
  *   returned at least once, even across resizes. SCAN and the active expiry cycle use it.</li>
- *   <li>Snapshot support: {@link #beginSnapshot} bumps an epoch and stops rehashing. Each bucket carries
- *   the epoch it was last handed to the snapshot. Before any mutation of a bucket whose stamp is older,
- *   the bucket's chain is handed to the {@link BucketVisitor} first, so the snapshot sees the bucket as
- *   it was at the epoch. {@link #snapshotStep} walks the remaining buckets in slices between commands.
- *   Because rehashing is paused, an entry lives in exactly one bucket for the whole snapshot.</li>
+ *   <li>Snapshot support: {@link #beginSnapshot} bumps an epoch. Each bucket carries the epoch it was last
+ *   handed to the snapshot. Before any mutation of a bucket whose stamp is older, the bucket's chain is
+ *   handed to the {@link BucketVisitor} first, so the snapshot sees the bucket as it was at the epoch.
+ *   {@link #snapshotStep} walks the remaining buckets in slices between commands. The table keeps growing
+ *   and rehashing during a snapshot (a paused table left chains of ~200 under heavy inserts): a rehash step
+ *   hands the bucket it moves to the snapshot first, and every destination bucket too before the first
+ *   entry lands in it, so a bucket is either unstamped and holds only entries the snapshot has not seen, or
+ *   stamped and holds only entries it has seen or that came after the epoch.</li>
  * </ul>
  * Single-threaded: only the executing event loop touches it.
  */
@@ -78,6 +81,8 @@ public final class Dict {
 
     private int epoch;
     private int[][] stamps;
+    /** Per table: whether it may still hold entries from before the snapshot's epoch that the walk must visit. */
+    private final boolean[] preEpoch = new boolean[2];
     private BucketVisitor snapshotVisitor;
     /** Snapshot cursor: table and bucket of the next bucket to walk. */
     private int snapTable, snapBucket;
@@ -276,14 +281,14 @@ public final class Dict {
     // ---- resizing ---------------------------------------------------------------------------------
 
     private void expandIfNeeded() {
-        if (rehashIdx >= 0 || snapshotVisitor != null) return;
+        if (rehashIdx >= 0) return;
         int size = tables[0].length;
         if (used[0] >= size && size < (1 << 30)) startRehash(size * 2);
     }
 
     /** Called by the server cron: shrinks a table that has become sparse (under 10% full). */
     public void shrinkIfSparse() {
-        if (rehashIdx >= 0 || snapshotVisitor != null) return;
+        if (rehashIdx >= 0) return;
         int size = tables[0].length;
         if (size > INITIAL_SIZE && (long) used[0] * 100 / size < 10) {
             startRehash(Math.max(INITIAL_SIZE, Integer.highestOneBit(Math.max(1, used[0])) * 2));
@@ -295,15 +300,21 @@ public final class Dict {
         tables[1] = new Entry[newSize];
         used[1] = 0;
         rehashIdx = 0;
+        // a table made during a snapshot holds only entries the snapshot has seen (moved in after their bucket
+        // was handed over) or that came after its epoch: the walk need not visit it
+        if (snapshotVisitor != null) {
+            stamps[1] = new int[newSize];
+            preEpoch[1] = false;
+        }
     }
 
     private void rehashStep() {
-        if (rehashIdx >= 0 && snapshotVisitor == null) rehash(1);
+        if (rehashIdx >= 0) rehash(1);
     }
 
     /** Moves up to n buckets from table 0 to table 1; returns true while more remain. */
     public boolean rehash(int n) {
-        if (rehashIdx < 0 || snapshotVisitor != null) return false;
+        if (rehashIdx < 0) return false;
         Entry[] from = tables[0], to = tables[1];
         int emptyVisits = n * 10;
         int mask = to.length - 1;
@@ -312,10 +323,12 @@ public final class Dict {
                 rehashIdx++;
                 if (--emptyVisits == 0) return true;
             }
+            barrier(0, rehashIdx);
             Entry e = from[rehashIdx];
             while (e != null) {
                 Entry next = e.next;
                 int idx = e.hash & mask;
+                barrier(1, idx);
                 e.next = to[idx];
                 to[idx] = e;
                 used[0]--;
@@ -331,6 +344,16 @@ public final class Dict {
             tables[1] = null;
             used[1] = 0;
             rehashIdx = -1;
+            if (snapshotVisitor != null) {
+                // every bucket of the old table was handed over as it moved; the walk goes on in the table that
+                // remains if it predates the epoch: from where it was in it, or from its start
+                stamps[0] = stamps[1];
+                stamps[1] = null;
+                preEpoch[0] = preEpoch[1];
+                preEpoch[1] = false;
+                if (snapTable == 1) snapTable = 0;
+                else snapBucket = 0;
+            }
             return false;
         }
         return true;
@@ -353,6 +376,8 @@ public final class Dict {
             // stamps of a reused array hold older epochs only, which read as "not yet visited"
         }
         snapshotVisitor = visitor;
+        preEpoch[0] = true;
+        preEpoch[1] = tables[1] != null;
         snapTable = 0;
         snapBucket = 0;
     }
@@ -365,7 +390,7 @@ public final class Dict {
     public boolean snapshotStep(int maxBuckets) {
         if (snapshotVisitor == null) return true;
         while (maxBuckets-- > 0) {
-            while (snapTable <= 1 && (tables[snapTable] == null || snapBucket >= tables[snapTable].length)) {
+            while (snapTable <= 1 && (tables[snapTable] == null || !preEpoch[snapTable] || snapBucket >= tables[snapTable].length)) {
                 snapTable++;
                 snapBucket = 0;
             }
