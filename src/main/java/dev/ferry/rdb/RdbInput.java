@@ -16,7 +16,7 @@ import java.util.Arrays;
 final class RdbInput {
     private static final int BUFFER = 1 << 16;
     /** Past this size a string of a stream of unknown length is read in growing steps, not allocated at once. */
-    private static final int TRUSTED_ALLOCATION = 1 << 24;
+    private static final int TRUSTED_ALLOCATION = 1 << 20;
 
     private final InputStream in;
     private byte[] buf;

@@ -195,8 +195,8 @@ class RdbHardeningTest {
         for (String t : tails) {
             byte[] f = fileWith(RdbType.STRING, hex(t));
             assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-                assertThrowsFormat(() -> RdbReader.of(f).read(new RdbCounter()));
-                assertThrowsFormat(() -> RdbReader.of(new ByteArrayInputStream(f), -1).read(new RdbCounter()));
+                assertSmallAllocation(t, () -> assertThrowsFormat(() -> RdbReader.of(f).read(new RdbCounter())));
+                assertSmallAllocation(t, () -> assertThrowsFormat(() -> RdbReader.of(new ByteArrayInputStream(f), -1).read(new RdbCounter())));
             }, t);
         }
         // counts: a hash, a set, a list, a zset and a quicklist claiming 2^32 or 2^62 elements
@@ -204,21 +204,33 @@ class RdbHardeningTest {
             for (String count : new String[] {"80ffffffff", "814000000000000000"}) {
                 byte[] f = fileWith(type, hex(count + "0161"));
                 assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-                    RdbFormatException e = assertThrowsFormat(() -> RdbReader.of(f).read(new RdbCounter()));
-                    assertTrue(e.getMessage().contains("key"), e.getMessage());
-                    assertThrowsFormat(() -> RdbReader.of(new ByteArrayInputStream(f), -1).read(new RdbCounter()));
+                    assertSmallAllocation(count, () -> {
+                        RdbFormatException e = assertThrowsFormat(() -> RdbReader.of(f).read(new RdbCounter()));
+                        assertTrue(e.getMessage().contains("key"), e.getMessage());
+                    });
+                    assertSmallAllocation(count, () -> assertThrowsFormat(() -> RdbReader.of(new ByteArrayInputStream(f), -1).read(new RdbCounter())));
                 });
             }
         }
         // a stream of unknown size claiming a 2 GB string, giving 1 MB: the allocation stays near what arrived
         byte[] head = fileWith(RdbType.STRING, hex("807ffffff7"));
         InputStream claims = new java.io.SequenceInputStream(new ByteArrayInputStream(head), new ByteArrayInputStream(new byte[1 << 20]));
-        Runtime rt = Runtime.getRuntime();
-        System.gc();
-        long before = rt.totalMemory() - rt.freeMemory();
-        assertThrowsFormat(() -> RdbReader.of(claims, -1).read(new RdbCounter()));
-        long after = rt.totalMemory() - rt.freeMemory();
-        assertTrue(after - before < 512L << 20, "allocated " + (after - before));
+        long allocated = allocatedBy(() -> assertThrowsFormat(() -> RdbReader.of(claims, -1).read(new RdbCounter())));
+        assertTrue(allocated < 64L << 20, "allocated " + allocated);
+    }
+
+    /** Bytes the current thread allocated while running body (HotSpot's per-thread counter). */
+    static long allocatedBy(Runnable body) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(id);
+        body.run();
+        return mx.getThreadAllocatedBytes(id) - before;
+    }
+
+    static void assertSmallAllocation(String what, Runnable body) {
+        long n = allocatedBy(body);
+        assertTrue(n < 4L << 20, what + ": allocated " + n + " bytes");
     }
 
     /** The file with its trailer recomputed over its (damaged) bytes. */
