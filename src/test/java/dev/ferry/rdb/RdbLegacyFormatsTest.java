@@ -141,6 +141,22 @@ class RdbLegacyFormatsTest {
                 }));
             }
         }
+        // each header and link field damaged: refused (ziplistValidateIntegrity's checks)
+        assertTrue(blobs.ziplistToListpack(good, 1, false) != null);
+        int[][] damages = {
+            {0, 1},        // zlbytes
+            {4, 1},        // zltail
+            {8, 1},        // zllen
+            {13, 1},       // the second entry's prevlen (the first entry, "a", takes 3 bytes)
+            {10, 1},       // the first entry's prevlen must be 0
+            {good.length - 1, 1}, // the end byte
+        };
+        for (int[] d : damages) {
+            byte[] bad = good.clone();
+            bad[d[0]] += (byte) d[1];
+            assertEquals(null, blobs.ziplistToListpack(bad, 1, false), "damage at " + d[0]);
+            assertTrue(blobs.lastError != null);
+        }
         // duplicates in pairs, odd counts
         assertEquals(null, blobs.ziplistToListpack(LegacyBlobs.ziplist(list("f", "1", "f", "2")), 2, true));
         assertEquals(null, blobs.ziplistToListpack(LegacyBlobs.ziplist(list("5", "1", "5", "2")), 2, true));
