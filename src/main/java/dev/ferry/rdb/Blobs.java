@@ -3,6 +3,8 @@ package dev.ferry.rdb;
 import dev.ferry.store.Intset;
 import dev.ferry.store.Listpack;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Checks of the compact blobs an RDB value may be (listpack, intset), and conversion of the legacy ones
  * (ziplist, zipmap) to listpacks, before any of them reaches Ferry's values, which trust their layout. The
@@ -44,6 +46,39 @@ final class Blobs {
         if (!whole) return "listpack integrity check failed";
         if (count % group != 0) return "listpack of " + count + " elements, not a whole number of " + (group == 2 ? "pairs" : "groups");
         if (duplicate) return "listpack with a duplicate " + (group == 2 ? "field or member" : "member");
+        return null;
+    }
+
+    /**
+     * Why a (structurally checked) sorted-set listpack does not hold valid scores in order: every score an
+     * integer or the text of a double that is not NaN ("inf", "-inf", %.17g), scores never decreasing (Ferry's
+     * ZSetValue binary-searches them, as zzlInsert keeps them); null when it does.
+     */
+    static String checkZsetScores(byte[] lp) {
+        double prev = Double.NEGATIVE_INFINITY;
+        for (int p = Listpack.first(lp); p >= 0; ) {
+            int score = Listpack.next(lp, p);
+            double d;
+            if (!Listpack.isString(lp, score)) {
+                d = Listpack.integer(lp, score);
+            } else {
+                // non-integral scores only; ZSetValue itself parses them the same way
+                String s = new String(lp, Listpack.stringOffset(lp, score), Listpack.stringLength(lp, score), StandardCharsets.ISO_8859_1);
+                if (s.equals("inf")) d = Double.POSITIVE_INFINITY;
+                else if (s.equals("-inf")) d = Double.NEGATIVE_INFINITY;
+                else {
+                    try {
+                        d = Double.parseDouble(s);
+                    } catch (NumberFormatException e) {
+                        return "sorted set listpack with a score that is not a number";
+                    }
+                }
+            }
+            if (Double.isNaN(d)) return "sorted set listpack with a NaN score";
+            if (d < prev) return "sorted set listpack with scores out of order";
+            prev = d;
+            p = Listpack.next(lp, score);
+        }
         return null;
     }
 

@@ -256,7 +256,12 @@ public final class RdbReader implements Closeable {
                 v.setIntset(key, expireAt, is);
             }
             case RdbType.ZSET_ZIPLIST, RdbType.HASH_ZIPLIST -> {
+                long at = in.position();
                 byte[] lp = ziplist(2, true);
+                if (type == RdbType.ZSET_ZIPLIST) {
+                    String why = Blobs.checkZsetScores(lp);
+                    if (why != null) throw in.error(why, at);
+                }
                 if (blobs.lastCount() == 0) v.emptyKeySkipped(key, type);
                 else if (type == RdbType.ZSET_ZIPLIST) v.zsetListpack(key, expireAt, lp);
                 else v.hashListpack(key, expireAt, lp);
@@ -266,6 +271,7 @@ public final class RdbReader implements Closeable {
                 long at = in.position();
                 byte[] lp = readString("listpack");
                 String why = blobs.checkListpack(lp, type == RdbType.SET_LISTPACK ? 1 : 2, true);
+                if (why == null && type == RdbType.ZSET_LISTPACK) why = Blobs.checkZsetScores(lp);
                 if (why != null) throw in.error(why, at);
                 if (blobs.lastCount() == 0) v.emptyKeySkipped(key, type);
                 else if (type == RdbType.HASH_LISTPACK) v.hashListpack(key, expireAt, lp);

@@ -173,6 +173,17 @@ class RdbLegacyFormatsTest {
         assertTrue(blobs.checkListpack(lp.toBytes(), 2, true).contains("duplicate"));
         assertEquals(null, blobs.checkListpack(lp.toBytes(), 2, false));
         assertTrue(Blobs.checkIntset(dev.ferry.store.Intset.empty()) != null);
+        // sorted-set listpacks: scores must be numbers, not NaN, in order
+        assertEquals(null, Blobs.checkZsetScores(lp(b("a"), b("-inf"), b("b"), b("1"), b("c"), b("1.5"), b("d"), b("inf"))));
+        assertTrue(Blobs.checkZsetScores(lp(b("a"), b("x1"))).contains("not a number"));
+        assertTrue(Blobs.checkZsetScores(lp(b("a"), b("nan"))) != null);
+        assertTrue(Blobs.checkZsetScores(lp(b("a"), b("2"), b("b"), b("1.5"))).contains("order"));
+    }
+
+    static byte[] lp(byte[]... elements) {
+        Listpack l = new Listpack();
+        for (byte[] e : elements) l.append(e);
+        return l.toBytes();
     }
 
     /** A v11/v12 file: type byte, key, value bytes, written by hand. */
