@@ -35,6 +35,7 @@ public final class RdbReader implements Closeable {
     private byte[] scratch = new byte[256];
     private boolean verifyChecksum = true;
     private int version;
+    private final RdbAux aux = new RdbAux();
 
     private RdbReader(RdbInput in, Closeable source) {
         this.in = in;
@@ -75,6 +76,11 @@ public final class RdbReader implements Closeable {
     /** Size of the source, -1 when unknown. */
     public long total() {
         return in.total();
+    }
+
+    /** The AUX fields a loader acts on (replication id and offset, stream DB, redis-ver...), as read so far. */
+    public RdbAux aux() {
+        return aux;
     }
 
     /** The version in the header read. */
@@ -120,6 +126,7 @@ public final class RdbReader implements Closeable {
                 case RdbType.OPCODE_AUX -> {
                     byte[] key = readString("AUX key");
                     byte[] value = readString("AUX value");
+                    aux.accept(key, value);
                     v.aux(key, value);
                 }
                 case RdbType.OPCODE_MODULE_AUX -> readModuleAux(v);

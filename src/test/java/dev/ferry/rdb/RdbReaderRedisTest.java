@@ -135,6 +135,13 @@ class RdbReaderRedisTest {
             try (RdbReader r = RdbReader.open(dump)) {
                 r.read(m);
                 assertEquals(Files.size(dump), r.position(), "read to the end");
+                assertEquals("7.0.15", r.aux().redisVer());
+                assertTrue(Math.abs(r.aux().ctime() - System.currentTimeMillis() / 1000) < 60, "ctime " + r.aux().ctime());
+                assertTrue(r.aux().usedMem() > 100_000, "used-mem " + r.aux().usedMem());
+                assertTrue(!r.aux().aofBase());
+                // a master with a backlog writes the replication fields (the test server has none: it never had a replica)
+                assertEquals(m.aux.containsKey("repl-id"), r.aux().replId() != null);
+                if (r.aux().replId() != null) assertEquals(m.aux.get("repl-id"), r.aux().replId());
             }
             assertTrue(m.ended);
             assertEquals(RdbType.RDB_VERSION, m.version);

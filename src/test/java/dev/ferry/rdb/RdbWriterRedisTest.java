@@ -201,6 +201,9 @@ class RdbWriterRedisTest {
             r.read(m);
         }
         assertEquals("0123456789".repeat(1000), m.get(0, "lzf").value);
+        assertEquals("5000000000", m.aux.get("used-mem"));
+        assertEquals("64", m.aux.get("redis-bits"));
+        assertEquals("unknown aux fields are skipped", m.aux.get("ferry-note"));
         assertEquals(12, m.keyCount());
         try (RedisServer redis = RedisServer.start("--dir", dir.toString(), "--dbfilename", "ferry.rdb");
              Jedis j = new Jedis("127.0.0.1", redis.port())) {
@@ -211,6 +214,34 @@ class RdbWriterRedisTest {
             assertEquals(Map.of("a", -1.0, "b", 1.5, "c", 100.0).size(), j.zcard("zset:lp"));
             assertEquals(2000, j.llen("list"));
         }
+    }
+
+    /** The replication AUX fields read back as a restarted server would use them (rdbPopulateSaveInfo's set). */
+    @Test
+    void replicationAuxFields() throws Exception {
+        RdbOutput o = RdbOutput.inMemory(true);
+        o.writeHeader();
+        o.writeAux("repl-stream-db", 3);
+        o.writeAux("repl-id", "7250d717beb1f6a344ca474cd344f732115dfe6a");
+        o.writeAux("repl-offset", 9_000_000_000L);
+        o.writeAux("aof-base", 1);
+        o.writeEof();
+        RdbReader r = RdbReader.of(o.toByteArray());
+        r.read(new RdbCounter());
+        assertEquals("7250d717beb1f6a344ca474cd344f732115dfe6a", r.aux().replId());
+        assertEquals(9_000_000_000L, r.aux().replOffset());
+        assertEquals(3, r.aux().replStreamDb());
+        assertTrue(r.aux().hasReplicationInfo());
+        assertTrue(r.aux().aofBase());
+        // a repl-id of another length is not kept
+        o = RdbOutput.inMemory(true);
+        o.writeHeader();
+        o.writeAux("repl-id", "short");
+        o.writeEof();
+        r = RdbReader.of(o.toByteArray());
+        r.read(new RdbCounter());
+        assertNull(r.aux().replId());
+        assertTrue(!r.aux().hasReplicationInfo());
     }
 
     @Test
