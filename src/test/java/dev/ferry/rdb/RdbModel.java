@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * ("listpack", "intset", "stream", "nodes") to check the blob and streaming paths. Also checks the visitor
  * protocol: begin/end pairs, list elements only inside a list, no key handed twice.
  */
-final class RdbModel implements RdbVisitor {
+class RdbModel implements RdbVisitor {
     static final class Entry {
         final String kind;
         final long expireAt;
@@ -45,6 +45,7 @@ final class RdbModel implements RdbVisitor {
     final List<String> functions = new ArrayList<>();
     final List<String> moduleAux = new ArrayList<>();
     final List<String> emptySkipped = new ArrayList<>();
+    final List<long[]> progress = new ArrayList<>();
     int version;
     long db;
     boolean ended;
@@ -100,6 +101,11 @@ final class RdbModel implements RdbVisitor {
         });
         if (!ok) throw new AssertionError("handed a listpack that does not validate");
         return out;
+    }
+
+    @Override
+    public void progress(long bytesRead, long total) {
+        progress.add(new long[] {bytesRead, total});
     }
 
     @Override

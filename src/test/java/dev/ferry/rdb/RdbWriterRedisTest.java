@@ -124,9 +124,22 @@ class RdbWriterRedisTest {
             o.writeEof();
         }
         assertArrayEquals(mem.toByteArray(), file.toByteArray());
-        RdbCounter c = new RdbCounter();
-        RdbReader.of(file.toByteArray()).read(c);
-        assertEquals(3000, c.keys());
+        byte[] all = file.toByteArray();
+        RdbModel m = new RdbModel();
+        RdbReader.of(all).read(m);
+        assertEquals(3000, m.keyCount());
+        // progress every 16 MiB, with the total known for an array
+        assertTrue(all.length > 32 << 20, "file of " + all.length);
+        assertTrue(m.progress.size() >= 1 && m.progress.size() <= all.length / (16 << 20), "progress calls: " + m.progress.size());
+        long last = 0;
+        for (long[] p : m.progress) {
+            assertTrue(p[0] >= last + (16 << 20), "progress at " + p[0]);
+            assertEquals(all.length, p[1]);
+            last = p[0];
+        }
+        m = new RdbModel();
+        RdbReader.of(new java.io.ByteArrayInputStream(all), -1).read(m);
+        assertEquals(-1, m.progress.get(0)[1]);
     }
 
     @Test
