@@ -44,6 +44,7 @@ final class Blobs {
             }
         });
         if (!whole) return "listpack integrity check failed";
+        if (!backlensAsRedisWrites(lp)) return "listpack integrity check failed: a back-length Redis would read backwards wrongly";
         if (count % group != 0) return "listpack of " + count + " elements, not a whole number of " + (group == 2 ? "pairs" : "groups");
         if (duplicate) return "listpack with a duplicate " + (group == 2 ? "field or member" : "member");
         return null;
@@ -80,6 +81,37 @@ final class Blobs {
             p = Listpack.next(lp, score);
         }
         return null;
+    }
+
+    /**
+     * Whether every entry's back-length is the bytes lpEncodeBacklen writes (the most significant 7 bits first,
+     * every byte after the first flagged with 128). The forward walk only checks the value they give; Redis walks
+     * listpacks backwards too (lpPrev), and Ferry writes these bytes back out to Redis, so their form matters.
+     */
+    private static boolean backlensAsRedisWrites(byte[] lp) {
+        for (int p = Listpack.FIRST; !Listpack.atEnd(lp, p); ) {
+            int q = Listpack.skip(lp, p);
+            int total = q - p, enc = -1, n = 0;
+            for (int k = 1; k <= 5; k++) {
+                if (backlenSize(total - k) == k) {
+                    enc = total - k;
+                    n = k;
+                    break;
+                }
+            }
+            if (enc < 0) return false;
+            for (int i = 0; i < n; i++) {
+                int expected = (enc >>> (7 * (n - 1 - i))) & 127;
+                if (i > 0) expected |= 128;
+                if ((lp[p + enc + i] & 0xFF) != expected) return false;
+            }
+            p = q;
+        }
+        return true;
+    }
+
+    private static int backlenSize(long l) {
+        return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
     }
 
     /** Elements in the listpack last checked. */

@@ -173,6 +173,14 @@ class RdbLegacyFormatsTest {
         assertTrue(blobs.checkListpack(lp.toBytes(), 2, true).contains("duplicate"));
         assertEquals(null, blobs.checkListpack(lp.toBytes(), 2, false));
         assertTrue(Blobs.checkIntset(dev.ferry.store.Intset.empty()) != null);
+        // a back-length whose value reads right forwards but whose continuation bit is wrong (a 200-byte entry: 01 c8)
+        byte[] longEntry = lp(b("x".repeat(198)));
+        assertEquals(null, blobs.checkListpack(longEntry, 1, false));
+        int bl = longEntry.length - 3;
+        assertEquals(0x01, longEntry[bl]);
+        assertEquals(0xC8, longEntry[bl + 1] & 0xFF);
+        longEntry[bl] = (byte) 0x81;
+        assertTrue(blobs.checkListpack(longEntry, 1, false) != null);
         // sorted-set listpacks: scores must be numbers, not NaN, in order
         assertEquals(null, Blobs.checkZsetScores(lp(b("a"), b("-inf"), b("b"), b("1"), b("c"), b("1.5"), b("d"), b("inf"))));
         assertTrue(Blobs.checkZsetScores(lp(b("a"), b("x1"))).contains("not a number"));
