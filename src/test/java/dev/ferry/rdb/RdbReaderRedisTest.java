@@ -120,6 +120,21 @@ class RdbReaderRedisTest {
         j.hset(b("h:bin\u0000"), Map.of(b("\u0000\u0001"), b("\u00ff")));
         j.hset("h:ttl", "a", "b");
         j.pexpire("h:ttl", 2_000_000);
+        // thresholds raised: listpacks past 65535 elements (count "unknown" in the header), long entries
+        j.configSet("hash-max-listpack-entries", "50000");
+        j.configSet("hash-max-listpack-value", "5000");
+        j.configSet("zset-max-listpack-entries", "1000");
+        j.configSet("zset-max-listpack-value", "5000");
+        Map<String, String> huge = new HashMap<>();
+        for (int i = 0; i < 40_000; i++) huge.put("f" + i, i % 1000 == 0 ? "w".repeat(3000 + i % 7) : Integer.toString(i * 13 - 7));
+        j.hset("h:lp-huge", huge);
+        Map<String, Double> zlp = new HashMap<>();
+        for (int i = 0; i < 900; i++) zlp.put("member-" + i + "-" + "q".repeat(i % 300), i % 5 == 0 ? i : i / 7.0);
+        j.zadd("z:lp-big", zlp);
+        j.configSet("hash-max-listpack-entries", "128");
+        j.configSet("hash-max-listpack-value", "64");
+        j.configSet("zset-max-listpack-entries", "128");
+        j.configSet("zset-max-listpack-value", "64");
         j.select(0);
     }
 
@@ -151,6 +166,9 @@ class RdbReaderRedisTest {
             RedisSide.assertSame(j, m, 16);
             // the compact encodings came as blobs, the big ones as element streams
             assertEquals("listpack", m.get(15, "h:small").form);
+            assertEquals("listpack", m.get(15, "h:lp-huge").form);
+            assertEquals(40_000, ((Map<?, ?>) m.get(15, "h:lp-huge").value).size());
+            assertEquals("listpack", m.get(15, "z:lp-big").form);
             assertEquals("stream", m.get(15, "h:big").form);
             assertEquals("stream", m.get(15, "h:longvalue").form);
             assertEquals("intset", m.get(2, "set:intset64").form);
