@@ -51,6 +51,15 @@ final class RedisSide {
         return out;
     }
 
+    /** redis-check-rdb's "[info] N keys read" and "[info] N expires" for a file it finds OK. */
+    static long[] checkRdbCounts(Path file) throws Exception {
+        String out = checkRdb(file, true);
+        java.util.regex.Matcher k = java.util.regex.Pattern.compile("\\[info\\] (\\d+) keys read").matcher(out);
+        java.util.regex.Matcher e = java.util.regex.Pattern.compile("\\[info\\] (\\d+) expires").matcher(out);
+        assertTrue(k.find() && e.find(), out);
+        return new long[] {Long.parseLong(k.group(1)), Long.parseLong(e.group(1))};
+    }
+
     /**
      * Every key of every DB of the server equals the model's: same keys, types, elements (lists in order),
      * scores, and expiries (the model's absolute expiry within 10 s of now + PTTL).
