@@ -29,7 +29,7 @@ final class Blobs {
         count = 0;
         duplicate = false;
         step = group;
-        if (unique) seen.reset(lp, lp.length >= 6 ? Listpack.headerCount(lp) / group : 16);
+        if (unique) seen.reset(lp, (lp.length >= 6 ? Math.min(Listpack.headerCount(lp), lp.length / 2) : 0) / group);
         boolean whole = Listpack.forEach(lp, new Listpack.Visitor() {
             @Override
             public void string(byte[] b, int off, int len) {
@@ -147,7 +147,7 @@ final class Blobs {
         if ((zl[n - 1] & 0xFF) != 0xFF) return fail("ziplist without its end byte");
         if (zltail > n - 1) return fail("ziplist tail offset past its end");
         Listpack lp = new Listpack();
-        if (unique) seen.reset(zl, declared == 0xFFFF ? 16 : declared / group);
+        if (unique) seen.reset(zl, Math.min(declared, n / 2) / group);
         int p = ZL_HEADER, prevSize = 0, seenCount = 0, last = -1;
         while ((zl[p] & 0xFF) != 0xFF) {
             int start = p;

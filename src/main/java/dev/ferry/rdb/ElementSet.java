@@ -20,13 +20,22 @@ final class ElementSet {
     private int[] slots = new int[32];
     private final long[] parsed = new long[1];
 
-    /** Forgets every element; the next ones are strings of {@code src} (or integers), about n of them. */
+    /**
+     * Forgets every element; the next ones are strings of {@code src} (or integers), about n of them (a hint the
+     * caller bounds by the blob's size: every element takes at least 2 bytes).
+     */
     void reset(byte[] src, int n) {
         this.src = src;
         size = 0;
         int want = Integer.highestOneBit(Math.max(16, n) * 2 - 1) << 1;
-        if (slots.length < want) slots = new int[want];
+        // a table left big by an earlier big blob is not cleared whole for every small one after it
+        if (slots.length < want || slots.length > 4 * want) slots = new int[want];
         else Arrays.fill(slots, 0);
+        if (offsets.length > 4 * Math.max(16, n)) {
+            offsets = new int[16];
+            lengths = new int[16];
+            values = new long[16];
+        }
     }
 
     /** Adds the string of len bytes at off in src; false when an equal element is already there. */
