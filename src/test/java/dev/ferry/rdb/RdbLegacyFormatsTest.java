@@ -229,11 +229,25 @@ class RdbLegacyFormatsTest {
         })).read(new RdbModel()));
         assertTrue(e.getMessage().contains("httl") && e.getMessage().contains("25") && e.offset() > 9, e.getMessage());
         assertArrayEquals(b("httl"), e.key());
-        e = assertThrowsFormat(() -> RdbReader.of(file(10, o -> {
-            o.writeKey(RdbType.STREAM_LISTPACKS_2, b("stream"));
-            o.writeLength(0);
-        })).read(new RdbModel()));
-        assertTrue(e.getMessage().contains("stream") && e.getMessage().contains("19"), e.getMessage());
+        for (int type : new int[] {RdbType.STREAM_LISTPACKS, RdbType.STREAM_LISTPACKS_2, RdbType.STREAM_LISTPACKS_3}) {
+            e = assertThrowsFormat(() -> RdbReader.of(file(11, o -> {
+                o.writeKey(type, b("stream"));
+                o.writeLength(0);
+            })).read(new RdbModel()));
+            assertTrue(e.getMessage().contains("stream") && e.getMessage().contains("type " + type), e.getMessage());
+        }
+        for (int type : new int[] {RdbType.HASH_METADATA_PRE_GA, RdbType.HASH_LISTPACK_EX_PRE_GA, RdbType.HASH_METADATA}) {
+            e = assertThrowsFormat(() -> RdbReader.of(file(12, o -> {
+                o.writeKey(type, b("httl2"));
+                o.writeLength(0);
+            })).read(new RdbModel()));
+            assertTrue(e.getMessage().contains("httl2") && e.getMessage().contains("type " + type), e.getMessage());
+        }
+        // an unknown type byte (8, or past 25) is corrupt
+        for (int type : new int[] {8, 26, 243}) {
+            e = assertThrowsFormat(() -> RdbReader.of(file(12, o -> o.writeKey(type, b("x")))).read(new RdbModel()));
+            assertTrue(e.getMessage().contains("Unknown RDB encoding type " + type), e.getMessage());
+        }
         // a module value names its module type
         long moduleId = moduleId("ferrytype", 3);
         e = assertThrowsFormat(() -> RdbReader.of(file(10, o -> {

@@ -229,6 +229,33 @@ class RdbWriterRedisTest {
         }
     }
 
+    /** Ferry's LZF against Redis's lzf_d.c: strings of many sizes and shapes, compressed, RESTOREd and read back by GET. */
+    @Test
+    void redisDecompressesFerryLzf() throws Exception {
+        RedisSide.require("redis-server");
+        Random rnd = new Random(17);
+        try (RedisServer redis = RedisServer.start(); Jedis j = new Jedis("127.0.0.1", redis.port())) {
+            int compressed = 0;
+            for (int i = 0; i < 400; i++) {
+                int len = 21 + (i < 300 ? rnd.nextInt(3000) : rnd.nextInt(300_000));
+                byte[] v = new byte[len];
+                int alphabet = 1 + rnd.nextInt(i % 3 == 0 ? 4 : 60);
+                int run = 1 + rnd.nextInt(50);
+                for (int k = 0; k < len; k++) v[k] = rnd.nextInt(run) == 0 ? (byte) rnd.nextInt(256) : (byte) ('a' + (k / run) % alphabet);
+                RdbOutput o = RdbOutput.inMemory(true);
+                o.writeByte(RdbType.STRING);
+                o.writeString(v);
+                byte[] payload = RdbPayload.finish(o);
+                if ((payload[1] & 0xFF) == 0xC3) compressed++;
+                byte[] key = b("lzf" + i);
+                j.restore(key, 0, payload);
+                assertArrayEquals(v, j.get(key), "string " + i + " of " + len + " bytes");
+                j.del(key);
+            }
+            assertTrue(compressed > 300, "strings stored as LZF: " + compressed);
+        }
+    }
+
     /** The replication AUX fields read back as a restarted server would use them (rdbPopulateSaveInfo's set). */
     @Test
     void replicationAuxFields() throws Exception {
