@@ -23,6 +23,9 @@ import java.io.IOException;
  * ({@link #emptyKeySkipped}). Duplicates inside the element streams are for the visitor to find (it is
  * inserting them anyway).
  *
+ * <p>Every array handed over (keys, values, elements, blobs) is a new one the visitor may keep: the reader
+ * never reuses or changes it.
+ *
  * <p>{@code expireAtMs} is the key's absolute expiry in Unix milliseconds, -1 when it has none. An IDLE or
  * FREQ record before a key is handed first ({@link #idle}, {@link #freq}) and applies to that key only.
  */
@@ -104,7 +107,10 @@ public interface RdbVisitor {
     /** A list: its nodes follow, in order, then {@link #endValue}. At least one element follows. */
     void beginList(byte[] key, long expireAtMs) throws IOException;
 
-    /** A listpack of one or more of the list's elements, next in order. */
+    /**
+     * A listpack of one or more of the list's elements, next in order: a node as the file has it (a ziplist list of
+     * an old file arrives as one node, converted), so a loader re-splits nodes past its own node size.
+     */
     void listNode(byte[] listpack) throws IOException;
 
     /** One element of the list, next in order. */
