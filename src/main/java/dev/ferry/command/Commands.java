@@ -5,6 +5,7 @@ import dev.ferry.command.connection.ConnectionFamily;
 import dev.ferry.command.hll.HyperLogLogFamily;
 import dev.ferry.command.hash.HashFamily;
 import dev.ferry.command.introspection.IntrospectionFamily;
+import dev.ferry.command.keys.DumpFamily;
 import dev.ferry.command.keys.KeyFamily;
 import dev.ferry.command.pubsub.PubSubFamily;
 import dev.ferry.command.list.ListFamily;
@@ -36,6 +37,7 @@ public final class Commands {
             new HashFamily(),
             new ListFamily(),
             new KeyFamily(),
+            new DumpFamily(),
             new SortFamily(),
             new ZSetFamily(),
             new ZSetAlgebraFamily(),

@@ -185,6 +185,39 @@ public final class HashTable<N extends HashTable.Node> {
         if (t1 != null) for (Node head : t1) for (Node e = head; e != null; e = e.next) fn.accept((N) e);
     }
 
+    /** The nodes in table order, for loops that throw (writers); the table must not change during the walk. */
+    public Iterable<N> nodes() {
+        return () -> new java.util.Iterator<N>() {
+            private Node[] tab = t0;
+            private int bucket = -1;
+            private Node next = advance(null);
+
+            private Node advance(Node from) {
+                if (from != null && from.next != null) return from.next;
+                while (tab != null) {
+                    while (++bucket < tab.length) if (tab[bucket] != null) return tab[bucket];
+                    tab = tab == t0 ? t1 : null;
+                    bucket = -1;
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public N next() {
+                if (next == null) throw new java.util.NoSuchElementException();
+                Node n = next;
+                next = advance(n);
+                return (N) n;
+            }
+        };
+    }
+
     /**
      * A random member, or null when empty: a random non-empty bucket, then a random node of its chain (Redis's
      * dictGetFairRandomKey is fairer for long chains; chains here stay short because the table doubles at

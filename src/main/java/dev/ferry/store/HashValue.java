@@ -49,6 +49,21 @@ public final class HashValue implements Value {
         return new HashValue(Listpack.empty(), 0, null);
     }
 
+    /**
+     * A listpack of field, value pairs read from an RDB file or a DUMP payload (checked by the reader, adopted,
+     * never changed); converted as Redis's loader converts one with more than maxEntries fields.
+     */
+    public static HashValue ofListpack(byte[] lp, long maxEntries) {
+        HashValue h = new HashValue(lp, Listpack.count(lp) / 2, null);
+        if (h.pairs > maxEntries) h.convert();
+        return h;
+    }
+
+    /** An empty hash for sizeHint fields read one by one (rdbLoadObject's RDB_TYPE_HASH: a table past maxEntries). */
+    public static HashValue forLoading(long sizeHint, long maxEntries) {
+        return sizeHint > maxEntries ? new HashValue(null, 0, new HashTable<>()) : create();
+    }
+
     public boolean isListpack() {
         return lp != null;
     }

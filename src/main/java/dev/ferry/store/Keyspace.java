@@ -94,6 +94,17 @@ public final class Keyspace {
         return idle;
     }
 
+    /**
+     * Makes an entry look idle for the given seconds (RESTORE ... IDLETIME, objectSetLRUOrLFU): an idle time
+     * longer than the clock has run lands half the clock's range back, as Redis does.
+     */
+    public void setIdleSeconds(Dict.Entry e, long idle) {
+        long clock = lruClock(), max = 0xFFFFFF;
+        long abs = clock - idle;
+        if (abs < 0) abs = (clock + max / 2) % max;
+        e.lruSeconds = (int) abs;
+    }
+
     public long dirty() {
         return dirty;
     }

@@ -59,6 +59,18 @@ public final class SetValue implements Value {
         return new SetValue(intsetBytes, null);
     }
 
+    /** An intset read from an RDB file (checked, adopted), converted past maxIntsetEntries as Redis's loader does. */
+    public static SetValue ofIntset(byte[] intsetBytes, long maxIntsetEntries) {
+        SetValue s = new SetValue(intsetBytes, null);
+        if (Intset.length(intsetBytes) > Math.min(maxIntsetEntries, INTSET_HARD_LIMIT)) s.convertToHashtable();
+        return s;
+    }
+
+    /** An empty set for sizeHint members read one by one (rdbLoadObject's RDB_TYPE_SET: a table past the limit). */
+    public static SetValue forLoading(long sizeHint, long maxIntsetEntries) {
+        return sizeHint > maxIntsetEntries ? emptyHashtable() : emptyIntset();
+    }
+
     public boolean isIntset() {
         return intset != null;
     }

@@ -56,6 +56,13 @@ public final class ZSetValue implements Value {
         return new ZSetValue(lp, Listpack.count(lp) / 2, null);
     }
 
+    /** A listpack read from an RDB file (checked, adopted), converted past maxEntries as Redis's loader does. */
+    public static ZSetValue ofListpack(byte[] lp, long maxEntries) {
+        ZSetValue z = ofListpack(lp);
+        if (z.lpPairs > maxEntries) z.convertToSkiplist();
+        return z;
+    }
+
     /** What ZADD creates for a new key (zaddGenericCommand in 7.0): the first member's length decides. */
     public static ZSetValue forFirstMember(int memberLength, int maxEntries, int maxValue) {
         return maxEntries == 0 || memberLength > maxValue ? emptySkiplist() : emptyListpack();

@@ -3,7 +3,6 @@ package dev.ferry.command.string;
 import dev.ferry.engine.*;
 
 import dev.ferry.protocol.Ascii;
-import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.store.Database;
 import dev.ferry.store.Dict;
 import dev.ferry.store.StringValue;
@@ -145,8 +144,7 @@ public final class StringFamily implements CommandFamily {
      * value is made, as in Redis.
      */
     static boolean shareIntegers(Call c) {
-        ServerSettings s = c.server.settings();
-        return s.maxmemory == 0 || !(s.maxmemoryPolicy.contains("lru") || s.maxmemoryPolicy.contains("lfu"));
+        return c.server.settings().shareIntegers();
     }
 
     /** SET ... GET reaches replicas without its GET arguments (all of them: GET may be repeated). */

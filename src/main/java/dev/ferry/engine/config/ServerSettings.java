@@ -196,4 +196,12 @@ public final class ServerSettings implements RespParser.Limits {
     public long number(String name) {
         return Long.parseLong(text(name));
     }
+
+    /**
+     * Whether small integers may share one object: not when maxmemory is set with an LRU or LFU policy, where
+     * Redis gives every key its own object (tryObjectEncoding).
+     */
+    public boolean shareIntegers() {
+        return maxmemory == 0 || !(maxmemoryPolicy.contains("lru") || maxmemoryPolicy.contains("lfu"));
+    }
 }
