@@ -86,6 +86,12 @@ public final class Dispatcher {
             }
             return;
         }
+        // processCommand: while the snapshot loads, only commands flagged "loading" run
+        if (server.persistence().loading() && !cmd.is(CommandFlags.LOADING)) {
+            cmd.rejectedCalls++;
+            reject(c, LOADING);
+            return;
+        }
         if (c.inMulti() && !cmd.is(CommandFlags.TRANSACTION_CONTROL)) {
             if (cmd.is(CommandFlags.NO_MULTI)) {
                 reject(c, "ERR Command not allowed inside a transaction");
@@ -98,6 +104,8 @@ public final class Dispatcher {
         c.lastCommand(cmd.fullName);
         executor.call(c.call(), cmd, argv);
     }
+
+    private static final String LOADING = "LOADING Redis is loading the dataset in memory";
 
     private static boolean allowedWhileSubscribed(CommandSpec cmd) {
         if (cmd.parent() != null) return false;

@@ -5,8 +5,9 @@ import dev.ferry.engine.info.InfoWriter;
 import dev.ferry.store.Keyspace;
 
 /**
- * The state of saving the dataset (LASTSAVE, INFO persistence). Ferry does not save yet, so INFO shows
- * what Redis shows before its first save, which is true of Ferry: nothing saved, nothing failed, no AOF.
+ * The state of saving and loading the dataset (LASTSAVE, INFO persistence). Ferry does not save yet, so INFO
+ * shows what Redis shows before its first save, which is true of Ferry: nothing saved, nothing failed, no AOF;
+ * the start-up load of a snapshot shows as Redis shows it (loading, loading_*, rdb_last_load_keys_*).
  * The snapshot issue makes this the owner of BGSAVE's progress and outcome.
  */
 public final class Persistence implements InfoSection {
@@ -19,6 +20,10 @@ public final class Persistence implements InfoSection {
     private final long rdbSaves = 0;
     private final boolean lastBgsaveFailed = false;
     private final boolean aofEnabled = false;
+    /** The start-up load: written on the executing loop, except the bytes read (the loader's thread). */
+    private volatile boolean loading;
+    private volatile long loadingStartMillis, loadingTotalBytes, loadingLoadedBytes;
+    private long lastLoadKeysLoaded, lastLoadKeysExpired;
 
     Persistence(Keyspace keyspace) {
         this.keyspace = keyspace;
@@ -28,9 +33,33 @@ public final class Persistence implements InfoSection {
         return lastSaveMillis;
     }
 
+    /** True while the snapshot loads at start-up: commands without the loading flag get -LOADING. */
+    public boolean loading() {
+        return loading;
+    }
+
+    public void loadingStarted(long totalBytes) {
+        loadingStartMillis = System.currentTimeMillis();
+        loadingTotalBytes = totalBytes;
+        loadingLoadedBytes = 0;
+        loading = true;
+    }
+
+    /** From the loader's thread. */
+    public void loadingProgress(long loadedBytes) {
+        loadingLoadedBytes = loadedBytes;
+    }
+
+    public void loadingFinished(long keysLoaded, long keysExpired) {
+        lastLoadKeysLoaded = keysLoaded;
+        lastLoadKeysExpired = keysExpired;
+        loading = false;
+    }
+
     @Override
     public void write(InfoWriter out) {
-        out.field("loading", 0);
+        boolean loadingNow = loading;
+        out.field("loading", loadingNow ? 1 : 0);
         out.field("async_loading", 0);
         out.field("current_cow_peak", 0);
         out.field("current_cow_size", 0);
@@ -46,8 +75,8 @@ public final class Persistence implements InfoSection {
         out.field("rdb_current_bgsave_time_sec", -1);
         out.field("rdb_saves", rdbSaves);
         out.field("rdb_last_cow_size", 0);
-        out.field("rdb_last_load_keys_expired", 0);
-        out.field("rdb_last_load_keys_loaded", 0);
+        out.field("rdb_last_load_keys_expired", lastLoadKeysExpired);
+        out.field("rdb_last_load_keys_loaded", lastLoadKeysLoaded);
         out.field("aof_enabled", aofEnabled ? 1 : 0);
         out.field("aof_rewrite_in_progress", 0);
         out.field("aof_rewrite_scheduled", 0);
@@ -60,5 +89,18 @@ public final class Persistence implements InfoSection {
         out.field("aof_last_cow_size", 0);
         out.field("module_fork_in_progress", 0);
         out.field("module_fork_last_cow_size", 0);
+        if (loadingNow) {
+            // Redis's fields of a load in progress, after the others
+            long total = loadingTotalBytes, done = loadingLoadedBytes;
+            long elapsed = Math.max(1, System.currentTimeMillis() - loadingStartMillis);
+            double perc = total > 0 ? 100.0 * done / total : 0;
+            long eta = done > 0 ? (long) ((total - done) * (elapsed / 1000.0) / done) : 1;
+            out.field("loading_start_time", loadingStartMillis / 1000);
+            out.field("loading_total_bytes", total);
+            out.field("loading_rdb_used_mem", 0);
+            out.field("loading_loaded_bytes", done);
+            out.field("loading_loaded_perc", String.format(java.util.Locale.ROOT, "%.2f", perc));
+            out.field("loading_eta_seconds", eta);
+        }
     }
 }

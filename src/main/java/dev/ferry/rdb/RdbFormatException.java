@@ -42,7 +42,7 @@ public class RdbFormatException extends java.io.IOException {
     }
 
     /** The key with bytes outside printable ASCII escaped as \xNN, at most 128 bytes of it. */
-    static String printable(byte[] key) {
+    public static String printable(byte[] key) {
         StringBuilder sb = new StringBuilder();
         int n = Math.min(key.length, 128);
         for (int i = 0; i < n; i++) {

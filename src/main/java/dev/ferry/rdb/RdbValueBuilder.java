@@ -33,8 +33,14 @@ public final class RdbValueBuilder implements RdbVisitor {
         void value(long db, byte[] key, long expireAtMs, long idleSeconds, int freq, Value value) throws IOException;
     }
 
+    /** Told every 16 MiB read (total -1 when unknown): a loader's percent and MB/s. */
+    public interface Progress {
+        void at(long bytesRead, long total);
+    }
+
     private final Limits limits;
     private final Sink sink;
+    private Progress progress = (read, total) -> { };
     private long db;
     private long idle = -1;
     private int freq = -1;
@@ -50,6 +56,22 @@ public final class RdbValueBuilder implements RdbVisitor {
     public RdbValueBuilder(Limits limits, Sink sink) {
         this.limits = limits;
         this.sink = sink;
+    }
+
+    public RdbValueBuilder onProgress(Progress p) {
+        progress = p;
+        return this;
+    }
+
+    @Override
+    public void progress(long bytesRead, long total) {
+        progress.at(bytesRead, total);
+    }
+
+    /** Ferry has no functions (FUNCTION LOAD): a file carrying a library is refused, not half loaded. */
+    @Override
+    public void function(byte[] code) throws IOException {
+        throw new RdbFormatException("the file holds a function library, and Ferry has no functions", -1, null);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.ferry.server;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import dev.ferry.command.Commands;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.engine.Client;
@@ -215,6 +217,15 @@ public class RespServer {
                 port = s.actualPort();
                 ctx.settings().boundPort(port);
                 new ServerCron(ctx).start();
+                try {
+                    new StartupLoader(ctx, Path.of(config.dir(), config.dbfilename()), code -> {
+                        shutdown.request(code);
+                        Quarkus.asyncExit(code);
+                    }).start();
+                } catch (IOException e) {
+                    started.fail(e);
+                    return;
+                }
                 started.complete();
             }).onFailure(started::fail);
         }

@@ -50,6 +50,11 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** Its working directory (where SAVE writes dump.rdb). */
+    public java.nio.file.Path dir() {
+        return dir;
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -9,7 +9,6 @@ import dev.ferry.rdb.RdbFormatException;
 import dev.ferry.rdb.RdbPayload;
 import dev.ferry.rdb.RdbValueBuilder;
 import dev.ferry.rdb.RdbValueWriter;
-import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.store.Database;
 import dev.ferry.store.Dict;
 import dev.ferry.store.RdbType;
@@ -92,7 +91,7 @@ public final class DumpFamily implements CommandFamily {
         }
         Value[] read = new Value[1];
         try {
-            RdbPayload.read(payload, MAX_PAYLOAD_VERSION, key, new RdbValueBuilder(limits(c.server.settings()),
+            RdbPayload.read(payload, MAX_PAYLOAD_VERSION, key, new RdbValueBuilder(c.server.settings().loadLimits(),
                 (dbIndex, k, expireAtMs, idleSeconds, f, v) -> read[0] = v));
         } catch (IOException | RuntimeException x) {
             throw Errors.of(BAD_FORMAT);
@@ -124,12 +123,6 @@ public final class DumpFamily implements CommandFamily {
         if (idle >= 0) c.keyspace().setIdleSeconds(e, idle);
         c.keyspace().dirty(1);
         c.reply.ok();
-    }
-
-    /** The encoding thresholds a loaded value is built under. */
-    public static RdbValueBuilder.Limits limits(ServerSettings s) {
-        return new RdbValueBuilder.Limits(s.listMaxListpackSize, s.hashMaxListpackEntries, s.hashMaxListpackValue,
-            s.setMaxIntsetEntries, s.zsetMaxListpackEntries, s.zsetMaxListpackValue, s.shareIntegers());
     }
 
     static {

@@ -204,4 +204,10 @@ public final class ServerSettings implements RespParser.Limits {
     public boolean shareIntegers() {
         return maxmemory == 0 || !(maxmemoryPolicy.contains("lru") || maxmemoryPolicy.contains("lfu"));
     }
+
+    /** The encoding thresholds a value read from a snapshot or a DUMP payload is built under. */
+    public dev.ferry.rdb.RdbValueBuilder.Limits loadLimits() {
+        return new dev.ferry.rdb.RdbValueBuilder.Limits(listMaxListpackSize, hashMaxListpackEntries, hashMaxListpackValue,
+            setMaxIntsetEntries, zsetMaxListpackEntries, zsetMaxListpackValue, shareIntegers());
+    }
 }
