@@ -203,6 +203,33 @@ class RdbReaderRedisTest {
         assertTrue(sizes[0] + 300_000 < sizes[1], "sizes with and without compression: " + sizes[0] + ", " + sizes[1]);
     }
 
+    /** Under an LRU policy Redis writes IDLE before every key, under an LFU one FREQ: each handed with its key. */
+    @Test
+    void idleAndFreqOfEveryKey() throws Exception {
+        try {
+            for (String policy : new String[] {"allkeys-lru", "allkeys-lfu"}) {
+                j.configSet("maxmemory-policy", policy);
+                j.save();
+                RdbModel m = new RdbModel();
+                try (RdbReader r = RdbReader.open(Path.of(j.configGet("dir").get("dir"), "dump.rdb"))) {
+                    r.read(m);
+                }
+                assertTrue(m.keyCount() > 40);
+                for (Map<String, RdbModel.Entry> db : m.dbs.values()) {
+                    for (Map.Entry<String, RdbModel.Entry> e : db.entrySet()) {
+                        if (policy.endsWith("lru")) {
+                            assertTrue(e.getValue().idle >= 0 && e.getValue().freq == -1, e.getKey());
+                        } else {
+                            assertTrue(e.getValue().freq >= 0 && e.getValue().idle == -1, e.getKey());
+                        }
+                    }
+                }
+            }
+        } finally {
+            j.configSet("maxmemory-policy", "noeviction");
+        }
+    }
+
     @Test
     void parsesEveryKeysDumpPayload() throws Exception {
         int checked = 0;
