@@ -11,7 +11,9 @@ import java.util.TreeMap;
 /**
  * A visitor that only counts, like redis-check-rdb: keys per DB, keys per kind, keys with an expiry,
  * already-expired keys, elements, empty keys skipped, AUX fields, function libraries, module AUX records. Running
- * the reader with it checks a whole file (every length, blob and the checksum) without keeping any value.
+ * the reader with it checks a whole file (every length, blob and the checksum) without keeping any value. Unlike
+ * redis-check-rdb, which builds every object, it does not find a duplicate among the elements of a hashtable-encoded
+ * hash, set or sorted set (blobs are checked for duplicates by the reader itself).
  */
 public final class RdbCounter implements RdbVisitor {
     private final long now;
