@@ -162,7 +162,8 @@ public final class RdbReader implements Closeable {
         long computed = in.crc();
         long stored = in.readLe(8);
         if (stored != 0 && verifyChecksum && stored != computed) {
-            throw in.error(String.format("Wrong RDB checksum expected: (%x) got (%x)", stored, computed), in.position() - 8);
+            // rdbLoadRioWithLoadingCtx's words: "expected" is the CRC of the data, "got" the trailer's
+            throw in.error(String.format("Wrong RDB checksum expected: (%x) got (%x)", computed, stored), in.position() - 8);
         }
         return stored;
     }

@@ -152,6 +152,21 @@ class RdbHardeningTest {
     }
 
     @Test
+    void checksumMismatchInRedisWords() {
+        byte[] bad = dump.clone();
+        bad[bad.length - 1] ^= 1;
+        long computed = Crc64.update(0, dump, 0, dump.length - 8);
+        long stored = computed ^ (1L << 56);
+        RdbFormatException e = RdbReaderRedisTest.assertThrowsFormat(() -> RdbReader.of(bad).read(new RdbCounter()));
+        assertTrue(e.getMessage().startsWith(String.format("Wrong RDB checksum expected: (%x) got (%x)", computed, stored)), e.getMessage());
+        // with checking off, or a stored 0, it reads
+        assertTrue(readsOrRefuses("unchecked", () -> RdbReader.of(bad).verifyChecksum(false)));
+        byte[] zero = dump.clone();
+        Arrays.fill(zero, zero.length - 8, zero.length, (byte) 0);
+        assertTrue(readsOrRefuses("stored 0", () -> RdbReader.of(zero)));
+    }
+
+    @Test
     void randomBytesAndMultipleFlips() {
         Random rnd = new Random(13);
         assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
