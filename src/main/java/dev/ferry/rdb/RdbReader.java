@@ -62,9 +62,13 @@ public final class RdbReader implements Closeable {
         return new RdbReader(RdbInput.of(b, off, len), null);
     }
 
-    /** Whether to compare the trailer with the CRC64 of the data (rdbchecksum; a stored 0 is never compared). */
+    /**
+     * Whether to compare the trailer with the CRC64 of the data (rdbchecksum; a stored 0 is never compared); when
+     * not, the CRC is not computed either. Set before {@link #read}.
+     */
     public RdbReader verifyChecksum(boolean verify) {
         this.verifyChecksum = verify;
+        in.crcOn = verify; // nothing to compare: no CRC to compute either
         return this;
     }
 
