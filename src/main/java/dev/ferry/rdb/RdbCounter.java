@@ -11,13 +11,17 @@ import java.util.TreeMap;
 /**
  * A visitor that only counts, like redis-check-rdb: keys per DB, keys per kind, keys with an expiry,
  * already-expired keys, elements, empty keys skipped, AUX fields, function libraries, module AUX records. Running
- * the reader with it checks a whole file (every length, blob and the checksum) without keeping any value.
+ * the reader with it checks a whole file (every length, blob and the checksum) without keeping any value. Unlike
+ * redis-check-rdb, which builds every object, it does not find a duplicate among the elements of a hashtable-encoded
+ * hash, set or sorted set (blobs are checked for duplicates by the reader itself).
  */
 public final class RdbCounter implements RdbVisitor {
     private final long now;
     private int version;
     private long db;
     private final Map<Long, Long> keysPerDb = new TreeMap<>();
+    /** Keys of the current DB not yet added to keysPerDb. */
+    private long keysInDb;
     private final long[] keysPerType = new long[RdbType.HASH + 1];
     private long keys;
     private long expires;
@@ -55,10 +59,12 @@ public final class RdbCounter implements RdbVisitor {
     }
 
     public long keys(long db) {
+        flushDb();
         return keysPerDb.getOrDefault(db, 0L);
     }
 
     public Map<Long, Long> keysPerDb() {
+        flushDb();
         return keysPerDb;
     }
 
@@ -120,7 +126,14 @@ public final class RdbCounter implements RdbVisitor {
 
     @Override
     public void selectDb(long db) {
+        flushDb();
         this.db = db;
+    }
+
+    /** Adds the keys counted in the current DB to its total: one map update per DB switch, not per key. */
+    private void flushDb() {
+        if (keysInDb > 0) keysPerDb.merge(db, keysInDb, Long::sum);
+        keysInDb = 0;
     }
 
     @Override
@@ -140,13 +153,14 @@ public final class RdbCounter implements RdbVisitor {
 
     @Override
     public void endOfFile(long checksum) {
+        flushDb();
         this.checksum = checksum;
         ended = true;
     }
 
     private void key(int type, long expireAt) {
         keys++;
-        keysPerDb.merge(db, 1L, Long::sum);
+        keysInDb++;
         keysPerType[type]++;
         if (expireAt >= 0) {
             expires++;
@@ -236,6 +250,7 @@ public final class RdbCounter implements RdbVisitor {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
+        flushDb();
         sb.append("RDB version ").append(version).append(", ").append(keys).append(" keys");
         keysPerDb.forEach((d, n) -> sb.append(", db").append(d).append('=').append(n));
         sb.append(", ").append(expires).append(" with an expiry (").append(alreadyExpired).append(" already expired)");

@@ -67,9 +67,12 @@ final class RdbInput {
         return total < 0 ? Long.MAX_VALUE : total - position();
     }
 
-    /** The CRC64 of every byte consumed so far. */
+    /** Off when nobody will compare the CRC: the reader then skips computing it. */
+    boolean crcOn = true;
+
+    /** The CRC64 of every byte consumed so far (0 when {@link #crcOn} is off). */
     long crc() {
-        if (crcPos < pos) {
+        if (crcOn && crcPos < pos) {
             crc = Crc64.update(crc, buf, crcPos, pos - crcPos);
             crcPos = pos;
         }
@@ -130,7 +133,7 @@ final class RdbInput {
         while (len > 0) {
             int n = in.read(dst, off, len);
             if (n < 0) throw truncated();
-            crc = Crc64.update(crc, dst, off, n);
+            if (crcOn) crc = Crc64.update(crc, dst, off, n);
             base += n;
             off += n;
             len -= n;

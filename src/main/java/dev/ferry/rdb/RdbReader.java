@@ -62,9 +62,13 @@ public final class RdbReader implements Closeable {
         return new RdbReader(RdbInput.of(b, off, len), null);
     }
 
-    /** Whether to compare the trailer with the CRC64 of the data (rdbchecksum; a stored 0 is never compared). */
+    /**
+     * Whether to compare the trailer with the CRC64 of the data (rdbchecksum; a stored 0 is never compared); when
+     * not, the CRC is not computed either. Set before {@link #read}.
+     */
     public RdbReader verifyChecksum(boolean verify) {
         this.verifyChecksum = verify;
+        in.crcOn = verify; // nothing to compare: no CRC to compute either
         return this;
     }
 
@@ -162,7 +166,8 @@ public final class RdbReader implements Closeable {
         long computed = in.crc();
         long stored = in.readLe(8);
         if (stored != 0 && verifyChecksum && stored != computed) {
-            throw in.error(String.format("Wrong RDB checksum expected: (%x) got (%x)", stored, computed), in.position() - 8);
+            // rdbLoadRioWithLoadingCtx's words: "expected" is the CRC of the data, "got" the trailer's
+            throw in.error(String.format("Wrong RDB checksum expected: (%x) got (%x)", computed, stored), in.position() - 8);
         }
         return stored;
     }

@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class RdbHardeningTest {
     static byte[] dump;
     static byte[][] payloads;
+    /** RdbReaderRedisTest's whole data set (about 1.5 MB: big listpacks, LZF nodes, plain nodes, four DBs). */
+    static byte[] bigDump;
 
     @BeforeAll
     static void makeDump() throws Exception {
@@ -61,6 +63,11 @@ class RdbHardeningTest {
             String[] keys = {"str", "int", "lzf", "list", "intset", "set", "set:ht", "zlp", "zsl", "hlp", "hht"};
             payloads = new byte[keys.length][];
             for (int i = 0; i < keys.length; i++) payloads[i] = j.dump(b(keys[i]));
+        }
+        try (RedisServer redis = RedisServer.start("--enable-debug-command", "yes"); Jedis j = new Jedis("127.0.0.1", redis.port(), 60_000)) {
+            RdbReaderRedisTest.fill(j);
+            j.save();
+            bigDump = Files.readAllBytes(Path.of(j.configGet("dir").get("dir"), "dump.rdb"));
         }
         RdbCounter c = new RdbCounter();
         RdbReader.of(dump).read(c);
@@ -121,6 +128,42 @@ class RdbHardeningTest {
                 }
             }
         });
+    }
+
+    @Test
+    void aBigDumpDamagedAtRandomOffsets() {
+        Random rnd = new Random(15);
+        assertTimeoutPreemptively(Duration.ofSeconds(300), () -> {
+            assertTrue(readsOrRefuses("intact", () -> RdbReader.of(bigDump)));
+            for (int round = 0; round < 1500; round++) {
+                int at = rnd.nextInt(bigDump.length);
+                byte[] bad = bigDump.clone();
+                bad[at] ^= (byte) (1 << rnd.nextInt(8));
+                if (readsOrRefuses("big flip at " + at, () -> RdbReader.of(bad)) && !(at >= 5 && at < 9)) fail("flip at " + at + " not caught");
+                byte[] resealed = reseal(bad);
+                readsOrRefuses("big resealed flip at " + at, () -> RdbReader.of(resealed));
+            }
+            for (int round = 0; round < 300; round++) {
+                int cut = rnd.nextInt(bigDump.length);
+                byte[] part = Arrays.copyOf(bigDump, cut);
+                if (readsOrRefuses("big cut at " + cut, () -> RdbReader.of(new ByteArrayInputStream(part), -1))) fail("cut at " + cut + " read");
+            }
+        });
+    }
+
+    @Test
+    void checksumMismatchInRedisWords() {
+        byte[] bad = dump.clone();
+        bad[bad.length - 1] ^= 1;
+        long computed = Crc64.update(0, dump, 0, dump.length - 8);
+        long stored = computed ^ (1L << 56);
+        RdbFormatException e = RdbReaderRedisTest.assertThrowsFormat(() -> RdbReader.of(bad).read(new RdbCounter()));
+        assertTrue(e.getMessage().startsWith(String.format("Wrong RDB checksum expected: (%x) got (%x)", computed, stored)), e.getMessage());
+        // with checking off, or a stored 0, it reads
+        assertTrue(readsOrRefuses("unchecked", () -> RdbReader.of(bad).verifyChecksum(false)));
+        byte[] zero = dump.clone();
+        Arrays.fill(zero, zero.length - 8, zero.length, (byte) 0);
+        assertTrue(readsOrRefuses("stored 0", () -> RdbReader.of(zero)));
     }
 
     @Test

@@ -34,7 +34,7 @@ class RdbReaderRedisTest {
     @BeforeAll
     static void start() throws Exception {
         RedisSide.require("redis-server");
-        redis = RedisServer.start();
+        redis = RedisServer.start("--enable-debug-command", "yes");
         j = new Jedis("127.0.0.1", redis.port(), 60_000);
         fill(j);
     }
@@ -90,6 +90,12 @@ class RdbReaderRedisTest {
         j.configSet("list-max-listpack-size", "-2");
         j.rpush("l:ttl", "a");
         j.pexpire("l:ttl", 900_000);
+        // PLAIN quicklist nodes (elements past the packed threshold, 1 GB by default, lowered by DEBUG)
+        j.sendCommand(() -> b("DEBUG"), b("QUICKLIST-PACKED-THRESHOLD"), b("1000"));
+        byte[] plainRandom = new byte[2000];
+        rnd.nextBytes(plainRandom);
+        j.rpush(b("l:plain"), b("a"), b("P".repeat(5000)), b("b"), plainRandom);
+        j.sendCommand(() -> b("DEBUG"), b("QUICKLIST-PACKED-THRESHOLD"), b("1073741824"));
         // db 2: sets and sorted sets
         j.select(2);
         j.sadd("set:intset16", "1", "2", "-3", "100");
@@ -179,6 +185,7 @@ class RdbReaderRedisTest {
             assertEquals("N", m.get(1, "l:small").form);
             assertTrue(m.get(1, "l:big").form.matches("N{3,}"), m.get(1, "l:big").form);
             assertEquals("NNN", m.get(1, "l:count3").form);
+            assertEquals("NENE", m.get(1, "l:plain").form);
             // counting visitor on the same file
             RdbCounter c;
             try (RdbReader r = RdbReader.open(dump)) {
@@ -194,6 +201,33 @@ class RdbReaderRedisTest {
         }
         // LZF strings were in the compressed file (the 100 kB repetitive string, the 300 kB of zeros...)
         assertTrue(sizes[0] + 300_000 < sizes[1], "sizes with and without compression: " + sizes[0] + ", " + sizes[1]);
+    }
+
+    /** Under an LRU policy Redis writes IDLE before every key, under an LFU one FREQ: each handed with its key. */
+    @Test
+    void idleAndFreqOfEveryKey() throws Exception {
+        try {
+            for (String policy : new String[] {"allkeys-lru", "allkeys-lfu"}) {
+                j.configSet("maxmemory-policy", policy);
+                j.save();
+                RdbModel m = new RdbModel();
+                try (RdbReader r = RdbReader.open(Path.of(j.configGet("dir").get("dir"), "dump.rdb"))) {
+                    r.read(m);
+                }
+                assertTrue(m.keyCount() > 40);
+                for (Map<String, RdbModel.Entry> db : m.dbs.values()) {
+                    for (Map.Entry<String, RdbModel.Entry> e : db.entrySet()) {
+                        if (policy.endsWith("lru")) {
+                            assertTrue(e.getValue().idle >= 0 && e.getValue().freq == -1, e.getKey());
+                        } else {
+                            assertTrue(e.getValue().freq >= 0 && e.getValue().idle == -1, e.getKey());
+                        }
+                    }
+                }
+            }
+        } finally {
+            j.configSet("maxmemory-policy", "noeviction");
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,6 +141,22 @@ class RdbWriterRedisTest {
         m = new RdbModel();
         RdbReader.of(new java.io.ByteArrayInputStream(all), -1).read(m);
         assertEquals(-1, m.progress.get(0)[1]);
+        // a stream that gives a few bytes at a time (a socket): the same keys and values as the array
+        RdbModel whole = new RdbModel();
+        RdbReader.of(all).read(whole);
+        RdbModel trickled = new RdbModel();
+        Random chunks = new Random(10);
+        InputStream trickle = new java.io.ByteArrayInputStream(all) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1 + chunks.nextInt(chunks.nextInt(10) == 0 ? 100_000 : 7)));
+            }
+        };
+        RdbReader.of(trickle, all.length).read(trickled);
+        assertEquals(whole.keyCount(), trickled.keyCount());
+        for (Map.Entry<String, RdbModel.Entry> e : whole.db(0).entrySet()) {
+            assertEquals(e.getValue().value, trickled.get(0, e.getKey()).value, e.getKey());
+        }
     }
 
     @Test
