@@ -3,8 +3,6 @@ package dev.ferry.rdb;
 import dev.ferry.store.Listpack;
 import dev.ferry.store.RdbType;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -16,14 +14,12 @@ import static dev.ferry.rdb.RedisSide.b;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Throughput of the writer and the reader on a large file (a measurement, not a check: run with
- * -Drdb.bench=true). Writes ~1 GB of strings of mixed sizes (text that compresses, random bytes that does
+ * Throughput of the writer and the reader on a large file: a measurement, not a test (no test runner picks it
+ * up), run after {@code ./mvnw -B -q test-compile} with {@code bench/rdb-throughput.sh}. Writes ~1 GB of strings of mixed sizes (text that compresses, random bytes that does
  * not), listpack hashes and plain hashes, then reads it back with a counting visitor; prints MB/s.
  */
-@EnabledIfSystemProperty(named = "rdb.bench", matches = "true")
-class RdbThroughputTest {
-    @Test
-    void writeAndReadAGigabyte() throws Exception {
+public final class RdbThroughput {
+    public static void main(String[] args) throws Exception {
         Path file = Files.createTempFile("rdb-bench", ".rdb");
         try {
             for (boolean compression : new boolean[] {false, true}) {
