@@ -3,7 +3,7 @@
 #
 #   bench/compare.sh                 # 3 rounds, 200k requests per test
 #   TESTS=lpush,lrange_100 bench/compare.sh     # redis-benchmark -t names
-#   ROUNDS=5 REQUESTS=500000 bench/compare.sh
+#   ROUNDS=5 REQUESTS=500000 REQUESTS_PIPELINED=2000000 bench/compare.sh
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/compare.sh
 #   FERRY_JAVA_OPTS="-XX:+UseParallelGC" bench/compare.sh     # other GC flags than bin/ferry's
 #
@@ -15,6 +15,9 @@ cd "$(dirname "$0")/.."
 
 ROUNDS=${ROUNDS:-3}
 REQUESTS=${REQUESTS:-200000}
+# A pipelined run of 200k simple commands lasts ~0.3 s, too short for a stable rate (cells swung by 20% between
+# runs); pipelined runs take this many requests instead.
+REQUESTS_PIPELINED=${REQUESTS_PIPELINED:-1000000}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
 TESTS=${TESTS:-"set,get,incr,mset,lpush,lpop,rpop,hset,sadd,spop,zadd,zpopmin,lrange_100,lrange_600"}
@@ -25,7 +28,9 @@ command -v redis-benchmark >/dev/null || { echo "redis-benchmark is missing: apt
 . bench/servers.sh
 
 run() { # port pipeline -> "TEST rps" lines
-  redis-benchmark -p "$1" -c "$CLIENTS" -n "$REQUESTS" -P "$2" -t "$TESTS" -r 100000 --csv 2>/dev/null \
+  local n=$REQUESTS
+  [ "$2" -gt 1 ] && n=$REQUESTS_PIPELINED
+  redis-benchmark -p "$1" -c "$CLIENTS" -n "$n" -P "$2" -t "$TESTS" -r 100000 --csv 2>/dev/null \
     | awk -F'","' 'NR>1 && !/needed to benchmark/ {gsub(/"/,"",$1); gsub(/"/,"",$2); split($1,a," "); print a[1], $2}'
 }
 
@@ -41,7 +46,7 @@ for r in $(seq "$ROUNDS"); do
 done
 
 echo
-echo "Ferry vs redis-server $redis_version, $CLIENTS clients, $REQUESTS requests, medians of $ROUNDS runs"
+echo "Ferry vs redis-server $redis_version, $CLIENTS clients, $REQUESTS requests ($REQUESTS_PIPELINED pipelined), medians of $ROUNDS runs"
 echo "Ferry: java $ferry_java"
 printf "%-12s %14s %14s %8s\n" test "ferry rps" "redis rps" ratio
 awk '
