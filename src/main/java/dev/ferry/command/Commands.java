@@ -15,6 +15,7 @@ import dev.ferry.command.sort.SortFamily;
 import dev.ferry.command.string.BitmapFamily;
 import dev.ferry.command.string.StringFamily;
 import dev.ferry.command.transaction.TransactionFamily;
+import dev.ferry.command.zset.ZPopFamily;
 import dev.ferry.command.zset.ZSetAlgebraFamily;
 import dev.ferry.command.zset.ZSetFamily;
 import dev.ferry.engine.CommandFamily;
@@ -40,6 +41,7 @@ public final class Commands {
             new DumpFamily(),
             new SortFamily(),
             new ZSetFamily(),
+            new ZPopFamily(),
             new ZSetAlgebraFamily(),
             new TransactionFamily(),
             new PubSubFamily(),

@@ -314,67 +314,16 @@ public final class ZSetValue implements Value {
         }
     }
 
-    /** A score interval (zrangespec). */
-    public static final class ScoreRange {
-        public double min, max;
-        public boolean minex, maxex;
-
-        public boolean gteMin(double v) {
-            return minex ? v > min : v >= min;
-        }
-
-        public boolean lteMax(double v) {
-            return maxex ? v < max : v <= max;
-        }
-
-        public boolean empty() {
-            return min > max || (min == max && (minex || maxex));
-        }
-    }
-
-    /** A lex interval (zlexrangespec): a bound is a value, or "-" (inf -1) or "+" (inf 1), both exclusive. */
-    public static final class LexRange {
-        public byte[] min, max;
-        public int minInf, maxInf;
-        public boolean minex, maxex;
-
-        private static int cmp(byte[] b, int off, int len, byte[] bound, int inf) {
-            if (inf < 0) return 1;
-            if (inf > 0) return -1;
-            return Arrays.compareUnsigned(b, off, off + len, bound, 0, bound.length);
-        }
-
-        public boolean gteMin(byte[] b, int off, int len) {
-            int c = cmp(b, off, len, min, minInf);
-            return minex ? c > 0 : c >= 0;
-        }
-
-        public boolean lteMax(byte[] b, int off, int len) {
-            int c = cmp(b, off, len, max, maxInf);
-            return maxex ? c < 0 : c <= 0;
-        }
-
-        /** sdscmplex(min, max) > 0, or equal with an exclusive end. */
-        public boolean empty() {
-            int c;
-            if (minInf != 0 && minInf == maxInf) c = 0;
-            else if (minInf < 0 || maxInf > 0) c = -1;
-            else if (minInf > 0 || maxInf < 0) c = 1;
-            else c = Arrays.compareUnsigned(min, max);
-            return c > 0 || (c == 0 && (minex || maxex));
-        }
-    }
-
     /** A member predicate over one entry, for the range walks of both encodings. */
     private interface InRange {
         boolean test(byte[] b, int off, int len, double score);
     }
 
-    private static InRange of(ScoreRange r, boolean upper) {
+    private static InRange of(ZScoreRange r, boolean upper) {
         return upper ? (b, off, len, s) -> r.lteMax(s) : (b, off, len, s) -> r.gteMin(s);
     }
 
-    private static InRange of(LexRange r, boolean upper) {
+    private static InRange of(ZLexRange r, boolean upper) {
         return upper ? (b, off, len, s) -> r.lteMax(b, off, len) : (b, off, len, s) -> r.gteMin(b, off, len);
     }
 
@@ -382,7 +331,7 @@ public final class ZSetValue implements Value {
      * Members in a score range, ascending (descending from the top when reverse), after skipping offset of them
      * (a negative offset: none), at most limit (negative: all): genericZrangebyscoreCommand.
      */
-    public void rangeByScore(ScoreRange r, boolean reverse, long offset, long limit, Sink sink) {
+    public void rangeByScore(ZScoreRange r, boolean reverse, long offset, long limit, Sink sink) {
         if (r.empty()) return;
         InRange lower = of(r, false), upper = of(r, true);
         if (zsl != null) {
@@ -397,7 +346,7 @@ public final class ZSetValue implements Value {
      * Members in a lex range, as {@link #rangeByScore}. Lex ranges assume equal scores; with mixed scores the
      * walks are Redis's own (a listpack's linear search, a skiplist's descent), as deterministic as Redis's.
      */
-    public void rangeByLex(LexRange r, boolean reverse, long offset, long limit, Sink sink) {
+    public void rangeByLex(ZLexRange r, boolean reverse, long offset, long limit, Sink sink) {
         if (r.empty()) return;
         InRange lower = of(r, false), upper = of(r, true);
         if (zsl != null) {
@@ -473,7 +422,7 @@ public final class ZSetValue implements Value {
     }
 
     /** How many members a score range holds (zcountCommand). */
-    public long count(ScoreRange r) {
+    public long count(ZScoreRange r) {
         if (r.empty()) return 0;
         InRange lower = of(r, false), upper = of(r, true);
         if (zsl != null) {
@@ -484,7 +433,7 @@ public final class ZSetValue implements Value {
     }
 
     /** zlexcountCommand. */
-    public long count(LexRange r) {
+    public long count(ZLexRange r) {
         if (r.empty()) return 0;
         InRange lower = of(r, false), upper = of(r, true);
         if (zsl != null) {
@@ -645,11 +594,11 @@ public final class ZSetValue implements Value {
     }
 
     /** Removes the members of a score range; returns how many. */
-    public long removeRange(ScoreRange r) {
+    public long removeRange(ZScoreRange r) {
         return removeMatching(of(r, false), of(r, true), r.empty());
     }
 
-    public long removeRange(LexRange r) {
+    public long removeRange(ZLexRange r) {
         return removeMatching(of(r, false), of(r, true), r.empty());
     }
 

@@ -390,12 +390,12 @@ public final class ZTree {
     }
 
     /** Index of the first member at or after the lex range's min; size() when none. */
-    public long firstLexAbove(ZSetValue.LexRange r) {
+    public long firstLexAbove(ZLexRange r) {
         return firstIndex((s, m) -> !r.gteMin(m, 0, m.length));
     }
 
     /** Index of the last member at or before the lex range's max; -1 when none. */
-    public long lastLexBelow(ZSetValue.LexRange r) {
+    public long lastLexBelow(ZLexRange r) {
         return firstIndex((s, m) -> r.lteMax(m, 0, m.length)) - 1;
     }
 

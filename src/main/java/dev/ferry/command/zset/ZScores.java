@@ -3,6 +3,8 @@ package dev.ferry.command.zset;
 import dev.ferry.engine.Errors;
 import dev.ferry.engine.ReplyError;
 import dev.ferry.protocol.Ascii;
+import dev.ferry.store.ZLexRange;
+import dev.ferry.store.ZScoreRange;
 import dev.ferry.store.ZSetValue;
 
 import java.nio.charset.StandardCharsets;
@@ -105,8 +107,8 @@ final class ZScores {
     }
 
     /** zslParseRange: "(" for exclusive, strtod for the rest (spaces before the number allowed). */
-    static ZSetValue.ScoreRange parseScoreRange(byte[] min, byte[] max) {
-        ZSetValue.ScoreRange r = new ZSetValue.ScoreRange();
+    static ZScoreRange parseScoreRange(byte[] min, byte[] max) {
+        ZScoreRange r = new ZScoreRange();
         r.minex = min.length > 0 && min[0] == '(';
         r.maxex = max.length > 0 && max[0] == '(';
         r.min = bound(min, r.minex);
@@ -126,8 +128,8 @@ final class ZScores {
     }
 
     /** zslParseLexRange. */
-    static ZSetValue.LexRange parseLexRange(byte[] min, byte[] max) {
-        ZSetValue.LexRange r = new ZSetValue.LexRange();
+    static ZLexRange parseLexRange(byte[] min, byte[] max) {
+        ZLexRange r = new ZLexRange();
         if (min.length == 0 || max.length == 0) throw NOT_LEX_RANGE;
         switch (min[0]) {
             case '+' -> { if (min.length != 1) throw NOT_LEX_RANGE; r.minInf = 1; r.minex = true; }
