@@ -10,13 +10,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -176,18 +173,7 @@ class SetPropagationTest {
 
         Tap(int port) throws IOException {
             socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(RawClient.encode("SYNC".getBytes(StandardCharsets.US_ASCII)));
-            out.flush();
-            in = new BufferedInputStream(socket.getInputStream());
-            int c;
-            while ((c = in.read()) == '\n') { }
-            if (c != '$') fail("unexpected SYNC reply byte: " + (char) c);
-            StringBuilder len = new StringBuilder();
-            while ((c = in.read()) != '\r') len.append((char) c);
-            in.read();
-            in.skipNBytes(Long.parseLong(len.toString()));
+            in = StringPropagationTest.RedisTap.sync(socket);
         }
 
         List<List<String>> until(String marker) throws IOException {

@@ -199,19 +199,27 @@ class StringPropagationTest {
 
         RedisTap(int port) throws IOException {
             socket = new Socket("127.0.0.1", port);
+            in = sync(socket);
+        }
+
+        /**
+         * Attaches to a server as an old replica does: SYNC, the RDB skipped, then the command stream (the
+         * propagation tests of every family read a real redis-server's stream through this).
+         */
+        static InputStream sync(Socket socket) throws IOException {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             out.write(RawClient.encode("SYNC".getBytes(StandardCharsets.US_ASCII)));
             out.flush();
-            in = new BufferedInputStream(socket.getInputStream());
+            InputStream in = new BufferedInputStream(socket.getInputStream());
             // newlines keep the link alive while the master prepares the RDB
             int c;
             while ((c = in.read()) == '\n') { }
             if (c != '$') fail("unexpected SYNC reply byte: " + (char) c);
             String len = line(in);
             if (len.startsWith("EOF:")) fail("diskless EOF transfer not expected without REPLCONF capa eof");
-            long n = Long.parseLong(len);
-            in.skipNBytes(n);
+            in.skipNBytes(Long.parseLong(len));
+            return in;
         }
 
         /** Commands on "sp:" keys up to and including the SET of the marker key. */
