@@ -43,8 +43,12 @@ public final class RdbPayload {
      */
     public static void read(byte[] payload, int maxVersion, byte[] key, RdbVisitor v) throws IOException {
         verify(payload, maxVersion);
-        RdbReader r = RdbReader.of(payload, 0, payload.length - FOOTER);
-        r.readDumpValue(key, v);
+        readVerified(payload, key, v);
+    }
+
+    /** The value of a payload {@link #verify} has accepted (RESTORE verifies first: its two faults have two replies). */
+    public static void readVerified(byte[] payload, byte[] key, RdbVisitor v) throws IOException {
+        RdbReader.of(payload, 0, payload.length - FOOTER).readDumpValue(key, v);
     }
 
     /** The footer of a payload whose type byte and value {@code out} (an in-memory writer) holds: version, CRC. */

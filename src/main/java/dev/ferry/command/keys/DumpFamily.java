@@ -91,7 +91,7 @@ public final class DumpFamily implements CommandFamily {
         }
         Value[] read = new Value[1];
         try {
-            RdbPayload.read(payload, MAX_PAYLOAD_VERSION, key, new RdbValueBuilder(c.server.settings().loadLimits(),
+            RdbPayload.readVerified(payload, key, new RdbValueBuilder(c.server.settings().loadLimits(),
                 (dbIndex, k, expireAtMs, idleSeconds, f, v) -> read[0] = v));
         } catch (IOException | RuntimeException x) {
             throw Errors.of(BAD_FORMAT);
