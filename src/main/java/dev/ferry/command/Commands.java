@@ -9,6 +9,7 @@ import dev.ferry.command.keys.DumpFamily;
 import dev.ferry.command.keys.KeyFamily;
 import dev.ferry.command.pubsub.PubSubFamily;
 import dev.ferry.command.list.ListFamily;
+import dev.ferry.command.server.PersistenceFamily;
 import dev.ferry.command.server.ServerFamily;
 import dev.ferry.command.set.SetFamily;
 import dev.ferry.command.sort.SortFamily;
@@ -39,6 +40,7 @@ public final class Commands {
             new ListFamily(),
             new KeyFamily(),
             new DumpFamily(),
+            new PersistenceFamily(),
             new SortFamily(),
             new ZSetFamily(),
             new ZPopFamily(),

@@ -76,6 +76,27 @@ public interface FerryConfig {
     @WithDefault("3s")
     Duration shutdownGrace();
 
+    /**
+     * Redis's save points, "seconds changes" pairs: a BGSAVE starts when at least that many changes are that
+     * many seconds old. {@code ""} (two double quotes, as Redis's --save "") turns automatic saving off, and
+     * with it the save at SIGTERM.
+     */
+    @WithDefault("3600 1 300 100 60 10000")
+    String save();
+
+    /** rdbcompression: LZF-compress strings over 20 bytes in snapshots and DUMP payloads. */
+    @WithDefault("true")
+    boolean rdbcompression();
+
+    /** rdbchecksum: write (and check when loading) the CRC64 trailer of snapshots. */
+    @WithDefault("true")
+    boolean rdbchecksum();
+
+    /** stop-writes-on-bgsave-error: refuse writes with MISCONF while the last background save failed. */
+    @WithName("stop-writes-on-bgsave-error")
+    @WithDefault("true")
+    boolean stopWritesOnBgsaveError();
+
     /** Working directory for snapshots. */
     @WithDefault("data")
     String dir();

@@ -138,6 +138,17 @@ public final class Call {
         server.blocked().block(this, keys, timeoutMs, waiter);
     }
 
+    /**
+     * The command answers later through the returned reply (SAVE): nothing is written now and the client's
+     * further input waits until then. Not inside MULTI (such commands are NO_MULTI).
+     */
+    public DeferredReply defer() {
+        if (denyBlocking) throw new IllegalStateException("deferring denied here");
+        blocked = true;
+        client.channel().blockInput();
+        return new DeferredReply(server, client, spec());
+    }
+
     /** The command changed nothing worth replicating even though it counted as dirty. */
     public void propagateNothing() {
         propagateNothing = true;

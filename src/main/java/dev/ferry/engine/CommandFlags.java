@@ -33,6 +33,8 @@ public final class CommandFlags {
     public static final int PROTECTED = 1 << 17;
     /** Redis's CMD_MOVABLE_KEYS: keys are found by a key spec other than a fixed range (LMPOP's numkeys). */
     public static final int MOVABLE_KEYS = 1 << 18;
+    /** Redis's CMD_NO_ASYNC_LOADING (SAVE, BGSAVE): informational in Ferry, which has no async loading. */
+    public static final int NO_ASYNC_LOADING = 1 << 19;
 
     private static final String[] NAMES = {
         "write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking", "loading", "stale",
@@ -42,6 +44,8 @@ public final class CommandFlags {
     public static List<String> names(int flags) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < NAMES.length; i++) {
+            // and no_async_loading just before no_multi
+            if (i == 14 && (flags & NO_ASYNC_LOADING) != 0) out.add("no_async_loading");
             // Redis lists movablekeys between no_multi and allow_busy
             if (i == 15 && (flags & MOVABLE_KEYS) != 0) out.add("movablekeys");
             if ((flags & (1 << i)) != 0) out.add(NAMES[i]);

@@ -72,6 +72,14 @@ public final class Dispatcher {
             reject(c, Errors.NOAUTH);
             return;
         }
+        // processCommand's writeCommandsDeniedByDiskError: after a failed background save, writes and PING
+        // are refused while stop-writes-on-bgsave-error holds
+        if (server.persistence().writesDenied() && (cmd.is(CommandFlags.WRITE) || cmd.name.equals("ping")
+            || (cmd.name.equals("exec") && c.transaction().queuedWrite()))) {
+            cmd.rejectedCalls++;
+            reject(c, MISCONF);
+            return;
+        }
         // Redis 7.0's processCommand: a RESP2 client in pubsub mode runs only these; RESP3 runs anything
         if (c.protocol() == 2 && c.subscribed() && !allowedWhileSubscribed(cmd)) {
             cmd.rejectedCalls++;
@@ -106,6 +114,11 @@ public final class Dispatcher {
     }
 
     private static final String LOADING = "LOADING Redis is loading the dataset in memory";
+    /** shared.bgsaveerr of Redis 7.0. */
+    static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to"
+        + " persist to disk. Commands that may modify the data set are disabled, because this instance is configured"
+        + " to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please"
+        + " check the Redis logs for details about the RDB error.";
 
     private static boolean allowedWhileSubscribed(CommandSpec cmd) {
         if (cmd.parent() != null) return false;

@@ -1,37 +1,218 @@
 package dev.ferry.engine;
 
+import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.engine.info.InfoSection;
 import dev.ferry.engine.info.InfoWriter;
+import dev.ferry.rdb.RdbFileWriter;
+import dev.ferry.snapshot.FileSink;
+import dev.ferry.snapshot.Snapshot;
+import dev.ferry.snapshot.SnapshotSink;
 import dev.ferry.store.Keyspace;
 
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
 /**
- * The state of saving and loading the dataset (LASTSAVE, INFO persistence). Ferry does not save yet, so INFO
- * shows what Redis shows before its first save, which is true of Ferry: nothing saved, nothing failed, no AOF;
- * the start-up load of a snapshot shows as Redis shows it (loading, loading_*, rdb_last_load_keys_*).
- * The snapshot issue makes this the owner of BGSAVE's progress and outcome.
+ * Saving and loading the dataset: BGSAVE and SAVE (one snapshot at a time, as Redis allows one RDB child), the
+ * save points checked by the cron, BGSAVE SCHEDULE, LASTSAVE, the MISCONF state after a failed save, and INFO
+ * persistence; the start-up load reports its progress here too (loading, loading_*, rdb_last_load_keys_*).
+ * Runs on the executing loop; a snapshot's writer thread only reports back through the loop.
  */
 public final class Persistence implements InfoSection {
+    private static final Logger LOG = Logger.getLogger(Persistence.class);
+    /** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, a save point triggers again only this much later. */
+    private static final long RETRY_DELAY_MILLIS = 5000;
+
+    /** SAVE's reply, written by the client's own code once the snapshot has ended. */
+    public interface SaveWaiter extends Consumer<Snapshot.Result> {}
+
+    private final ServerContext ctx;
     private final Keyspace keyspace;
+    private final ServerSettings settings;
     /** Unix ms of the last successful save (LASTSAVE, rdb_last_save_time); the start time until a save. */
-    private final long lastSaveMillis = System.currentTimeMillis();
-    /** The keyspace's dirty counter at the last save (rdb_changes_since_last_save = dirty - this). */
-    private final long dirtyAtLastSave = 0;
-    /** Background saves completed, and whether the last one failed (none yet: Redis's initial "ok"). */
-    private final long rdbSaves = 0;
-    private final boolean lastBgsaveFailed = false;
-    private final boolean aofEnabled = false;
+    private long lastSaveMillis = System.currentTimeMillis();
+    /** The keyspace's dirty counter when the last successful save began (rdb_changes_since_last_save). */
+    private long dirtyAtLastSave;
+    private long dirtyAtStart;
+    private long rdbSaves;
+    private boolean lastBgsaveOk = true;
+    private long lastBgsaveTryMillis;
+    private long lastBgsaveSeconds = -1;
+    private long lastExtraBytes;
+    private boolean scheduled;
+    private Snapshot running;
+    private final List<SaveWaiter> waiters = new ArrayList<>();
     /** The start-up load: written on the executing loop, except the bytes read (the loader's thread). */
     private volatile boolean loading;
     private volatile long loadingStartMillis, loadingTotalBytes, loadingLoadedBytes;
     private long lastLoadKeysLoaded, lastLoadKeysExpired;
 
-    Persistence(Keyspace keyspace) {
-        this.keyspace = keyspace;
+    Persistence(ServerContext ctx) {
+        this.ctx = ctx;
+        this.keyspace = ctx.keyspace();
+        this.settings = ctx.settings();
     }
 
     public long lastSaveMillis() {
         return lastSaveMillis;
     }
+
+    public boolean saving() {
+        return running != null;
+    }
+
+    // ---- saving ----------------------------------------------------------------------------------------
+
+    /** The snapshot file: ferry.dir/dbfilename, as they are now (CONFIG SET dir moves the next save). */
+    public Path snapshotFile() {
+        return Path.of(settings.dir).resolve(settings.dbfilename);
+    }
+
+    /**
+     * Starts a background save to the snapshot file (BGSAVE, the save points); false when one is running
+     * already. The reply words are the caller's.
+     */
+    public boolean startBackgroundSave(String why) {
+        if (running != null) return false;
+        scheduled = false;
+        Path file = snapshotFile();
+        LOG.infof("Background saving started (%s) to %s", why, file);
+        start(new FileSink(file.getParent(), file.getFileName().toString()));
+        return true;
+    }
+
+    /** BGSAVE SCHEDULE, or BGSAVE inside MULTI: the cron starts it as soon as no snapshot runs. */
+    public void schedule() {
+        scheduled = true;
+    }
+
+    /** SAVE: a save whose end the waiter hears (on the loop); false when a snapshot is running already. */
+    public boolean save(SaveWaiter waiter) {
+        if (!startBackgroundSave("SAVE")) return false;
+        waiters.add(waiter);
+        return true;
+    }
+
+    /**
+     * A save done before this call returns, on this thread (SAVE inside MULTI, DEBUG RELOAD, the save at
+     * shutdown): the loop stands still meanwhile, as Redis does for its foreground save.
+     */
+    public Snapshot.Result saveNow() {
+        if (running != null) return new Snapshot.Result("a background save is in progress", 0, 0, 0, 0);
+        Path file = snapshotFile();
+        long dirty = keyspace.dirty();
+        lastBgsaveTryMillis = System.currentTimeMillis();
+        rdbSaves++;
+        Snapshot.Result r = Snapshot.saveHere(keyspace, aux(), settings.rdbcompression, settings.rdbchecksum,
+            new FileSink(file.getParent(), file.getFileName().toString()));
+        dirtyAtStart = dirty;
+        recordOutcome(r);
+        return r;
+    }
+
+    /** Stops a running background save (SHUTDOWN, FLUSHALL in Redis kills its child; Ferry need not). */
+    public void cancelBackgroundSave() {
+        Snapshot s = running;
+        if (s == null) return;
+        LOG.warn("Killing the running background save");
+        running = null;
+        s.cancel();
+        failWaiters("the save was cancelled");
+    }
+
+    private void failWaiters(String why) {
+        List<SaveWaiter> w = new ArrayList<>(waiters);
+        waiters.clear();
+        for (SaveWaiter x : w) x.accept(new Snapshot.Result(why, 0, 0, 0, 0));
+    }
+
+    private void start(SnapshotSink sink) {
+        dirtyAtStart = keyspace.dirty();
+        lastBgsaveTryMillis = System.currentTimeMillis();
+        rdbSaves++;
+        Snapshot.Loop loop = new Snapshot.Loop() {
+            @Override
+            public void runSoon(Runnable task) {
+                ctx.executor().runOnContext(v -> task.run());
+            }
+
+            @Override
+            public void runAfter(long millis, Runnable task) {
+                ctx.vertx().setTimer(millis, id -> ctx.executor().runOnContext(v -> task.run()));
+            }
+        };
+        Snapshot[] self = new Snapshot[1];
+        running = self[0] = Snapshot.start(keyspace, aux(), settings.rdbcompression, settings.rdbchecksum, sink, loop,
+            r -> finished(self[0], r));
+    }
+
+    private RdbFileWriter.Aux aux() {
+        ReplicationStream repl = ctx.replication();
+        return new RdbFileWriter.Aux(ServerContext.REDIS_VERSION, System.currentTimeMillis() / 1000,
+            Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory(), repl.replId(), repl.offset(),
+            repl.streamDb());
+    }
+
+    private void finished(Snapshot s, Snapshot.Result r) {
+        if (s != running) return;  // cancelled: its end was recorded then
+        running = null;
+        recordOutcome(r);
+        if (r.ok()) LOG.info("Background saving terminated with success");
+        List<SaveWaiter> w = new ArrayList<>(waiters);
+        waiters.clear();
+        for (SaveWaiter x : w) x.accept(r);
+    }
+
+    private void recordOutcome(Snapshot.Result r) {
+        lastBgsaveSeconds = r.millis() / 1000;
+        lastExtraBytes = r.peakExtraBytes();
+        if (r.ok()) {
+            lastBgsaveOk = true;
+            lastSaveMillis = System.currentTimeMillis();
+            dirtyAtLastSave = dirtyAtStart;
+            LOG.infof("DB saved on disk: %d keys, %.1f MB in %.2f s", r.keys(), r.bytes() / 1e6, r.millis() / 1000.0);
+        } else {
+            lastBgsaveOk = false;
+            LOG.errorf("Background saving error: %s", r.error());
+        }
+    }
+
+    /**
+     * The cron's part (serverCron): a scheduled BGSAVE, else the first save point that is due (enough changes,
+     * old enough, and not right after a failure).
+     */
+    public void cron() {
+        if (running != null) return;
+        long now = System.currentTimeMillis();
+        if (scheduled) {
+            startBackgroundSave("scheduled");
+            return;
+        }
+        long[] points = settings.savePoints;
+        long changes = keyspace.dirty() - dirtyAtLastSave;
+        for (int i = 0; i + 1 < points.length; i += 2) {
+            long seconds = points[i], needed = points[i + 1];
+            if (changes >= needed && now - lastSaveMillis > seconds * 1000
+                && (lastBgsaveOk || now - lastBgsaveTryMillis > RETRY_DELAY_MILLIS)) {
+                startBackgroundSave(changes + " changes in " + seconds + " seconds");
+                return;
+            }
+        }
+    }
+
+    /**
+     * Redis's writeCommandsDeniedByDiskError for RDB: writes (and PING) are refused with MISCONF while the last
+     * background save failed, save points are set and stop-writes-on-bgsave-error is on.
+     */
+    public boolean writesDenied() {
+        return !lastBgsaveOk && settings.stopWritesOnBgsaveError && settings.savePoints.length > 0;
+    }
+
+    // ---- loading -----------------------------------------------------------------------------------------
 
     /** True while the snapshot loads at start-up: commands without the loading flag get -LOADING. */
     public boolean loading() {
@@ -59,25 +240,28 @@ public final class Persistence implements InfoSection {
     @Override
     public void write(InfoWriter out) {
         boolean loadingNow = loading;
+        Snapshot s = running;
         out.field("loading", loadingNow ? 1 : 0);
         out.field("async_loading", 0);
+        // Ferry does not fork: no copy-on-write. The snapshot's extra memory (captured values waiting for the
+        // writer) is reported as rdb_last_cow_size.
         out.field("current_cow_peak", 0);
         out.field("current_cow_size", 0);
         out.field("current_cow_size_age", 0);
         out.field("current_fork_perc", "0.00");
-        out.field("current_save_keys_processed", 0);
-        out.field("current_save_keys_total", 0);
+        out.field("current_save_keys_processed", s == null ? 0 : s.keysWritten());
+        out.field("current_save_keys_total", s == null ? 0 : s.totalKeys());
         out.field("rdb_changes_since_last_save", keyspace.dirty() - dirtyAtLastSave);
-        out.field("rdb_bgsave_in_progress", 0);
+        out.field("rdb_bgsave_in_progress", s == null ? 0 : 1);
         out.field("rdb_last_save_time", lastSaveMillis / 1000);
-        out.field("rdb_last_bgsave_status", lastBgsaveFailed ? "err" : "ok");
-        out.field("rdb_last_bgsave_time_sec", -1);
-        out.field("rdb_current_bgsave_time_sec", -1);
+        out.field("rdb_last_bgsave_status", lastBgsaveOk ? "ok" : "err");
+        out.field("rdb_last_bgsave_time_sec", lastBgsaveSeconds);
+        out.field("rdb_current_bgsave_time_sec", s == null ? -1 : (System.currentTimeMillis() - s.startMillis()) / 1000);
         out.field("rdb_saves", rdbSaves);
-        out.field("rdb_last_cow_size", 0);
+        out.field("rdb_last_cow_size", lastExtraBytes);
         out.field("rdb_last_load_keys_expired", lastLoadKeysExpired);
         out.field("rdb_last_load_keys_loaded", lastLoadKeysLoaded);
-        out.field("aof_enabled", aofEnabled ? 1 : 0);
+        out.field("aof_enabled", 0);
         out.field("aof_rewrite_in_progress", 0);
         out.field("aof_rewrite_scheduled", 0);
         out.field("aof_last_rewrite_time_sec", -1);

@@ -14,8 +14,8 @@ import java.util.List;
  * execution order (ARCHITECTURE.md rule 1), with a SELECT whenever the database changes, and an offset that
  * counts every byte (rule 4). MULTI/EXEC blocks reach it as MULTI ... EXEC.
  *
- * <p>Like Redis, nothing is encoded and the offset stays still while no consumer (backlog, replica,
- * test probe) is attached: a server without replicas pays nothing for it.
+ * <p>While no consumer (replica, test probe) is attached nothing is encoded, but the offset still counts
+ * the bytes the stream would hold (rule 4: a snapshot's replication id and offset name its dataset).
  */
 public final class ReplicationStream {
 
@@ -26,6 +26,7 @@ public final class ReplicationStream {
 
     private static final byte[] MULTI = Ascii.bytes("*1\r\n$5\r\nMULTI\r\n");
     private static final byte[] EXEC = Ascii.bytes("*1\r\n$4\r\nEXEC\r\n");
+    private static final byte[] SELECT = Ascii.bytes("SELECT");
 
     private final String replId;
     private long offset;
@@ -53,6 +54,11 @@ public final class ReplicationStream {
 
     public long offset() {
         return offset;
+    }
+
+    /** The database the stream last selected, 0 before any (an RDB's repl-stream-db, as Redis's slaveseldb). */
+    public int streamDb() {
+        return Math.max(selectedDb, 0);
     }
 
     /** "master": Ferry has no replication yet, so it is always a master; the replication issue makes it state. */
@@ -110,7 +116,16 @@ public final class ReplicationStream {
 
     /** Appends one effect, executed against database db. */
     public void propagate(int db, byte[][] argv) {
-        if (consumers.isEmpty()) return;
+        if (consumers.isEmpty() && transactionDepth == 0) {
+            // nobody reads the stream now, but its offset still counts every byte (a snapshot's offset must
+            // mean the same to a later PSYNC): the length of the encoding, without making it
+            if (db != selectedDb) {
+                selectedDb = db;
+                offset += encodedLength(new byte[][] {SELECT, Ascii.toBytes(db)});
+            }
+            offset += encodedLength(argv);
+            return;
+        }
         if (transactionDepth > 0 && !multiEmitted) {
             if (heldEffect == null) {
                 heldEffect = encode(argv);
@@ -131,12 +146,19 @@ public final class ReplicationStream {
 
     private void select(int db) {
         selectedDb = db;
-        emit(encode(new byte[][] {Ascii.bytes("SELECT"), Ascii.toBytes(db)}));
+        emit(encode(new byte[][] {SELECT, Ascii.toBytes(db)}));
     }
 
     private void emit(byte[] resp) {
         offset += resp.length;
         for (Consumer c : consumers) c.accept(resp, offset);
+    }
+
+    /** The length of {@link #encode}'s result. */
+    static long encodedLength(byte[][] argv) {
+        long n = 1 + Ascii.digits(argv.length) + 2;
+        for (byte[] a : argv) n += 1 + Ascii.digits(a.length) + 2 + a.length + 2;
+        return n;
     }
 
     static byte[] encode(byte[][] argv) {

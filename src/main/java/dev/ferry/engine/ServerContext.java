@@ -49,7 +49,7 @@ public final class ServerContext {
         this.runId = HexFormat.of().formatHex(id);
         this.callExecutor = new Executor(this);
         this.dispatcher = new Dispatcher(this);
-        this.persistence = new Persistence(keyspace);
+        this.persistence = new Persistence(this);
         keyspace.keyAddedListener(blocked);
         registerInfo();
         // deleteExpiredKeyAndPropagate: UNLINK when lazyfree-lazy-expire is set, as Redis 7.0's propagateDeletion

@@ -49,6 +49,13 @@ public final class Transaction implements Keyspace.Watcher {
         queue.add(new Queued(spec, argv));
     }
 
+    /** Whether a queued command writes (Redis's mstate.cmd_flags & CMD_WRITE, for EXEC's MISCONF check). */
+    boolean queuedWrite() {
+        if (queue == null) return false;
+        for (Queued q : queue) if (q.spec().is(CommandFlags.WRITE)) return true;
+        return false;
+    }
+
     /** Commands queued so far; -1 outside MULTI (CLIENT LIST's "multi" field). */
     public int queuedCount() {
         return queue == null ? -1 : queue.size();

@@ -31,6 +31,8 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,7 +80,7 @@ public class RespServer {
     void onStart(@Observes StartupEvent ev) throws Exception {
         FatalErrors.install();
         shutdown = new Shutdown(config.shutdownGrace().toMillis(), this::loopState);
-        shutdown.handleSignals();
+        shutdown.handleSignals(this::finalSave);
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(false));
         vertx.exceptionHandler(t -> {
             FatalErrors.check(t, "the executing loop");
@@ -132,6 +134,52 @@ public class RespServer {
             vertx.close();
         }
         shutdown.finished();
+    }
+
+    /**
+     * The save at SIGTERM (on the signal thread): when save points are set and no load is under way, the
+     * executing loop kills a running background save and saves in the foreground: true when saved, false when
+     * the save failed (the process goes on, as Redis does), null when none ran. A loop that does not take the
+     * save within half the grace (busy in a long command) is not waited for:
+     * the stop goes on without the save, so that it stays bounded. A save that began is waited for.
+     */
+    private Boolean finalSave() {
+        ServerContext ctx = context;
+        if (ctx == null || ctx.settings().savePoints.length == 0) return null;
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        AtomicBoolean claimed = new AtomicBoolean();
+        ctx.executor().runOnContext(v -> {
+            if (!claimed.compareAndSet(false, true)) return;  // the stop went on without us
+            try {
+                if (ctx.persistence().loading()) {
+                    LOG.warn("Received a stop while loading: exiting without saving");
+                    done.complete(null);
+                    return;
+                }
+                ctx.persistence().cancelBackgroundSave();
+                LOG.warn("Saving the final RDB snapshot before exiting.");
+                boolean ok = ctx.persistence().saveNow().ok();
+                if (!ok) LOG.warn("Error trying to save the DB, can't exit.");
+                done.complete(ok);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        try {
+            try {
+                return done.get(shutdown.saveClaimMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (claimed.compareAndSet(false, true)) {
+                    LOG.warnf("The executing loop stayed busy for %d ms: exiting without the final save",
+                        shutdown.saveClaimMillis());
+                    return null;
+                }
+                return done.get();  // the save is under way: it takes what it takes
+            }
+        } catch (Exception e) {
+            LOG.errorf("The final save failed: %s", e.toString());
+            return false;
+        }
     }
 
     /** Waits for f until the shutdown's loop deadline; false when it did not complete by then. */

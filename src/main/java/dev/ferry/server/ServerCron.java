@@ -44,6 +44,8 @@ final class ServerCron {
             server.keyspace().activeExpireCycle(1_000_000L * 25 / hz / 100);
         }
         server.keyspace().cron();
+        // a scheduled BGSAVE, or a save point that is due
+        if (!server.persistence().loading()) server.persistence().cron();
         long now = System.currentTimeMillis();
         // Redis samples its instantaneous metrics every 100 ms (run_with_period(100))
         if (now - lastSampleMillis >= 100) {

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * Stopping within a bound, whatever the executing loop is doing (Kubernetes sends SIGTERM, then SIGKILL
  * after its grace period; Redis exits 0 on SIGTERM).
  *
- * <p>SIGTERM and SIGINT exit with code 0 as in Redis (the JVM's own handler would exit with 143): the
+ * <p>SIGTERM and SIGINT first take the final snapshot when save points are set (Redis's prepareForShutdown; if
+ * it fails the server logs it and goes on, as Redis does), then exit with code 0 as in Redis (the JVM's own handler would exit with 143): the
  * handler logs Redis's line and calls System.exit(0), which runs Quarkus's shutdown and with it
  * RespServer's, which gives the executing loop until {@link #loopDeadlineNanos()} to finish its command and
  * close the clients, and otherwise leaves it: the process ends around it, which aborts the command.
@@ -45,12 +46,23 @@ final class Shutdown {
     }
 
     /** SIGTERM and SIGINT: exit 0 after a graceful stop (packaged application only). */
-    void handleSignals() {
+    /** finalSave: true when saved, false when the save failed (no exit), null when no save ran. */
+    void handleSignals(Supplier<Boolean> finalSave) {
         if (LaunchMode.current() != LaunchMode.NORMAL) return;
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), sig -> {
                 LOG.warnf("Received SIG%s scheduling shutdown...", name);
-                request(0);
+                // the final save comes before the stop's clock starts: it takes as long as the dataset needs,
+                // and a failed one keeps the server running, as in Redis
+                long signalled = System.nanoTime();
+                if (requested.getCount() == 0) {
+                    request(0);
+                } else {
+                    Boolean saved = finalSave.get();
+                    if (saved != null && !saved) return;
+                    // the stop's clock runs from the signal, or from the end of the save when one ran
+                    request(0, saved == null ? signalled : System.nanoTime());
+                }
                 System.exit(0);
             });
         }
@@ -58,10 +70,19 @@ final class Shutdown {
 
     /** Starts the clock of the stop (the first request counts) with the exit code the watchdog would use. */
     void request(int code) {
+        request(code, System.nanoTime());
+    }
+
+    private void request(int code, long startNanos) {
         if (requested.getCount() == 0) return;
         exitCode = code;
-        requestedAt = System.nanoTime();
+        requestedAt = startNanos;
         requested.countDown();
+    }
+
+    /** How long a signal's final save may wait for a busy executing loop to take it. */
+    long saveClaimMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(graceNanos) / 2;
     }
 
     /** Until when the stop waits for the executing loop before going on without it. */

@@ -61,6 +61,11 @@ public final class StringValue implements Value {
     private byte[] buf;
     private int len;
     private byte encoding;
+    /**
+     * Set when a snapshot captured this value ({@link #frozen}): from then on no write changes it in place, a
+     * write makes a new value instead, so a snapshot's writer thread can read it while commands go on.
+     */
+    private boolean captured;
 
     private StringValue(byte[] buf, int len, byte encoding) {
         this.buf = buf;
@@ -177,6 +182,13 @@ public final class StringValue implements Value {
         return new StringValue(Arrays.copyOf(buf, len), len, encoding == SHARED_INT ? INT : encoding);
     }
 
+    /** This value, never to be written in place again: a snapshot reads it on its writer thread. */
+    @Override
+    public StringValue frozen() {
+        captured = true;
+        return this;
+    }
+
     // ---- writing: only on a value of an entry from the store's write path (see Value) ---------------------
 
     /**
@@ -208,7 +220,7 @@ public final class StringValue implements Value {
      * bit still leaves its string raw).
      */
     public StringValue unshared() {
-        return encoding == RAW ? this : new StringValue(Arrays.copyOf(buf, len), len, RAW);
+        return encoding == RAW && !captured ? this : new StringValue(Arrays.copyOf(buf, len), len, RAW);
     }
 
     /**
@@ -258,7 +270,7 @@ public final class StringValue implements Value {
      * for 0..9999 when allowed).
      */
     public StringValue withLong(long v, boolean shareIntegers) {
-        if (encoding != INT || (v >= 0 && v < SHARED_INTEGERS)) return ofLong(v, shareIntegers);
+        if (encoding != INT || captured || (v >= 0 && v < SHARED_INTEGERS)) return ofLong(v, shareIntegers);
         int digits = Ascii.digits(v);
         if (buf.length < digits) buf = new byte[20];  // the longest long; the old buffer is dropped whole
         Ascii.write(v, buf, 0, digits);
@@ -267,16 +279,17 @@ public final class StringValue implements Value {
     }
 
     /**
-     * This value when it is raw and has room for newLen bytes; this value with a larger buffer (contents
-     * copied) when it is raw; else a new raw copy with room. The new buffer is allocated before anything
+     * This value when it is raw, not captured by a snapshot, and has room for newLen bytes; this value with a
+     * larger buffer (contents copied) when it is raw and not captured; else a new raw copy with room. The new buffer is allocated before anything
      * changes. The bytes of the result past this value's length are not yet set.
      */
     private StringValue writableWithRoom(int newLen, long maxLength) {
-        if (encoding == RAW && newLen <= buf.length) return this;
+        if (encoding == RAW && newLen <= buf.length && !captured) return this;
         int oldCapacity = encoding == RAW ? buf.length : len;
         byte[] grown = new byte[newCapacity(oldCapacity, newLen, maxLength)];
         System.arraycopy(buf, 0, grown, 0, len);
-        if (encoding != RAW) return new StringValue(grown, len, RAW);
+        // a captured value stays as the snapshot saw it: the write goes to a new value
+        if (encoding != RAW || captured) return new StringValue(grown, len, RAW);
         buf = grown;
         return this;
     }

@@ -42,4 +42,16 @@ public sealed interface Value permits StringValue, ListValue, HashValue, SetValu
 
     /** A copy for COPY that shares no mutable state with this value (Redis's dup*Object for each type). */
     Value duplicate();
+
+    /**
+     * This value as it is now, for a snapshot that encodes it on another thread while commands go on: later
+     * writes to this value never change what is returned. Arrays that are never written in place (listpacks,
+     * intsets, elements of collections) are shared, not copied. A string freezes itself (its next write makes
+     * a new value), so capturing one costs nothing. A large collection is copied node by node for now: a
+     * stall proportional to its size, which the per-value incremental capture of ARCHITECTURE.md is to
+     * remove.
+     */
+    default Value frozen() {
+        return duplicate();
+    }
 }

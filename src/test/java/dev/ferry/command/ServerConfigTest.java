@@ -204,7 +204,6 @@ class ServerConfigTest {
         String[][] cases = {
             {"maxmemory", "1gb", "maxmemory limit or eviction"}, {"maxmemory-policy", "allkeys-lru", "eviction"},
             {"maxmemory-samples", "7", "eviction"}, {"maxmemory-clients", "5%", "client eviction"},
-            {"save", "3600 1", "RDB snapshots"}, {"rdbcompression", "no", "RDB snapshots"},
             {"appendonly", "yes", "append-only file"}, {"appendfsync", "always", "append-only file"},
             {"repl-backlog-size", "10mb", "replication"}, {"replica-read-only", "no", "replication"},
             {"slave-read-only", "no", "replication"}, {"min-replicas-to-write", "1", "replication"},

@@ -27,6 +27,9 @@ final class FerryProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dquarkus.http.port=0");
+        // a directory of its own, so that one test's snapshot (a save at SIGTERM) never reaches the next;
+        // a test's own -Dferry.dir comes later and wins
+        cmd.add("-Dferry.dir=" + Files.createTempDirectory("ferry-it"));
         cmd.addAll(List.of(systemProperties));
         cmd.addAll(List.of("-jar", jar.toString()));
         return run(new ProcessBuilder(cmd));
@@ -34,7 +37,8 @@ final class FerryProcess implements AutoCloseable {
 
     /** Through bin/ferry with its own choice of Java and flags, a small heap, and these JVM options. */
     static FerryProcess launch(String... systemProperties) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("sh", "bin/ferry", "-Dquarkus.http.port=0"));
+        List<String> cmd = new ArrayList<>(List.of("sh", "bin/ferry", "-Dquarkus.http.port=0",
+            "-Dferry.dir=" + Files.createTempDirectory("ferry-it")));
         cmd.addAll(List.of(systemProperties));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("FERRY_HEAP", "256m");

@@ -74,7 +74,8 @@ class ShutdownIT {
 
     private void busy(String what, int clients, int commandsEach) throws Exception {
         int port = RedisServer.freePort();
-        try (FerryProcess ferry = FerryProcess.start("-Dferry.port=" + port)) {
+        // no save points: this is about the bound of a stop, not about the final save (SaveOnStopIT)
+        try (FerryProcess ferry = FerryProcess.start("-Dferry.port=" + port, "-Dferry.save=\"\"")) {
             ferry.awaitPort(port);
             populate(port);
             List<Socket> busy = new ArrayList<>();

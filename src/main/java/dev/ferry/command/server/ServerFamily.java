@@ -9,6 +9,7 @@ import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.InvalidValue;
 import dev.ferry.engine.config.Param;
 import dev.ferry.engine.config.ServerSettings;
+import dev.ferry.snapshot.Snapshot;
 import dev.ferry.store.Dict;
 import dev.ferry.store.Digest;
 import dev.ferry.store.StringValue;
@@ -30,6 +31,7 @@ public final class ServerFamily implements CommandFamily {
 
     static final String NO_CONFIG_FILE = "ERR The server is running without a config file";
     static final String NO_SHUTDOWN = "ERR No shutdown in progress.";
+    static final String SHUTDOWN_FAILED = "ERR Errors trying to SHUTDOWN. Check logs.";
     static final String CONFIG_SET_UNKNOWN = "ERR Unknown option or number of arguments for CONFIG SET - '%s'";
     static final String CONFIG_SET_FAILED = "ERR CONFIG SET failed (possibly related to argument '%s') - %s";
 
@@ -81,8 +83,6 @@ public final class ServerFamily implements CommandFamily {
             .sub("rewrite", 2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, c -> { throw Errors.of(NO_CONFIG_FILE); })
             .sub("help", 2, LOADING | STALE, 0, 0, 0, c -> c.reply.help(CONFIG_HELP));
         t.add("time", 1, LOADING | STALE | FAST, 0, 0, 0, "server", this::time);
-        t.add("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, "server",
-            c -> c.reply.integer(c.server.persistence().lastSaveMillis() / 1000));
         t.add("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, 0, 0, 0, "server", this::debug);
         t.add("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, 0, 0, 0, "server",
             this::shutdown);
@@ -303,22 +303,36 @@ public final class ServerFamily implements CommandFamily {
     // ---- SHUTDOWN -----------------------------------------------------------------------------------------
 
     /**
-     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Ferry has no persistence yet, so there is nothing to
-     * save and nothing to wait for: like Redis on success it replies nothing, closes the connection and
-     * stops the process once the connection is flushed.
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: the final save first (SAVE, or save points without
+     * NOSAVE), in the foreground as Redis does; then, like Redis on success, no reply: the connection closes
+     * and the process stops once it is flushed. A failed save answers an error and the server goes on,
+     * unless FORCE. Ferry has no replicas to wait for yet, so NOW changes nothing.
      */
     private void shutdown(Call c) {
-        boolean nosave = false, save = false, abort = false, other = false;
+        boolean nosave = false, save = false, abort = false, other = false, force = false;
         for (int i = 1; i < c.argc(); i++) {
             if (c.argIs(i, "nosave")) nosave = true;
             else if (c.argIs(i, "save")) save = true;
-            else if (c.argIs(i, "now") || c.argIs(i, "force")) other = true;
+            else if (c.argIs(i, "now")) other = true;
+            else if (c.argIs(i, "force")) other = force = true;
             else if (c.argIs(i, "abort")) abort = true;
             else throw Errors.syntax();
         }
         if ((abort && (nosave || save || other)) || (nosave && save)) throw Errors.syntax();
         if (abort) throw Errors.of(NO_SHUTDOWN);
         LOG.warnf("User requested shutdown (client %d)", c.client.id());
+        Persistence p = c.server.persistence();
+        // prepareForShutdown: a running background save is killed; then the final save when asked for or
+        // when save points are set (never while loading: the file on disk is the only whole copy)
+        p.cancelBackgroundSave();
+        if (!p.loading() && (save || (!nosave && c.server.settings().savePoints.length > 0))) {
+            LOG.warn("Saving the final RDB snapshot before exiting.");
+            Snapshot.Result r = p.saveNow();
+            if (!r.ok() && !force) {
+                LOG.warn("Error trying to save the DB, can't exit.");
+                throw Errors.of(SHUTDOWN_FAILED);
+            }
+        }
         // Redis exits without answering: the caller's connection closes with nothing more written
         c.client.channel().kill();
         ServerContext server = c.server;

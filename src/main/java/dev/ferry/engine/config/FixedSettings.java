@@ -9,8 +9,7 @@ import static dev.ferry.engine.config.ConfigRegistry.string;
 /**
  * Settings of features Ferry does not have (ARCHITECTURE.md rule 9). CONFIG GET shows the value that is
  * true of Ferry: Redis's default where nothing runs that the value could describe (tuning of eviction,
- * AOF, replication), otherwise what Ferry really does ("save" is empty because Ferry does not save,
- * dynamic-hz and latency-tracking are "no", tcp-keepalive is 0). CONFIG SET checks a value with Redis's
+ * AOF, replication), otherwise what Ferry really does (dynamic-hz and latency-tracking are "no", tcp-keepalive is 0). CONFIG SET checks a value with Redis's
  * rules and words, accepts it when it is the current value, and refuses any other with an error naming
  * the missing feature, so no client believes it changed something that does not exist. A feature that
  * arrives moves its settings out of here into {@link ServerSettings}.
@@ -55,11 +54,7 @@ final class FixedSettings {
             v -> ConfigValues.memoryOrPercentText(ConfigValues.parseMemoryOrPercent(v)), CLIENT_EVICTION);
 
         // persistence
-        r.fixed("save", null, "", v -> ConfigValues.saveText(ConfigValues.parseSave(v)), RDB);
-        r.fixed("rdbcompression", null, "yes", bool(), RDB);
-        r.fixed("rdbchecksum", null, "yes", bool(), RDB);
         r.fixed("rdb-del-sync-files", null, "no", bool(), RDB);
-        r.fixed("stop-writes-on-bgsave-error", null, "yes", bool(), RDB);
         r.fixed("appendonly", null, "no", bool(), AOF);
         r.fixed("appendfsync", null, "everysec", oneOf("everysec", "always", "no"), AOF);
         r.immutable("appendfilename", () -> "appendonly.aof");

@@ -37,6 +37,9 @@ public final class ServerSettings implements RespParser.Limits {
     public int hz;
     public String dir;
     public String dbfilename;
+    /** The save points as seconds, changes, seconds, changes...; empty when automatic saving is off. */
+    public volatile long[] savePoints;
+    public volatile boolean rdbcompression, rdbchecksum, stopWritesOnBgsaveError;
     /** Expired keys reach the replication stream as UNLINK instead of DEL (Redis's lazyfree_lazy_expire). */
     public boolean lazyfreeLazyExpire;
     /** DEL-like user commands (GETDEL) reach the stream as UNLINK (Redis's lazyfree_lazy_user_del). */
@@ -78,6 +81,10 @@ public final class ServerSettings implements RespParser.Limits {
         hz = clampHz(c.hz());
         dir = c.dir();
         dbfilename = c.dbfilename();
+        savePoints = parseSavePoints(c.save());
+        rdbcompression = c.rdbcompression();
+        rdbchecksum = c.rdbchecksum();
+        stopWritesOnBgsaveError = c.stopWritesOnBgsaveError();
         enableDebugCommand = protectedAction("ferry.enable-debug-command", c.enableDebugCommand());
 
         ConfigRegistry r = params;
@@ -96,6 +103,13 @@ public final class ServerSettings implements RespParser.Limits {
             if (v.contains("/")) throw new InvalidValue("dbfilename can't be a path, just a filename");
             return () -> dbfilename = v;
         });
+        r.add("save", null, () -> ConfigValues.saveText(savePoints), v -> {
+            long[] points = ConfigValues.parseSave(v);
+            return () -> savePoints = points;
+        });
+        r.bool("rdbcompression", () -> rdbcompression, v -> rdbcompression = v);
+        r.bool("rdbchecksum", () -> rdbchecksum, v -> rdbchecksum = v);
+        r.bool("stop-writes-on-bgsave-error", () -> stopWritesOnBgsaveError, v -> stopWritesOnBgsaveError = v);
         r.fixed("maxmemory", null, Long.toUnsignedString(maxmemory), ConfigRegistry.unsignedMemory(), FixedSettings.EVICTION);
         r.immutable("enable-debug-command", () -> enableDebugCommand);
         r.immutable("enable-protected-configs", () -> enableProtectedConfigs);
@@ -111,6 +125,17 @@ public final class ServerSettings implements RespParser.Limits {
         r.integer("zset-max-listpack-value", "zset-max-ziplist-value", 0, LONG_MAX, () -> zsetMaxListpackValue, v -> zsetMaxListpackValue = v);
         r.memory("hll-sparse-max-bytes", null, 0, LONG_MAX, () -> hllSparseMaxBytes, v -> hllSparseMaxBytes = v);
         FixedSettings.register(r);
+    }
+
+    /** ferry.save: Redis's syntax, with {@code ""} for none (an empty property would read as unset). */
+    private static long[] parseSavePoints(String value) {
+        String v = value.strip();
+        if (v.equals("\"\"")) v = "";
+        try {
+            return ConfigValues.parseSave(v.replaceAll("\\s+", " "));
+        } catch (InvalidValue e) {
+            throw new IllegalArgumentException("ferry.save '" + value + "': " + e.getMessage());
+        }
     }
 
     /** Redis's protected_action_enum: no, yes, local (any case); anything else stops the start-up. */

@@ -1,0 +1,223 @@
+package dev.ferry.snapshot;
+
+import dev.ferry.rdb.RdbFileWriter;
+import dev.ferry.rdb.RdbOutput;
+import dev.ferry.store.Keyspace;
+
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One point-in-time snapshot in Redis's RDB format, without fork: the executing loop captures ({@link Capture})
+ * in slices between other work, a writer thread encodes what was captured (the values through the one RDB
+ * encoder, LZF, CRC64) into a {@link SnapshotSink}. Nothing here blocks the loop: the loop hands chunks over
+ * through a queue and the writer reports the end back through {@link Loop#runSoon}.
+ *
+ * <p>Memory: what is captured but not yet written is bounded by {@link #MAX_IN_FLIGHT}; while the writer is
+ * that far behind, the loop stops walking and only writes pay the barrier (a key a write captures has to be
+ * kept whatever the queue holds), so the snapshot's extra memory is the queue plus the old versions of the
+ * keys written during it.
+ */
+public final class Snapshot {
+    private static final Logger LOG = Logger.getLogger(Snapshot.class);
+    /** Captured-but-unwritten bytes (approximate) above which the walk waits for the writer. */
+    static final long MAX_IN_FLIGHT = 32L << 20;
+    /** Loop time per walk slice, and buckets walked between clock reads. */
+    private static final long SLICE_NANOS = 1_000_000;
+    private static final int BUCKETS_PER_CHECK = 256;
+    private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+
+    /** How the snapshot gets turns on the executing loop. */
+    public interface Loop {
+        /** Runs the task in a later turn of the loop, after the I/O waiting now. */
+        void runSoon(Runnable task);
+
+        /** Runs the task on the loop after about this many milliseconds. */
+        void runAfter(long millis, Runnable task);
+    }
+
+    /** How a snapshot ended: error is null on success. */
+    /** peakExtraBytes: the most captured-but-unwritten value bytes held at once (approximate). */
+    public record Result(String error, long keys, long bytes, long millis, long peakExtraBytes) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    private final Capture capture;
+    private final LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong inFlight = new AtomicLong();
+    private final SnapshotSink sink;
+    private final RdbFileWriter.Aux aux;
+    private final boolean compression, checksum;
+    private final Loop loop;
+    private final Consumer<Result> onDone;
+    private final long startNanos = System.nanoTime();
+    private final long startMillis = System.currentTimeMillis();
+    private final long totalKeys;
+    private volatile long keysWritten, bytesWritten;
+    private volatile boolean cancelled;
+    /** Written by the loop only. */
+    private volatile long peakInFlight;
+    /** Loop side: the capture is over (walked to the end, or cancelled). */
+    private boolean walkOver;
+    private Thread writer;
+
+    private Snapshot(Keyspace keyspace, RdbFileWriter.Aux aux, boolean compression, boolean checksum, SnapshotSink sink,
+                     Loop loop, Consumer<Result> onDone) {
+        this.aux = aux;
+        this.compression = compression;
+        this.checksum = checksum;
+        this.sink = sink;
+        this.loop = loop;
+        this.onDone = onDone;
+        this.capture = new Capture(keyspace, this::submit);
+        this.totalKeys = capture.totalKeys();
+    }
+
+    /**
+     * Starts a snapshot of the keyspace as it is now (call on the executing loop; the dataset, aux's replication
+     * id and offset are all taken in this turn). onDone runs on the loop when the sink has committed or failed.
+     */
+    public static Snapshot start(Keyspace keyspace, RdbFileWriter.Aux aux, boolean compression, boolean checksum,
+                                 SnapshotSink sink, Loop loop, Consumer<Result> onDone) {
+        Snapshot s = new Snapshot(keyspace, aux, compression, checksum, sink, loop, onDone);
+        s.writer = new Thread(s::write, "ferry-snapshot-writer");
+        s.writer.setDaemon(true);
+        s.writer.start();
+        loop.runSoon(s::walk);
+        return s;
+    }
+
+    /**
+     * The whole snapshot on the calling thread: the capture in one go, then the encoding and the sink. Only for
+     * what Redis also does in the foreground and that must be complete when it answers (SAVE inside MULTI,
+     * DEBUG RELOAD); everything else uses {@link #start}.
+     */
+    public static Result saveHere(Keyspace keyspace, RdbFileWriter.Aux aux, boolean compression, boolean checksum,
+                                  SnapshotSink sink) {
+        Result[] result = new Result[1];
+        Snapshot s = new Snapshot(keyspace, aux, compression, checksum, sink, null, r -> result[0] = r);
+        while (!s.capture.step(Integer.MAX_VALUE)) {
+            // every table walked in full
+        }
+        s.walkOver = true;
+        s.onDone.accept(s.writeAll());
+        return result[0];
+    }
+
+    public long totalKeys() {
+        return totalKeys;
+    }
+
+    /** Keys the writer has encoded so far (INFO current_save_keys_processed); read from any thread. */
+    public long keysWritten() {
+        return keysWritten;
+    }
+
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** Stops the snapshot (SHUTDOWN NOSAVE, a failed start): the sink is aborted and onDone gets an error. */
+    public void cancel() {
+        if (cancelled) return;
+        cancelled = true;
+        if (!walkOver) {
+            capture.abort();
+            walkOver = true;
+        }
+        queue.add(Chunk.end());
+    }
+
+    // ---- the executing loop's side ---------------------------------------------------------------------
+
+    private void submit(Chunk c) {
+        long now = inFlight.addAndGet(c.bytes);
+        if (now > peakInFlight) peakInFlight = now;
+        queue.add(c);
+    }
+
+    private void walk() {
+        if (walkOver) return;
+        long deadline = System.nanoTime() + SLICE_NANOS;
+        while (inFlight.get() < MAX_IN_FLIGHT) {
+            if (capture.step(BUCKETS_PER_CHECK)) {
+                walkOver = true;
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                loop.runSoon(this::walk);
+                return;
+            }
+        }
+        // the writer is behind: give it a millisecond instead of spinning
+        loop.runAfter(1, this::walk);
+    }
+
+    // ---- the writer thread -----------------------------------------------------------------------------
+
+    private void write() {
+        Result r = writeAll();
+        loop.runSoon(() -> onDone.accept(r));
+    }
+
+    private Result writeAll() {
+        String error = null;
+        try {
+            OutputStream os = sink.open();
+            RdbOutput out = RdbOutput.to(os, compression, checksum);
+            RdbFileWriter file = new RdbFileWriter(out);
+            file.begin(aux);
+            int db = -1;
+            long lastLog = System.nanoTime();
+            while (true) {
+                Chunk c = queue.take();
+                if (cancelled) throw new IOException("snapshot cancelled");
+                if (c.isEnd()) break;
+                if (c.db != db) {
+                    db = c.db;
+                    file.database(db, capture.keys(db), capture.expires(db));
+                }
+                for (int i = 0; i < c.size; i++) file.key(c.keys[i], c.expireAt[i], c.values[i]);
+                keysWritten += c.size;
+                bytesWritten = out.written();
+                inFlight.addAndGet(-c.bytes);
+                long now = System.nanoTime();
+                if (now - lastLog > PROGRESS_EVERY_NANOS) {
+                    lastLog = now;
+                    logProgress(now);
+                }
+            }
+            file.end();
+            out.flush();
+            bytesWritten = out.written();
+            sink.commit();
+        } catch (IOException | RuntimeException e) {
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        } catch (OutOfMemoryError e) {
+            error = "out of memory";
+        }
+        if (error != null) sink.abort();
+        return new Result(error, keysWritten, bytesWritten, (System.nanoTime() - startNanos) / 1_000_000, peakInFlight);
+    }
+
+    private void logProgress(long now) {
+        double secs = (now - startNanos) / 1e9;
+        LOG.infof("Saving to %s: %.1f%% (%d of %d keys), %.1f MB at %.1f MB/s", sink.describe(),
+            totalKeys == 0 ? 100.0 : 100.0 * keysWritten / totalKeys, keysWritten, totalKeys,
+            bytesWritten / 1e6, bytesWritten / 1e6 / secs);
+    }
+}

@@ -1,0 +1,300 @@
+package dev.ferry.snapshot;
+
+import dev.ferry.support.FerryPort;
+import dev.ferry.support.Peers;
+import dev.ferry.support.RawClient;
+import dev.ferry.support.RedisServer;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * BGSAVE is point-in-time while writes go on: a dataset of every type (small and large encodings, TTLs, three
+ * databases) is saved while the same connection's pipeline, sent in the same write as BGSAVE, overwrites,
+ * deletes, appends to, increments, edits collections of, expires, flushes and swaps databases and grows the
+ * tables; the file then holds exactly the dataset of the instant BGSAVE ran: a real redis-server started on it
+ * has the DEBUG DIGEST Ferry had then, and redis-check-rdb finds it whole. Several consecutive rounds, each
+ * starting on the dataset the previous one left, some during a rehash (a burst of new keys just before).
+ */
+@QuarkusTest
+class BgsaveTest {
+    private static final Path FILE = Path.of("target/test-data/dump.rdb");
+    private static final long SEED = Long.getLong("bgsave.seed", 20261201L);
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            c.call("FLUSHALL");
+            c.call("CONFIG", "SET", "save", "");
+        }
+        // the shared test instance loads this file when it starts: leave none behind
+        Files.deleteIfExists(FILE);
+    }
+
+    @Test
+    void theFileHoldsTheDatasetOfTheInstantBgsaveRan() throws Exception {
+        Random rnd = new Random(SEED);
+        System.out.println("BgsaveTest seed " + SEED + " (replay with -Dbgsave.seed=" + SEED + ")");
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            c.call("FLUSHALL");
+            fill(c, rnd);
+            for (int round = 0; round < 4; round++) {
+                List<String[]> burst = new ArrayList<>();
+                // rounds 1 and 3 start while the keyspace's table is rehashing: a burst of new keys just before
+                if (round % 2 == 1) for (int i = 0; i < 20; i++) burst.add(mset("grow" + round + ":" + i + ":", 400, rnd));
+                pipeline(c, burst);
+                String digest = c.call("DEBUG", "DIGEST");
+                List<String[]> writes = new ArrayList<>();
+                writes.add(new String[] {"BGSAVE"});
+                for (int i = 0; i < 3000; i++) writes.add(randomWrite(rnd));
+                List<String> replies = pipeline(c, writes);
+                assertEquals("+Background saving started\r\n", replies.get(0), "round " + round);
+                // more writes while the snapshot is still being written
+                while (inProgress(c)) pipeline(c, List.of(randomWrite(rnd), randomWrite(rnd), randomWrite(rnd)));
+                String info = c.call("INFO", "persistence");
+                assertTrue(info.contains("rdb_last_bgsave_status:ok"), info);
+                assertFileHolds(digest, "round " + round);
+            }
+        }
+    }
+
+    @Test
+    void saveAnswersOnceTheFileIsWhole() throws Exception {
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            c.call("FLUSHALL");
+            fill(c, new Random(7));
+            String digest = c.call("DEBUG", "DIGEST");
+            long before = Long.parseLong(c.call("LASTSAVE").substring(1).trim());
+            Thread.sleep(1100);
+            assertEquals("+OK\r\n", c.call("SAVE"));
+            assertFileHolds(digest, "SAVE");
+            long after = Long.parseLong(c.call("LASTSAVE").substring(1).trim());
+            assertTrue(after > before, "LASTSAVE moves: " + before + " -> " + after);
+            String info = c.call("INFO", "persistence");
+            assertTrue(info.contains("rdb_changes_since_last_save:0\r\n"), info);
+            c.call("SET", "one-more", "x");
+            assertTrue(c.call("INFO", "persistence").contains("rdb_changes_since_last_save:1\r\n"));
+        }
+    }
+
+    @Test
+    void aFailedBgsaveRefusesWritesWithMisconfUntilASaveSucceeds() throws Exception {
+        Path blocker = FILE.resolve("blocker");
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            c.call("FLUSHALL");
+            c.call("SET", "k", "v");
+            // the rename onto dump.rdb fails while a non-empty directory has that name
+            Files.createDirectories(blocker);
+            c.call("CONFIG", "SET", "save", "3600 1");
+            assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+            awaitDone(c);
+            assertTrue(c.call("INFO", "persistence").contains("rdb_last_bgsave_status:err"));
+            String misconf = c.call("SET", "k", "w");
+            assertTrue(misconf.startsWith("-MISCONF Redis is configured to save RDB snapshots"), misconf);
+            assertTrue(c.call("PING").startsWith("-MISCONF"), "PING is refused too, as in Redis");
+            assertEquals("$1\r\nv\r\n", c.call("GET", "k"), "reads go on");
+            // without save points the error does not stop writes (writeCommandsDeniedByDiskError)
+            c.call("CONFIG", "SET", "save", "");
+            assertEquals("+OK\r\n", c.call("SET", "k", "w"));
+            c.call("CONFIG", "SET", "save", "3600 1");
+            assertTrue(c.call("SET", "k", "x").startsWith("-MISCONF"));
+            Files.delete(blocker);
+            Files.delete(FILE);
+            assertEquals("+OK\r\n", c.call("SAVE"));
+            assertEquals("+OK\r\n", c.call("SET", "k", "x"));
+            assertEquals("+PONG\r\n", c.call("PING"));
+        } finally {
+            if (Files.isDirectory(FILE)) {
+                Files.deleteIfExists(blocker);
+                Files.delete(FILE);
+            }
+        }
+    }
+
+    @Test
+    void aDueSavePointStartsABackgroundSave() throws Exception {
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            c.call("FLUSHALL");
+            c.call("SET", "k", "v");
+            Files.deleteIfExists(FILE);
+            Thread.sleep(1100);
+            // live: no save point, no save
+            assertEquals("+OK\r\n", c.call("CONFIG", "SET", "save", "1 1"));
+            assertEquals("*2\r\n$4\r\nsave\r\n$3\r\n1 1\r\n", c.call("CONFIG", "GET", "save"));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!Files.exists(FILE) && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            assertTrue(Files.exists(FILE), "a save point that is due starts a BGSAVE");
+            awaitDone(c);
+            assertTrue(c.call("INFO", "persistence").contains("rdb_changes_since_last_save:0\r\n"));
+        }
+    }
+
+    @Test
+    void bgsaveRepliesAsRedisDoes() throws Exception {
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            c.call("FLUSHALL");
+            assertEquals("-ERR syntax error\r\n", c.call("BGSAVE", "NOW"));
+            assertEquals("-ERR syntax error\r\n", c.call("BGSAVE", "SCHEDULE", "x"));
+            assertEquals("-ERR wrong number of arguments for 'save' command\r\n", c.call("SAVE", "x"));
+            c.call("MULTI");
+            assertEquals("-ERR Command not allowed inside a transaction\r\n", c.call("SAVE"));
+            c.call("DISCARD");
+            // inside a transaction BGSAVE is scheduled for the cron, which starts it
+            c.call("MULTI");
+            c.call("BGSAVE");
+            assertEquals("*1\r\n+Background saving scheduled\r\n", c.call("EXEC"));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!Files.exists(FILE) && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            assertTrue(Files.exists(FILE), "the scheduled BGSAVE ran");
+            awaitDone(c);
+        }
+    }
+
+    // ---- the dataset and the writes ----------------------------------------------------------------
+
+    private static void fill(RawClient c, Random rnd) throws Exception {
+        List<String[]> cmds = new ArrayList<>();
+        for (int db = 0; db < 3; db++) {
+            cmds.add(new String[] {"SELECT", Integer.toString(db)});
+            for (int i = 0; i < (db == 0 ? 40 : 10); i++) cmds.add(mset("s:", 500, rnd));
+            for (int i = 0; i < 300; i++) {
+                cmds.add(new String[] {"RPUSH", "l:" + i, "a", "bb", Integer.toString(i)});
+                cmds.add(new String[] {"HSET", "h:" + i, "f", "v" + i, "n", Integer.toString(i)});
+                cmds.add(new String[] {"SADD", "set:" + i, Integer.toString(i), "7"});
+                cmds.add(new String[] {"ZADD", "z:" + i, "1.5", "a", Integer.toString(i), "b"});
+                cmds.add(new String[] {"SET", "n:" + i, Integer.toString(i * 1000)});
+                cmds.add(new String[] {"SET", "t:" + i, "x".repeat(i % 60), "PX", Integer.toString(10_000_000 + i)});
+            }
+            cmds.add(big("RPUSH", "lbig", 3000, false));
+            cmds.add(big("HSET", "hbig", 1000, true));
+            cmds.add(big("SADD", "sbig", 1000, false));
+            cmds.add(big("ZADD", "zbig", 1000, true));
+            cmds.add(new String[] {"PFADD", "hll", "a", "b", "c"});
+            cmds.add(new String[] {"SETBIT", "bits", "1000", "1"});
+        }
+        cmds.add(new String[] {"SELECT", "0"});
+        pipeline(c, cmds);
+    }
+
+    private static String[] mset(String prefix, int n, Random rnd) {
+        String[] a = new String[1 + 2 * n];
+        a[0] = "MSET";
+        for (int i = 0; i < n; i++) {
+            a[1 + 2 * i] = prefix + rnd.nextInt(1_000_000);
+            a[2 + 2 * i] = rnd.nextInt(4) == 0 ? Integer.toString(rnd.nextInt()) : "value-" + "x".repeat(rnd.nextInt(120));
+        }
+        return a;
+    }
+
+    private static String[] big(String cmd, String key, int n, boolean pairs) {
+        List<String> a = new ArrayList<>(List.of(cmd, key));
+        for (int i = 0; i < n; i++) {
+            if (pairs && cmd.equals("ZADD")) a.add(Integer.toString(i % 97));
+            a.add("member-" + i);
+            if (pairs && cmd.equals("HSET")) a.add("value-" + i);
+        }
+        return a.toArray(new String[0]);
+    }
+
+    /** One write of the mix; keys chosen among those fill() made so that most writes hit existing keys. */
+    private static String[] randomWrite(Random rnd) {
+        int i = rnd.nextInt(300);
+        String v = "w" + rnd.nextInt(1000);
+        return switch (rnd.nextInt(30)) {
+            case 0 -> new String[] {"SELECT", Integer.toString(rnd.nextInt(3))};
+            case 1 -> new String[] {"SET", "s:" + rnd.nextInt(1_000_000), v};
+            case 2 -> new String[] {"APPEND", "t:" + i, v};
+            case 3 -> new String[] {"SETRANGE", "t:" + i, "1", v};
+            case 4 -> new String[] {"INCRBY", "n:" + i, Integer.toString(rnd.nextInt(100))};
+            case 5 -> new String[] {"DEL", "l:" + i, "h:" + rnd.nextInt(300)};
+            case 6 -> new String[] {"RPUSH", "l:" + i, v};
+            case 7 -> new String[] {"LPOP", "l:" + i};
+            case 8 -> new String[] {"HSET", "h:" + i, "f", v};
+            case 9 -> new String[] {"HDEL", "h:" + i, "n"};
+            case 10 -> new String[] {"SADD", "set:" + i, v};
+            case 11 -> new String[] {"SREM", "set:" + i, "7"};
+            case 12 -> new String[] {"ZADD", "z:" + i, Integer.toString(rnd.nextInt(50)), "a"};
+            case 13 -> new String[] {"ZREM", "z:" + i, "b"};
+            case 14 -> new String[] {"PEXPIRE", "n:" + i, Integer.toString(5_000_000 + rnd.nextInt(1000))};
+            case 15 -> new String[] {"PERSIST", "t:" + i};
+            case 16 -> new String[] {"RPUSH", "lbig", v};
+            case 17 -> new String[] {"LSET", "lbig", Integer.toString(rnd.nextInt(3000)), v};
+            case 18 -> new String[] {"HSET", "hbig", "member-" + rnd.nextInt(1000), v};
+            case 19 -> new String[] {"SREM", "sbig", "member-" + rnd.nextInt(1000)};
+            case 20 -> new String[] {"ZINCRBY", "zbig", "3", "member-" + rnd.nextInt(1000)};
+            case 21 -> new String[] {"PFADD", "hll", v};
+            case 22 -> new String[] {"SETBIT", "bits", Integer.toString(rnd.nextInt(4000)), "1"};
+            case 23 -> rnd.nextInt(20) == 0 ? new String[] {"SWAPDB", "0", Integer.toString(1 + rnd.nextInt(2))}
+                : new String[] {"SET", "new:" + rnd.nextInt(100_000), v};
+            case 24 -> rnd.nextInt(40) == 0 ? new String[] {"FLUSHDB"} : new String[] {"DEL", "s:" + rnd.nextInt(1_000_000)};
+            case 25 -> new String[] {"LTRIM", "lbig", "0", Integer.toString(2000 + rnd.nextInt(1000))};
+            case 26 -> new String[] {"RENAME", "n:" + i, "renamed:" + i};
+            case 27 -> new String[] {"GETDEL", "t:" + i};
+            case 28 -> new String[] {"ZPOPMIN", "zbig"};
+            default -> mset("s:", 20, rnd);
+        };
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    /** Sends every command in one write, then reads as many replies. */
+    private static List<String> pipeline(RawClient c, List<String[]> cmds) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String[] cmd : cmds) {
+            byte[][] b = new byte[cmd.length][];
+            for (int i = 0; i < cmd.length; i++) b[i] = cmd[i].getBytes(StandardCharsets.UTF_8);
+            out.writeBytes(RawClient.encode(b));
+        }
+        c.sendRaw(out.toByteArray());
+        List<String> replies = new ArrayList<>(cmds.size());
+        for (int i = 0; i < cmds.size(); i++) replies.add(c.readReply());
+        return replies;
+    }
+
+    private static boolean inProgress(RawClient c) throws Exception {
+        return c.call("INFO", "persistence").contains("rdb_bgsave_in_progress:1");
+    }
+
+    private static void awaitDone(RawClient c) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (inProgress(c)) {
+            assertTrue(System.currentTimeMillis() < deadline, "BGSAVE did not end");
+            Thread.sleep(10);
+        }
+    }
+
+    /** redis-check-rdb finds the file whole, and a redis-server started on a copy has this digest. */
+    private static void assertFileHolds(String digest, String what) throws Exception {
+        Path dir = Files.createTempDirectory("ferry-bgsave");
+        Files.copy(FILE, dir.resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
+        Process check = new ProcessBuilder(Peers.require("redis-check-rdb"), dir.resolve("dump.rdb").toString())
+            .redirectErrorStream(true).start();
+        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(out.contains("RDB looks OK"), what + ": " + out);
+        try (RedisServer redis = RedisServer.start("--dir", dir.toString(), "--dbfilename", "dump.rdb",
+                "--enable-debug-command", "local");
+             RawClient r = new RawClient(redis.port())) {
+            assertEquals(digest, r.call("DEBUG", "DIGEST"), what + ": the file holds the dataset of BGSAVE's instant");
+        }
+        Matcher m = Pattern.compile("\\[info\\] (\\d+) keys read").matcher(out);
+        assertTrue(m.find(), out);
+    }
+}
