@@ -4,6 +4,8 @@ import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.engine.info.InfoSection;
 import dev.ferry.engine.info.InfoWriter;
 import dev.ferry.rdb.RdbFileWriter;
+import dev.ferry.rdb.RdbReader;
+import dev.ferry.rdb.RdbValueBuilder;
 import dev.ferry.snapshot.FileSink;
 import dev.ferry.snapshot.Snapshot;
 import dev.ferry.snapshot.SnapshotSink;
@@ -11,6 +13,7 @@ import dev.ferry.store.Keyspace;
 
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +115,29 @@ public final class Persistence implements InfoSection {
         dirtyAtStart = dirty;
         recordOutcome(r);
         return r;
+    }
+
+    /**
+     * DEBUG RELOAD: save (unless NOSAVE), empty the dataset (unless NOFLUSH), load the file back, on this
+     * thread. Returns the error reply, or null.
+     */
+    public String reload(boolean save, boolean flush, boolean replaceDuplicates) {
+        if (save && !saveNow().ok()) return "ERR";
+        if (flush) keyspace.flushAll();
+        keyspace.tick();
+        KeyLoader keys = new KeyLoader(keyspace, replaceDuplicates);
+        Path file = snapshotFile();
+        try (RdbReader reader = RdbReader.open(file)) {
+            reader.read(new RdbValueBuilder(settings.loadLimits(), (db, key, expireAtMs, idle, freq, value) -> {
+                String error = keys.add(db, key, expireAtMs, idle, value);
+                if (error != null) throw new IOException(error);
+            }));
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("DEBUG RELOAD could not load %s: %s", file, e.getMessage());
+            return "ERR Error trying to load the RDB dump, check server logs.";
+        }
+        LOG.warnf("DB reloaded by DEBUG RELOAD: %d keys loaded, %d expired", keys.loaded(), keys.expired());
+        return null;
     }
 
     /** Stops a running background save (SHUTDOWN, FLUSHALL in Redis kills its child; Ferry need not). */

@@ -1,13 +1,11 @@
 package dev.ferry.server;
 
+import dev.ferry.engine.KeyLoader;
 import dev.ferry.engine.Persistence;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.rdb.RdbFormatException;
 import dev.ferry.rdb.RdbReader;
 import dev.ferry.rdb.RdbValueBuilder;
-import dev.ferry.store.Database;
-import dev.ferry.store.Dict;
-import dev.ferry.store.Keyspace;
 import dev.ferry.store.Value;
 
 import org.jboss.logging.Logger;
@@ -44,8 +42,8 @@ final class StartupLoader {
     private final IntConsumer fail;
     private final Semaphore inFlight = new Semaphore(BATCHES_IN_FLIGHT);
     private List<Loaded> batch = new ArrayList<>(BATCH_KEYS);
-    // counted on the loop only
-    private long keysLoaded, keysExpired;
+    /** Used on the loop only. */
+    private final KeyLoader keys;
     /** Set when the load failed: the batches still queued are dropped, the reader stops. */
     private volatile boolean failed;
 
@@ -53,6 +51,7 @@ final class StartupLoader {
     StartupLoader(ServerContext ctx, Path file, IntConsumer fail) {
         this.ctx = ctx;
         this.file = file;
+        this.keys = new KeyLoader(ctx.keyspace(), false);
         this.fail = code -> {
             failed = true;
             fail.accept(code);
@@ -96,9 +95,9 @@ final class StartupLoader {
             inFlight.acquireUninterruptibly(BATCHES_IN_FLIGHT); // every batch is in
             ctx.executor().runOnContext(v -> {
                 double secs = (System.nanoTime() - started) / 1e9;
-                p.loadingFinished(keysLoaded, keysExpired);
+                p.loadingFinished(keys.loaded(), keys.expired());
                 LOG.infof("Done loading RDB (written by redis-ver %s), keys loaded: %d, keys expired: %d.",
-                    version == null ? "unknown" : version, keysLoaded, keysExpired);
+                    version == null ? "unknown" : version, keys.loaded(), keys.expired());
                 LOG.infof("DB loaded from disk: %.3f seconds, %.1f MB at %.1f MB/s", secs, bytes / 1e6,
                     bytes / 1e6 / Math.max(secs, 1e-9));
             });
@@ -136,31 +135,14 @@ final class StartupLoader {
     /** On the executing loop: the keys go in (rdbLoadRioWithLoadingCtx's dbAdd, expiry and LRU). */
     private void apply(List<Loaded> b) {
         if (failed) return;
-        Keyspace ks = ctx.keyspace();
-        ks.tick();
-        long now = ks.now();
+        ctx.keyspace().tick();
         for (Loaded k : b) {
-            if (k.db() < 0 || k.db() >= ks.databases()) {
-                LOG.errorf("Cannot load %s: it holds database %d and this server has %d (databases). The file is left as it is.",
-                    file, k.db(), ks.databases());
+            String error = keys.add(k.db(), k.key(), k.expireAtMs(), k.idle(), k.value());
+            if (error != null) {
+                LOG.errorf("Cannot load %s: %s. The file is left as it is.", file, error);
                 fail.accept(1);
                 return;
             }
-            if (k.expireAtMs() >= 0 && k.expireAtMs() < now && ks.ownsExpiry()) {
-                keysExpired++;
-                continue;
-            }
-            Database db = ks.db((int) k.db());
-            if (db.peek(k.key()) != null) {
-                LOG.errorf("Cannot load %s: key '%s' appears twice in database %d. The file is left as it is.",
-                    file, RdbFormatException.printable(k.key()), k.db());
-                fail.accept(1);
-                return;
-            }
-            Dict.Entry e = db.add(k.key(), k.value());
-            if (k.expireAtMs() >= 0) db.setExpire(e, k.expireAtMs());
-            if (k.idle() >= 0) ks.setIdleSeconds(e, k.idle());
-            keysLoaded++;
         }
     }
 }

@@ -67,6 +67,9 @@ public final class Snapshot {
     /** Loop side: the capture is over (walked to the end, or cancelled). */
     private boolean walkOver;
     private Thread writer;
+    /** Loop turns the walk took, and when it ended (for the log line of the end). */
+    private volatile int slices;
+    private volatile long walkNanos;
 
     private Snapshot(Keyspace keyspace, RdbFileWriter.Aux aux, boolean compression, boolean checksum, SnapshotSink sink,
                      Loop loop, Consumer<Result> onDone) {
@@ -149,10 +152,12 @@ public final class Snapshot {
 
     private void walk() {
         if (walkOver) return;
+        slices++;
         long deadline = System.nanoTime() + SLICE_NANOS;
         while (inFlight.get() < MAX_IN_FLIGHT) {
             if (capture.step(BUCKETS_PER_CHECK)) {
                 walkOver = true;
+                walkNanos = System.nanoTime() - startNanos;
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
@@ -211,6 +216,8 @@ public final class Snapshot {
             error = "out of memory";
         }
         if (error != null) sink.abort();
+        LOG.debugf("Snapshot to %s: the capture walked for %.1f ms in %d turns of the loop; written in %.1f ms",
+            sink.describe(), walkNanos / 1e6, slices, (System.nanoTime() - startNanos) / 1e6);
         return new Result(error, keysWritten, bytesWritten, (System.nanoTime() - startNanos) / 1_000_000, peakInFlight);
     }
 

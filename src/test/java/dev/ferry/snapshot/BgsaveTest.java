@@ -129,6 +129,50 @@ class BgsaveTest {
     }
 
     @Test
+    void debugReloadSavesFlushesAndLoadsBack() throws Exception {
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            c.call("FLUSHALL");
+            fill(c, new Random(11));
+            String digest = c.call("DEBUG", "DIGEST");
+            assertEquals("+OK\r\n", c.call("DEBUG", "RELOAD"));
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+            c.call("SET", "extra", "1");
+            // NOSAVE loads the file as it is: the key set since is gone
+            assertEquals("+OK\r\n", c.call("DEBUG", "RELOAD", "NOSAVE"));
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+            assertEquals("-ERR Error trying to load the RDB dump, check server logs.\r\n",
+                c.call("DEBUG", "RELOAD", "NOSAVE", "NOFLUSH"), "every key is a duplicate");
+            assertEquals("+OK\r\n", c.call("DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"));
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+            assertEquals("-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n",
+                c.call("DEBUG", "RELOAD", "FAST"));
+        }
+    }
+
+    @Test
+    void withoutCompressionOrChecksumTheFileIsStillRedisReadable() throws Exception {
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            c.call("FLUSHALL");
+            fill(c, new Random(12));
+            String digest = c.call("DEBUG", "DIGEST");
+            assertEquals("+OK\r\n", c.call("CONFIG", "SET", "rdbcompression", "no", "rdbchecksum", "no"));
+            try {
+                assertEquals("+OK\r\n", c.call("SAVE"));
+                byte[] file = Files.readAllBytes(FILE);
+                for (int i = file.length - 8; i < file.length; i++) assertEquals(0, file[i], "no CRC: 8 zero bytes");
+                assertFileHolds(digest, "rdbchecksum no");
+                assertEquals("+OK\r\n", c.call("DEBUG", "RELOAD", "NOSAVE"));
+                assertEquals(digest, c.call("DEBUG", "DIGEST"));
+                c.call("CONFIG", "SET", "rdbcompression", "yes");
+                assertEquals("+OK\r\n", c.call("SAVE"));
+                assertTrue(Files.size(FILE) < file.length, "LZF makes the file smaller: " + Files.size(FILE) + " vs " + file.length);
+            } finally {
+                c.call("CONFIG", "SET", "rdbcompression", "yes", "rdbchecksum", "yes");
+            }
+        }
+    }
+
+    @Test
     void aDueSavePointStartsABackgroundSave() throws Exception {
         try (RawClient c = new RawClient(FerryPort.get())) {
             c.call("FLUSHALL");
@@ -280,6 +324,31 @@ class BgsaveTest {
         }
     }
 
+    /** For a failure's message: up to 5 keys whose value digest differs between the loaded file and Ferry now. */
+    private static List<String> differingKeys(RawClient redis) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (RawClient ferry = new RawClient(FerryPort.get())) {
+            for (int db = 0; db < 16; db++) {
+                redis.call("SELECT", Integer.toString(db));
+                ferry.call("SELECT", Integer.toString(db));
+                String a = redis.call("DBSIZE").trim(), b = ferry.call("DBSIZE").trim();
+                if (!a.equals(b)) out.add("db" + db + " has " + a + " keys in the file, " + b + " in Ferry");
+            }
+            for (int db = 0; db < 3 && out.size() < 5; db++) {
+                redis.call("SELECT", Integer.toString(db));
+                ferry.call("SELECT", Integer.toString(db));
+                for (String key : ferry.call("KEYS", "*").split("\r\n")) {
+                    if (key.startsWith("*") || key.startsWith("$") || out.size() >= 5) continue;
+                    String a = redis.call("DEBUG", "DIGEST-VALUE", key), b = ferry.call("DEBUG", "DIGEST-VALUE", key);
+                    if (!a.equals(b)) out.add("db" + db + " " + key + " " + redis.call("TYPE", key).trim());
+                    String ta = redis.call("PEXPIRETIME", key), tb = ferry.call("PEXPIRETIME", key);
+                    if (!ta.equals(tb)) out.add("db" + db + " " + key + " expires at " + ta.trim() + " in the file, " + tb.trim() + " in Ferry");
+                }
+            }
+        }
+        return out;
+    }
+
     /** redis-check-rdb finds the file whole, and a redis-server started on a copy has this digest. */
     private static void assertFileHolds(String digest, String what) throws Exception {
         Path dir = Files.createTempDirectory("ferry-bgsave");
@@ -292,7 +361,14 @@ class BgsaveTest {
         try (RedisServer redis = RedisServer.start("--dir", dir.toString(), "--dbfilename", "dump.rdb",
                 "--enable-debug-command", "local");
              RawClient r = new RawClient(redis.port())) {
-            assertEquals(digest, r.call("DEBUG", "DIGEST"), what + ": the file holds the dataset of BGSAVE's instant");
+            String loaded = r.call("DEBUG", "DIGEST");
+            if (!digest.equals(loaded)) {
+                try (RawClient f = new RawClient(FerryPort.get())) {
+                    System.out.println(what + ": Ferry's digest now " + f.call("DEBUG", "DIGEST").trim() + ", before "
+                        + digest.trim() + ", file " + loaded.trim() + "; keys that differ: " + differingKeys(r));
+                }
+            }
+            assertEquals(digest, loaded, what + ": the file holds the dataset of BGSAVE's instant");
         }
         Matcher m = Pattern.compile("\\[info\\] (\\d+) keys read").matcher(out);
         assertTrue(m.find(), out);

@@ -36,7 +36,18 @@ public final class RedisServer implements AutoCloseable {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             try (Socket s = new Socket("127.0.0.1", port)) {
-                return new RedisServer(p, port, dir);
+                // a server started on an RDB file listens while it loads (and DEBUG runs meanwhile, on part of
+                // the data): it is ready once PING stops answering -LOADING
+                s.setSoTimeout(10_000);
+                byte[] reply = new byte[64];
+                do {
+                    s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    int n = s.getInputStream().read(reply);
+                    if (n > 0 && !new String(reply, 0, n, java.nio.charset.StandardCharsets.US_ASCII).startsWith("-LOADING")) {
+                        return new RedisServer(p, port, dir);
+                    }
+                    Thread.sleep(20);
+                } while (System.currentTimeMillis() < deadline);
             } catch (IOException e) {
                 if (!p.isAlive()) break;
                 Thread.sleep(50);

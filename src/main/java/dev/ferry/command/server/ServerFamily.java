@@ -63,6 +63,19 @@ public final class ServerFamily implements CommandFamily {
         "    Write <message> to the server log.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
+        "RELOAD [option ...]",
+        "    Save the RDB on disk and reload it back to memory. Available <option> values:",
+        "    * MERGE: conflicting keys will be loaded from RDB.",
+        "    * NOFLUSH: the existing database will not be removed before load, but",
+        "      conflicting keys will make the load fail with an error.",
+        "    * NOSAVE: the database will be loaded from an existing RDB file.",
+        "    Examples:",
+        "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+        "      the database.",
+        "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+        "      existing RDB file.",
+        "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+        "      file to the database.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not",
         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -208,6 +221,8 @@ public final class ServerFamily implements CommandFamily {
             for (int i = 2; i < argc; i++) c.reply.simple(Digest.ofValue(c.db().table().find(c.arg(i))).hex());
         } else if (sub.equals("object") && argc == 3) {
             debugObject(c);
+        } else if (sub.equals("reload")) {
+            debugReload(c);
         } else if (sub.equals("error") && argc == 3) {
             // Redis writes "-" + the text as raw protocol: no "ERR " added, and not counted as an error reply
             c.reply.error(c.argString(2));
@@ -218,6 +233,23 @@ public final class ServerFamily implements CommandFamily {
             throw Errors.of("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
         }
+    }
+
+    /**
+     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load the file back, all in this command,
+     * as Redis does (a debugging aid: the loop stands still meanwhile).
+     */
+    private void debugReload(Call c) {
+        boolean merge = false, flush = true, save = true;
+        for (int i = 2; i < c.argc(); i++) {
+            if (c.argIs(i, "merge")) merge = true;
+            else if (c.argIs(i, "noflush")) flush = false;
+            else if (c.argIs(i, "nosave")) save = false;
+            else throw Errors.of("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        }
+        String error = c.server.persistence().reload(save, flush, merge);
+        if (error != null) throw Errors.of(error);
+        c.reply.ok();
     }
 
     /**
