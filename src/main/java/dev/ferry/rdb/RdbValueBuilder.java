@@ -31,6 +31,9 @@ public final class RdbValueBuilder implements RdbVisitor {
     /** Receives each value read. idleSeconds and freq are -1 when the file had none for the key. */
     public interface Sink {
         void value(long db, byte[] key, long expireAtMs, long idleSeconds, int freq, Value value) throws IOException;
+
+        /** RESIZEDB: the file's claim of how many keys database db holds (a hint, not to be trusted blindly). */
+        default void resizeDb(long db, long keys) throws IOException {}
     }
 
     /** Told every 16 MiB read (total -1 when unknown): a loader's percent and MB/s. */
@@ -77,6 +80,11 @@ public final class RdbValueBuilder implements RdbVisitor {
     @Override
     public void selectDb(long db) {
         this.db = db;
+    }
+
+    @Override
+    public void resizeDb(long keys, long expires) throws IOException {
+        sink.resizeDb(db, keys);
     }
 
     @Override

@@ -31,7 +31,7 @@ import java.util.function.IntConsumer;
 final class StartupLoader {
     private static final Logger LOG = Logger.getLogger(StartupLoader.class);
     /** Keys per batch handed to the loop, and batches in flight: bounds what decoded-but-unadded keys hold. */
-    private static final int BATCH_KEYS = 1024;
+    private static final int BATCH_KEYS = 4096;
     private static final int BATCHES_IN_FLIGHT = 8;
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
@@ -76,8 +76,23 @@ final class StartupLoader {
         Persistence p = ctx.persistence();
         try (RdbReader reader = RdbReader.open(file)) {
             LOG.infof("Loading RDB from %s (%.1f MB)", file, reader.total() / 1e6);
-            RdbValueBuilder builder = new RdbValueBuilder(limits, (db, key, expireAtMs, idle, freq, value) ->
-                add(new Loaded(db, key, expireAtMs, idle, value)));
+            long fileBytes = reader.total();
+            RdbValueBuilder builder = new RdbValueBuilder(limits, new RdbValueBuilder.Sink() {
+                @Override
+                public void value(long db, byte[] key, long expireAtMs, long idle, int freq, Value value) throws IOException {
+                    add(new Loaded(db, key, expireAtMs, idle, value));
+                }
+
+                @Override
+                public void resizeDb(long db, long keys) {
+                    // sizes the table once instead of growing it through every power of two; a key takes at
+                    // least 3 bytes of the file, which bounds what the claim may allocate
+                    long n = Math.min(keys, fileBytes / 3);
+                    ctx.executor().runOnContext(v -> {
+                        if (db >= 0 && db < ctx.keyspace().databases()) ctx.keyspace().db((int) db).table().reserve(n);
+                    });
+                }
+            });
             builder.onProgress((bytesRead, total) -> {
                 p.loadingProgress(bytesRead);
                 long now = System.nanoTime();

@@ -8,6 +8,9 @@ import java.util.function.Consumer;
  *
  * <p>Reads go through {@link #lookup}; anything that changes a key goes through {@link #lookupForWrite},
  * {@link #add}, {@link #delete} or {@link #setExpire}, which is where the snapshot barrier and WATCH see it.
+ * Replacing a value or changing an expiry ({@link #replaceValue}, {@link #setExpire}, {@link #persist}) runs
+ * the barrier itself, whatever lookup found the entry; a value changed in place (APPEND, SETRANGE, INCR) must
+ * still come from {@link #lookupForWrite}, because the barrier has to see it before the change.
  */
 public final class Database {
     private final int index;
@@ -125,6 +128,7 @@ public final class Database {
      * (APPEND, SETRANGE, INCR): either way this is the call that records the write.
      */
     public void replaceValue(Dict.Entry e, Value value) {
+        main.beforeChange(e);
         e.value = value;
         keyspace.keyModified(this, e.key);
     }
@@ -135,6 +139,7 @@ public final class Database {
      * write: WATCH is not told, as in Redis.
      */
     public void overwriteSameContents(Dict.Entry e, Value value) {
+        main.beforeChange(e);
         e.value = value;
     }
 
@@ -148,6 +153,7 @@ public final class Database {
 
     /** Sets an absolute expiry (unix ms) on a live entry obtained from {@link #lookupForWrite}. */
     public void setExpire(Dict.Entry e, long whenMs) {
+        main.beforeChange(e);
         if (e.expireAt < 0) expires.add(e.key, null);
         e.expireAt = whenMs;
         keyspace.keyModified(this, e.key);
@@ -162,6 +168,7 @@ public final class Database {
     }
 
     private void removeExpire(Dict.Entry e) {
+        main.beforeChange(e);
         expires.remove(e.key);
         e.expireAt = -1;
     }

@@ -295,6 +295,17 @@ public final class Dict {
         }
     }
 
+    /**
+     * Sizes an empty table for this many keys at once (Redis's dictExpand on RESIZEDB when loading), so that a
+     * load does not grow it step by step; capped at 2^28 buckets, as a file's claim must not size memory alone.
+     */
+    public void reserve(long keys) {
+        if (size() != 0 || rehashIdx >= 0 || snapshotVisitor != null || keys <= tables[0].length) return;
+        int n = INITIAL_SIZE;
+        while (n < keys && n < (1 << 28)) n <<= 1;
+        tables[0] = new Entry[n];
+    }
+
     private void startRehash(int newSize) {
         if (newSize == tables[0].length) return;
         tables[1] = new Entry[newSize];
@@ -402,6 +413,18 @@ public final class Dict {
             snapBucket++;
         }
         return false;
+    }
+
+    /**
+     * Hands the bucket holding e to a running snapshot if it has not seen it yet: called before an entry's value
+     * or expiry changes, so that a write reaching an entry by any lookup is still captured first.
+     */
+    public void beforeChange(Entry e) {
+        if (snapshotVisitor == null) return;
+        int idx = e.hash & (tables[0].length - 1);
+        // buckets of table 0 before the rehash index have moved to table 1
+        if (rehashIdx >= 0 && idx < rehashIdx) barrier(1, e.hash & (tables[1].length - 1));
+        else barrier(0, idx);
     }
 
     /** Ends a walk early (an aborted snapshot); writes no longer pay the barrier. */
