@@ -1,5 +1,6 @@
 package dev.ferry.rdb;
 
+import dev.ferry.store.Frozen;
 import dev.ferry.store.Value;
 
 import java.io.IOException;
@@ -49,6 +50,13 @@ public final class RdbFileWriter {
         if (expireAtMs >= 0) out.writeExpireMs(expireAtMs);
         out.writeKey(value.rdbType(), key);
         RdbValueWriter.writePayload(value, out);
+    }
+
+    /** One key as a snapshot captured it ({@link Frozen}); a table capture must be complete. */
+    public void capturedKey(byte[] key, long expireAtMs, Frozen value) throws IOException {
+        if (expireAtMs >= 0) out.writeExpireMs(expireAtMs);
+        out.writeKey(value.rdbType(), key);
+        RdbValueWriter.writeCaptured(value, out);
     }
 
     /** EOF and the checksum; the caller flushes and syncs the file. */

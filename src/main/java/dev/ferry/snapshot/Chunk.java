@@ -1,16 +1,18 @@
 package dev.ferry.snapshot;
 
-import dev.ferry.store.HashValue;
-import dev.ferry.store.ListValue;
-import dev.ferry.store.SetValue;
-import dev.ferry.store.StringValue;
-import dev.ferry.store.Value;
-import dev.ferry.store.ZSetValue;
+import dev.ferry.store.Frozen;
+import dev.ferry.store.ListCapture;
+import dev.ferry.store.TableCapture;
 
 /**
  * Captured keys of one database on their way from the executing loop to the writer thread: names, expiry
- * times and frozen values ({@link Value#frozen}), nothing the loop changes afterwards. A chunk with
- * {@code db < 0} marks the end of the capture.
+ * times and frozen values ({@link Frozen}), nothing the loop changes afterwards, except the {@link TableCapture}s
+ * the loop is still filling (the writer waits for each to be complete). A chunk with {@code db < 0} marks the
+ * end of the capture.
+ *
+ * <p>Memory: {@link #bytes} is what the chunk's keys and values hold when they are added; a table capture's
+ * bytes grow as it fills and reach the snapshot's in-flight count through its meter instead, so the writer,
+ * once it has written the chunk, releases {@link #bytesHeld} (both).
  */
 final class Chunk {
     static final int MAX_KEYS = 512;
@@ -19,9 +21,9 @@ final class Chunk {
     final int db;
     final byte[][] keys = new byte[MAX_KEYS][];
     final long[] expireAt = new long[MAX_KEYS];
-    final Value[] values = new Value[MAX_KEYS];
+    final Frozen[] values = new Frozen[MAX_KEYS];
     int size;
-    /** Roughly what the captured values hold: what the capture's memory bound counts. */
+    /** Roughly what the captured keys and values held when added: what the capture's memory bound counts. */
     long bytes;
 
     Chunk(int db) {
@@ -36,7 +38,7 @@ final class Chunk {
         return db < 0;
     }
 
-    void add(byte[] key, long expireAtMs, Value value) {
+    void add(byte[] key, long expireAtMs, Frozen value) {
         keys[size] = key;
         expireAt[size] = expireAtMs;
         values[size] = value;
@@ -48,13 +50,24 @@ final class Chunk {
         return size == MAX_KEYS || bytes >= MAX_BYTES;
     }
 
-    /** A cheap estimate of what a value holds: its length for a string, a few dozen bytes per element. */
-    static long approximateBytes(Value v) {
-        if (v instanceof StringValue s) return s.length();
-        if (v instanceof ListValue l) return 24 * l.size();
-        if (v instanceof HashValue h) return 48L * h.size();
-        if (v instanceof SetValue s) return 32L * s.size();
-        if (v instanceof ZSetValue z) return 40L * z.size();
-        return 64;
+    /**
+     * What a captured value holds when it is added: a string its length, a compact encoding its array, a list
+     * its node references and the nodes' bytes; a table capture nothing yet (it reports what it fills through
+     * its meter).
+     */
+    static long approximateBytes(Frozen v) {
+        return v instanceof TableCapture ? 0 : v.approximateBytes();
+    }
+
+    /** Everything this chunk held, table captures' final contents included (writer, after writing it). */
+    long bytesHeld() {
+        long b = bytes;
+        for (int i = 0; i < size; i++) if (values[i] instanceof TableCapture t) b += t.approximateBytes();
+        return b;
+    }
+
+    /** The writer is done with the chunk (written, or dropped): lists it holds may change their nodes again. */
+    void release() {
+        for (int i = 0; i < size; i++) if (values[i] instanceof ListCapture l) l.release();
     }
 }

@@ -2,7 +2,9 @@ package dev.ferry.snapshot;
 
 import dev.ferry.rdb.RdbFileWriter;
 import dev.ferry.rdb.RdbOutput;
+import dev.ferry.store.Frozen;
 import dev.ferry.store.Keyspace;
+import dev.ferry.store.TableCapture;
 
 import org.jboss.logging.Logger;
 
@@ -18,10 +20,15 @@ import java.util.function.Consumer;
  * encoder, LZF, CRC64) into a {@link SnapshotSink}. Nothing here blocks the loop: the loop hands chunks over
  * through a queue and the writer reports the end back through {@link Loop#runSoon}.
  *
+ * <p>Large hashes, sets and sorted sets are captured incrementally ({@link TableCapture}): the writer waits for
+ * such a capture to be complete before it encodes it, telling the loop which one it waits for, and the loop walks
+ * that one first.
+ *
  * <p>Memory: what is captured but not yet written is bounded by {@link #MAX_IN_FLIGHT}; while the writer is
- * that far behind, the loop stops walking and only writes pay the barrier (a key a write captures has to be
- * kept whatever the queue holds), so the snapshot's extra memory is the queue plus the old versions of the
- * keys written during it.
+ * that far behind, the loop stops walking (except the table capture the writer waits for, which it must finish)
+ * and only writes pay the barrier (a key a write captures has to be kept whatever the queue holds), so the
+ * snapshot's extra memory is the queue plus the old versions of the keys written during it. Table captures count
+ * what they hold as they fill.
  */
 public final class Snapshot {
     private static final Logger LOG = Logger.getLogger(Snapshot.class);
@@ -66,6 +73,8 @@ public final class Snapshot {
     private volatile long peakInFlight;
     /** Loop side: the capture is over (walked to the end, or cancelled). */
     private boolean walkOver;
+    /** The table capture the writer is waiting for, if any: the loop walks it first, whatever the memory bound. */
+    private volatile TableCapture awaited;
     private Thread writer;
     /** Loop turns the walk took, and when it ended (for the log line of the end). */
     private volatile int slices;
@@ -79,7 +88,7 @@ public final class Snapshot {
         this.sink = sink;
         this.loop = loop;
         this.onDone = onDone;
-        this.capture = new Capture(keyspace, this::submit);
+        this.capture = new Capture(keyspace, this::submit, this::meter);
         this.totalKeys = capture.totalKeys();
     }
 
@@ -106,8 +115,8 @@ public final class Snapshot {
                                   SnapshotSink sink) {
         Result[] result = new Result[1];
         Snapshot s = new Snapshot(keyspace, aux, compression, checksum, sink, null, r -> result[0] = r);
-        while (!s.capture.step(Integer.MAX_VALUE)) {
-            // every table walked in full
+        while (!s.capture.step(Integer.MAX_VALUE, true, null)) {
+            // every table walked in full, the large values' too
         }
         s.walkOver = true;
         s.onDone.accept(s.writeAll());
@@ -145,17 +154,25 @@ public final class Snapshot {
     // ---- the executing loop's side ---------------------------------------------------------------------
 
     private void submit(Chunk c) {
-        long now = inFlight.addAndGet(c.bytes);
-        if (now > peakInFlight) peakInFlight = now;
+        meter(c.bytes);
         queue.add(c);
+    }
+
+    /** Bytes now held by the capture for the writer: a chunk's, or what a table capture filled. */
+    private void meter(long bytes) {
+        long now = inFlight.addAndGet(bytes);
+        if (now > peakInFlight) peakInFlight = now;
     }
 
     private void walk() {
         if (walkOver) return;
         slices++;
         long deadline = System.nanoTime() + SLICE_NANOS;
-        while (inFlight.get() < MAX_IN_FLIGHT) {
-            if (capture.step(BUCKETS_PER_CHECK)) {
+        while (true) {
+            boolean roomy = inFlight.get() < MAX_IN_FLIGHT;
+            TableCapture urgent = awaited;
+            if (!roomy && (urgent == null || urgent.complete())) break;
+            if (capture.step(BUCKETS_PER_CHECK, roomy, urgent)) {
                 walkOver = true;
                 walkNanos = System.nanoTime() - startNanos;
                 return;
@@ -169,11 +186,21 @@ public final class Snapshot {
         loop.runAfter(1, this::walk);
     }
 
+    /** The writer has stopped on an error: the tables leave snapshot mode, writes stop paying the barrier. */
+    private void stopWalk() {
+        if (walkOver) return;
+        capture.abort();
+        walkOver = true;
+    }
+
     // ---- the writer thread -----------------------------------------------------------------------------
 
     private void write() {
         Result r = writeAll();
-        loop.runSoon(() -> onDone.accept(r));
+        loop.runSoon(() -> {
+            if (!r.ok()) stopWalk();
+            onDone.accept(r);
+        });
     }
 
     private Result writeAll() {
@@ -193,10 +220,15 @@ public final class Snapshot {
                     db = c.db;
                     file.database(db, capture.keys(db), capture.expires(db));
                 }
-                for (int i = 0; i < c.size; i++) file.key(c.keys[i], c.expireAt[i], c.values[i]);
+                for (int i = 0; i < c.size; i++) {
+                    Frozen v = c.values[i];
+                    if (v instanceof TableCapture t && !t.complete()) awaitCapture(t);
+                    file.capturedKey(c.keys[i], c.expireAt[i], v);
+                }
                 keysWritten += c.size;
                 bytesWritten = out.written();
-                inFlight.addAndGet(-c.bytes);
+                inFlight.addAndGet(-c.bytesHeld());
+                c.release();
                 long now = System.nanoTime();
                 if (now - lastLog > PROGRESS_EVERY_NANOS) {
                     lastLog = now;
@@ -215,10 +247,27 @@ public final class Snapshot {
         } catch (OutOfMemoryError e) {
             error = "out of memory";
         }
-        if (error != null) sink.abort();
+        if (error != null) {
+            sink.abort();
+            // lists captured in chunks never written may change their nodes in place again
+            for (Chunk c; (c = queue.poll()) != null; ) c.release();
+        }
         LOG.debugf("Snapshot to %s: the capture walked for %.1f ms in %d turns of the loop; written in %.1f ms",
             sink.describe(), walkNanos / 1e6, slices, (System.nanoTime() - startNanos) / 1e6);
         return new Result(error, keysWritten, bytesWritten, (System.nanoTime() - startNanos) / 1_000_000, peakInFlight);
+    }
+
+    /** Waits until the loop has filled the table capture (it walks the awaited one first). */
+    private void awaitCapture(TableCapture t) throws IOException, InterruptedException {
+        awaited = t;
+        try {
+            while (!t.await(100)) {
+                if (cancelled) throw new IOException("snapshot cancelled");
+                if (t.failure() != null) throw new IOException(t.failure());
+            }
+        } finally {
+            awaited = null;
+        }
     }
 
     private void logProgress(long now) {

@@ -12,9 +12,10 @@ package dev.ferry.store;
  * the arguments go in, hashTypeSet after an insert that passes hash-max-listpack-entries or with a field or
  * value longer than hash-max-listpack-value), and never back.
  *
- * <p>Every change goes through {@link #set}, {@link #delete} and {@link #tryConversion} (where a snapshot
- * barrier for the large encoding will hook in). Field and value arrays are adopted, never written: a hashtable
- * node's value is replaced by another array, never changed in place.
+ * <p>Every change goes through {@link #set}, {@link #delete} and {@link #tryConversion}. Field and value arrays
+ * are adopted, never written: a hashtable node's value is replaced by another array, never changed in place,
+ * and only after {@link HashTable#findForWrite}, so a running snapshot's capture of the table
+ * ({@link TableCapture}) gets the node's bucket before the change.
  */
 public final class HashValue implements Value {
 
@@ -142,7 +143,7 @@ public final class HashValue implements Value {
                 return false;
             }
         }
-        Field f = table.find(field);
+        Field f = table.findForWrite(field);
         if (f != null) {
             f.value = value;
             return true;
@@ -227,6 +228,12 @@ public final class HashValue implements Value {
         HashTable<Field> t = new HashTable<>();
         table.forEach(f -> t.add(new Field(f.key, f.value)));
         return new HashValue(null, 0, t);
+    }
+
+    /** A listpack as it is (immutable), a hashtable by its buckets while commands go on ({@link TableCapture}). */
+    @Override
+    public Frozen frozen() {
+        return lp != null ? new Frozen.Blob(RdbType.HASH_LISTPACK, lp) : TableCapture.ofHash(table);
     }
 
     @Override

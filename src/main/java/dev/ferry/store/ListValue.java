@@ -21,14 +21,14 @@ import java.util.Arrays;
  * in a listpack ({@link Listpack#entryBytes}), so the snapshot writer can emit each node as one listpack of
  * about the size Redis would have written.
  *
- * <p>Every change goes through this class's methods. Snapshot capture (ARCHITECTURE.md rule 3) is to be
- * node-level copy-on-write: a snapshot that starts takes an epoch; every mutating method here first calls a
- * barrier on the node(s) it is about to change (the end nodes for push and pop, the located node for
- * LSET/LINSERT/LREM, every node for LTRIM's ranges) which, when the node has not been captured for the
- * running epoch, hands the snapshot a copy of the node's element array slice (the element arrays themselves
- * are immutable and shared) or its encoded listpack, and marks the node with the epoch. Nodes unlinked
- * before capture are handed over the same way. The chain itself is walked by the snapshot from the captured
- * copies, so nodes created after the epoch began are never seen by it.
+ * <p>Every change goes through this class's methods. Snapshots (ARCHITECTURE.md rule 3): {@link #frozen} copies
+ * the sequence of node references into a {@link ListCapture} and marks each node as held by it; every method
+ * here that changes a node's elements, start, count or bytes first passes it through {@link #own}, which, for
+ * a node held by a capture the writer has not released, puts a copy of the node in its place in the chain and
+ * returns the copy (node-level copy-on-write: at most one node's references copied per changed node). Element
+ * arrays are never changed, so the copy shares them. Unlinking a whole node (LTRIM, a pop that empties a node)
+ * changes only links, which a capture does not read. With no snapshot the cost is one field test per node
+ * changed.
  */
 public final class ListValue implements Value {
     /** quicklist.c optimization_level: the listpack byte limits of fill -1..-5. */
@@ -50,6 +50,8 @@ public final class ListValue implements Value {
         /** The bytes of this node as a listpack (header, entries, EOF). */
         int bytes = EMPTY_LISTPACK;
         Node prev, next;
+        /** The snapshot capture holding this node unchanged, until its writer releases it; else null. */
+        ListCapture heldBy;
 
         Node(int capacity, boolean forHead) {
             items = new byte[capacity][];
@@ -128,6 +130,53 @@ public final class ListValue implements Value {
     }
 
     /**
+     * The list as a snapshot captures it: its nodes, each marked as held until the writer releases the capture
+     * (see the class comment). O(nodes).
+     */
+    @Override
+    public ListCapture frozen() {
+        Node[] held = new Node[nodeCount];
+        int i = 0;
+        for (Node n = head; n != null; n = n.next) held[i++] = n;
+        ListCapture c = new ListCapture(held);
+        for (Node n : held) n.heldBy = c;
+        return c;
+    }
+
+    /**
+     * The node to change in place of n: n itself unless a snapshot capture still holds it, else a copy of n put
+     * in its place in the chain. Every change to a node's contents goes through here first.
+     */
+    private Node own(Node n) {
+        ListCapture holder = n.heldBy;
+        if (holder == null) return n;
+        if (holder.released()) {
+            n.heldBy = null;
+            return n;
+        }
+        Node c = new Node(n.items.length, false);
+        System.arraycopy(n.items, n.start, c.items, n.start, n.count);
+        c.start = n.start;
+        c.count = n.count;
+        c.bytes = n.bytes;
+        // relink around n; n's own fields stay as the capture saw them
+        c.prev = n.prev;
+        c.next = n.next;
+        if (n.prev != null) n.prev.next = c;
+        else head = c;
+        if (n.next != null) n.next.prev = c;
+        else tail = c;
+        return c;
+    }
+
+    /** One node's elements as a listpack, integers as integer entries (Redis's lpAppend). */
+    static byte[] listpackOf(Node node) {
+        Listpack lp = new Listpack();
+        for (int i = 0; i < node.count; i++) lp.append(node.get(i));
+        return lp.toBytes();
+    }
+
+    /**
      * Each node's elements as one listpack, laid out as Redis's lpAppend lays them (integers as integer entries):
      * the nodes of RDB type 18 (QUICKLIST_2, container PACKED) in snapshots and DUMP.
      */
@@ -143,10 +192,9 @@ public final class ListValue implements Value {
         }
 
         public byte[] nextListpack() {
-            Listpack lp = new Listpack();
-            for (int i = 0; i < node.count; i++) lp.append(node.get(i));
+            byte[] lp = listpackOf(node);
             node = node.next;
-            return lp.toBytes();
+            return lp;
         }
     }
 
@@ -250,6 +298,8 @@ public final class ListValue implements Value {
         if (!allowInsert(n, e.length)) {
             n = new Node(NEW_NODE_CAPACITY, true);
             linkAfter(null, n);
+        } else {
+            n = own(n);
         }
         if (n.start > 0) {
             n.items[--n.start] = e;
@@ -266,6 +316,8 @@ public final class ListValue implements Value {
         if (!allowInsert(n, e.length)) {
             n = new Node(NEW_NODE_CAPACITY, false);
             linkAfter(tail, n);
+        } else {
+            n = own(n);
         }
         int end = n.start + n.count;
         if (end < n.items.length) {
@@ -285,8 +337,8 @@ public final class ListValue implements Value {
 
     /** Removes and returns the first element; null when empty. */
     public byte[] popHead() {
-        Node n = head;
-        if (n == null) return null;
+        if (head == null) return null;
+        Node n = own(head);
         byte[] e = n.items[n.start];
         n.items[n.start++] = null;
         n.count--;
@@ -298,8 +350,8 @@ public final class ListValue implements Value {
 
     /** Removes and returns the last element; null when empty. */
     public byte[] popTail() {
-        Node n = tail;
-        if (n == null) return null;
+        if (tail == null) return null;
+        Node n = own(tail);
         int at = n.start + n.count - 1;
         byte[] e = n.items[at];
         n.items[at] = null;
@@ -358,7 +410,7 @@ public final class ListValue implements Value {
         long i = normalize(index);
         if (i < 0) return false;
         int[] off = new int[1];
-        Node n = locate(i, off);
+        Node n = own(locate(i, off));
         int at = n.start + off[0];
         int grown = n.bytes + Listpack.entryBytes(e) - Listpack.entryBytes(n.items[at]);
         if (n.count > 1 && grown > (fill < 0 ? SIZE_LIMITS[-fill - 1] : SIZE_SAFETY_LIMIT)) {
@@ -392,17 +444,19 @@ public final class ListValue implements Value {
     private void insertAt(Node n, int off, byte[] e) {
         size++;
         if (allowInsert(n, e.length)) {
-            insertInNode(n, off, e);
+            insertInNode(own(n), off, e);
         } else if (off == n.count && allowInsert(n.next, e.length)) {
-            insertInNode(n.next, 0, e);
+            insertInNode(own(n.next), 0, e);
         } else if (off == 0 && allowInsert(n.prev, e.length)) {
-            insertInNode(n.prev, n.prev.count, e);
+            Node p = own(n.prev);
+            insertInNode(p, p.count, e);
         } else if (off == n.count || off == 0) {
             Node fresh = new Node(NEW_NODE_CAPACITY, off == 0);
             linkAfter(off == 0 ? n.prev : n, fresh);
             insertInNode(fresh, 0, e);
         } else {
             // split: the elements from off on move to a new node after n, e goes at n's end
+            n = own(n);
             int moved = n.count - off;
             Node right = new Node(Math.max(NEW_NODE_CAPACITY, moved), false);
             for (int i = 0; i < moved; i++) {
@@ -439,6 +493,7 @@ public final class ListValue implements Value {
                 Node next = n.next;
                 for (int i = 0; i < n.count; ) {
                     if (Arrays.equals(n.get(i), e)) {
+                        n = own(n);
                         removeFromNode(n, i);
                         removed++;
                         if (removed == limit) return removed;
@@ -455,6 +510,7 @@ public final class ListValue implements Value {
                 Node prev = n.prev;
                 for (int i = n.count - 1; i >= 0; i--) {
                     if (Arrays.equals(n.get(i), e)) {
+                        n = own(n);
                         removeFromNode(n, i);
                         removed++;
                         if (removed == limit) return removed;
@@ -475,6 +531,7 @@ public final class ListValue implements Value {
                 size -= h.count;
                 unlink(h);
             } else {
+                h = own(h);
                 int k = (int) n;
                 for (int i = 0; i < k; i++) {
                     h.bytes -= Listpack.entryBytes(h.items[h.start]);
@@ -496,6 +553,7 @@ public final class ListValue implements Value {
                 size -= t.count;
                 unlink(t);
             } else {
+                t = own(t);
                 int k = (int) n;
                 for (int i = 0; i < k; i++) {
                     int at = t.start + t.count - 1;

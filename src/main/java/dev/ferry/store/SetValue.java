@@ -16,8 +16,9 @@ import java.util.function.Consumer;
  * An intset becomes a hashtable when a non-integer member is added or when it grows past the limit
  * (setTypeAdd in t_set.c), and never goes back, as in Redis. Redis 7.0 has no listpack sets.
  *
- * <p>Every change goes through {@link #add}, {@link #remove}, {@link #removeIntsetAt} (the place a snapshot
- * barrier for the large encoding will live); readers use {@link #intset()} or {@link #table()} read-only.
+ * <p>Every change goes through {@link #add}, {@link #remove}, {@link #removeIntsetAt}; readers use
+ * {@link #intset()} or {@link #table()} read-only. A snapshot captures an intset by keeping its array and a
+ * hashtable by its buckets ({@link TableCapture}), whose barrier is inside {@link HashTable}'s add and remove.
  */
 public final class SetValue implements Value {
 
@@ -194,6 +195,12 @@ public final class SetValue implements Value {
     @Override
     public void digest(Digest into) {
         forEachMember(m -> into.xor(m, 0, m.length));
+    }
+
+    /** An intset as it is (immutable), a hashtable by its buckets while commands go on ({@link TableCapture}). */
+    @Override
+    public Frozen frozen() {
+        return intset != null ? new Frozen.Blob(RdbType.SET_INTSET, intset) : TableCapture.ofSet(table);
     }
 
     /** setTypeDup: the same encoding; the intset array is immutable and shared, the table copied. */

@@ -33,7 +33,7 @@ import java.util.Arrays;
  * Capacity never passes the caller's length limit (proto-max-bulk-len), so a value that may reach the
  * limit never reserves room it cannot use.
  */
-public final class StringValue implements Value {
+public final class StringValue implements Value, Frozen {
     /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT: up to this length a string is embedded in its object. */
     public static final int EMBSTR_SIZE_LIMIT = 44;
     /** OBJ_SHARED_INTEGERS: 0..9999 are shared objects when stored as integers. */
@@ -187,6 +187,12 @@ public final class StringValue implements Value {
     public StringValue frozen() {
         captured = true;
         return this;
+    }
+
+    /** As a snapshot's capture: its bytes (a captured string is never written in place again). */
+    @Override
+    public long approximateBytes() {
+        return len;
     }
 
     // ---- writing: only on a value of an entry from the store's write path (see Value) ---------------------

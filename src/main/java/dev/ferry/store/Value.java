@@ -44,14 +44,14 @@ public sealed interface Value permits StringValue, ListValue, HashValue, SetValu
     Value duplicate();
 
     /**
-     * This value as it is now, for a snapshot that encodes it on another thread while commands go on: later
-     * writes to this value never change what is returned. Arrays that are never written in place (listpacks,
-     * intsets, elements of collections) are shared, not copied. A string freezes itself (its next write makes
-     * a new value), so capturing one costs nothing. A large collection is copied node by node for now: a
-     * stall proportional to its size, which the per-value incremental capture of ARCHITECTURE.md is to
-     * remove.
+     * This value as a snapshot captures it, for the writer thread that encodes it while commands go on: later
+     * writes to this value never change what the returned {@link Frozen} holds. Called once per key and
+     * snapshot, on the executing loop, at the key's barrier or when the walk reaches it; it does bounded work:
+     * a string freezes itself (its next write makes a new value), a compact encoding is captured by keeping
+     * its immutable array, a large hash, set or sorted set puts its table in snapshot mode and is filled
+     * bucket by bucket afterwards ({@link TableCapture}), a list copies its sequence of node references and
+     * copies a node before its next change ({@link ListCapture}). ARCHITECTURE.md, "Large values and
+     * snapshots".
      */
-    default Value frozen() {
-        return duplicate();
-    }
+    Frozen frozen();
 }

@@ -22,7 +22,9 @@ import java.util.Arrays;
  * table's buckets, member and score of each node (the tree's order is not needed: a loader rebuilds it);
  * scores are final in the nodes (a score change replaces the node through {@link ZTree#updateScore}), and
  * every change to a large value goes through the methods of this class ({@link #add}, {@link #remove},
- * {@link #removeRange}, {@link #pop}), where the snapshot barrier will hand the touched buckets over first.
+ * {@link #removeRange}, {@link #pop}) and reaches the table through {@link ZTree}'s insert, remove and
+ * updateScore, whose {@link HashTable} add, remove and replace hand the touched bucket to a running capture
+ * ({@link TableCapture}) first.
  */
 public final class ZSetValue implements Value {
 
@@ -127,6 +129,12 @@ public final class ZSetValue implements Value {
         ZTree copy = new ZTree();
         for (ZTree.Cursor x = zsl.cursor(0); x.valid(); x.next()) copy.insert(x.node().key, x.node().score);
         return new ZSetValue(null, 0, copy);
+    }
+
+    /** A listpack as it is (immutable), a skiplist by its table's buckets while commands go on ({@link TableCapture}). */
+    @Override
+    public Frozen frozen() {
+        return lp != null ? new Frozen.Blob(RdbType.ZSET_LISTPACK, lp) : TableCapture.ofZSet(zsl.table());
     }
 
     // ---- scores as the listpack holds them ------------------------------------------------------------------

@@ -75,6 +75,162 @@ class BgsaveTest {
         }
     }
 
+    /**
+     * Large hashes, sets, sorted sets and lists (50k-150k members each, several of each type in two databases)
+     * are captured incrementally (ARCHITECTURE.md, "Large values and snapshots"): their tables in snapshot mode,
+     * filled by the walk and by the barrier before each write, the lists by node-level copy-on-write. The
+     * pipeline sent with BGSAVE changes them heavily (fields updated in place and added by the hundred so that
+     * the tables grow under the walk, deletions, pops, score changes, LSET, LINSERT, LREM, LTRIM, whole keys
+     * deleted, overwritten, renamed and made anew), and so do the writes while the file is written; the file
+     * holds the dataset of BGSAVE's instant, round after round.
+     */
+    @Test
+    void largeCollectionsAreCapturedAtTheInstantOfBgsave() throws Exception {
+        Random rnd = new Random(SEED + 1);
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            c.call("FLUSHALL");
+            for (int db = 0; db < 2; db++) {
+                c.call("SELECT", Integer.toString(db));
+                for (int k = 0; k < BIG_KEYS; k++) fillBig(c, k, db == 0 ? 60_000 + 20_000 * k : 50_000, rnd);
+            }
+            c.call("SELECT", "0");
+            for (int round = 0; round < 3; round++) {
+                String digest = c.call("DEBUG", "DIGEST");
+                List<String[]> writes = new ArrayList<>();
+                writes.add(new String[] {"BGSAVE"});
+                for (int i = 0; i < 2500; i++) writes.add(bigWrite(rnd, round));
+                List<String> replies = pipeline(c, writes);
+                assertEquals("+Background saving started\r\n", replies.get(0), "round " + round);
+                while (inProgress(c)) {
+                    List<String[]> more = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) more.add(bigWrite(rnd, round));
+                    pipeline(c, more);
+                }
+                String info = c.call("INFO", "persistence");
+                assertTrue(info.contains("rdb_last_bgsave_status:ok"), info);
+                assertFileHolds(digest, "large values, round " + round);
+                // the keys deleted or overwritten this round are large again for the next one
+                for (int db = 0; db < 2; db++) {
+                    c.call("SELECT", Integer.toString(db));
+                    for (int k = 0; k < BIG_KEYS; k++) {
+                        for (String type : new String[] {"h", "s", "z", "l"}) {
+                            String key = "big" + type + k;
+                            String t = c.call("TYPE", key);
+                            if (!t.equals("+" + typeName(type) + "\r\n")) {
+                                c.call("DEL", key);
+                                fillBigOne(c, type, key, 50_000, rnd);
+                            }
+                        }
+                    }
+                }
+                c.call("SELECT", "0");
+            }
+        }
+    }
+
+    private static final int BIG_KEYS = 2;
+
+    private static String typeName(String t) {
+        return switch (t) {
+            case "h" -> "hash";
+            case "s" -> "set";
+            case "z" -> "zset";
+            default -> "list";
+        };
+    }
+
+    private static void fillBig(RawClient c, int k, int n, Random rnd) throws Exception {
+        for (String type : new String[] {"h", "s", "z", "l"}) fillBigOne(c, type, "big" + type + k, type.equals("l") ? 2 * n : n, rnd);
+    }
+
+    /** A large value of the type named by t, n members, in commands of 1000. */
+    private static void fillBigOne(RawClient c, String t, String key, int n, Random rnd) throws Exception {
+        List<String[]> cmds = new ArrayList<>();
+        for (int from = 0; from < n; from += 1000) {
+            List<String> a = new ArrayList<>();
+            a.add(switch (t) {
+                case "h" -> "HSET";
+                case "s" -> "SADD";
+                case "z" -> "ZADD";
+                default -> "RPUSH";
+            });
+            a.add(key);
+            for (int i = from; i < Math.min(n, from + 1000); i++) {
+                switch (t) {
+                    case "h" -> {
+                        a.add("f" + i);
+                        a.add("v" + i + "-" + "x".repeat(rnd.nextInt(20)));
+                    }
+                    case "z" -> {
+                        a.add(rnd.nextInt(4) == 0 ? Double.toString(rnd.nextDouble() * 1000) : Integer.toString(rnd.nextInt(5000)));
+                        a.add("m" + i);
+                    }
+                    case "l" -> a.add(rnd.nextInt(5) == 0 ? Integer.toString(i) : "e" + i);
+                    default -> a.add("m" + i);
+                }
+            }
+            cmds.add(a.toArray(new String[0]));
+        }
+        pipeline(c, cmds);
+    }
+
+    /** A write to the large values (some to whole keys), in database 0 or 1. */
+    private static String[] bigWrite(Random rnd, int round) {
+        String k = Integer.toString(rnd.nextInt(BIG_KEYS));
+        int i = rnd.nextInt(60_000);
+        String v = "r" + round + "-" + rnd.nextInt(100_000);
+        int op = rnd.nextInt(44);
+        return switch (op) {
+            case 0 -> new String[] {"SELECT", Integer.toString(rnd.nextInt(2))};
+            case 1, 2, 3 -> new String[] {"HSET", "bigh" + k, "f" + i, v};
+            case 4 -> grow("HSET", "bigh" + k, "n" + round + "-" + rnd.nextInt(1_000_000) + ":", 300, true);
+            case 5, 6 -> new String[] {"HDEL", "bigh" + k, "f" + i, "f" + (i + 1), "f" + (i + 7)};
+            case 7 -> new String[] {"HINCRBY", "bigh" + k, "counter" + rnd.nextInt(10), "1"};
+            case 8, 9 -> new String[] {"SADD", "bigs" + k, "m" + i, v};
+            case 10 -> grow("SADD", "bigs" + k, "n" + round + "-" + rnd.nextInt(1_000_000) + ":", 300, false);
+            case 11, 12 -> new String[] {"SREM", "bigs" + k, "m" + i, "m" + (i + 3)};
+            case 13 -> new String[] {"SPOP", "bigs" + k, "3"};
+            case 14, 15 -> new String[] {"ZADD", "bigz" + k, Integer.toString(rnd.nextInt(5000)), "m" + i};
+            case 16 -> grow("ZADD", "bigz" + k, "n" + round + "-" + rnd.nextInt(1_000_000) + ":", 300, true);
+            case 17 -> new String[] {"ZINCRBY", "bigz" + k, "2.5", "m" + i};
+            case 18, 19 -> new String[] {"ZREM", "bigz" + k, "m" + i, "m" + (i + 5)};
+            case 20 -> new String[] {"ZPOPMIN", "bigz" + k, "4"};
+            case 21 -> new String[] {"ZPOPMAX", "bigz" + k};
+            case 22 -> new String[] {"ZREMRANGEBYRANK", "bigz" + k, "100", "110"};
+            case 23, 24 -> new String[] {"RPUSH", "bigl" + k, v, "x" + v};
+            case 25 -> new String[] {"LPUSH", "bigl" + k, v};
+            case 26 -> new String[] {"LPOP", "bigl" + k, "3"};
+            case 27 -> new String[] {"RPOP", "bigl" + k};
+            case 28, 29 -> new String[] {"LSET", "bigl" + k, Integer.toString(rnd.nextInt(100_000) - 50_000), v};
+            case 30 -> new String[] {"LINSERT", "bigl" + k, rnd.nextBoolean() ? "BEFORE" : "AFTER", "e" + (1 + rnd.nextInt(3000)), v};
+            case 31 -> new String[] {"LREM", "bigl" + k, Integer.toString(rnd.nextInt(3) - 1), "e" + (1 + rnd.nextInt(3000))};
+            case 32 -> new String[] {"LTRIM", "bigl" + k, Integer.toString(rnd.nextInt(20)), Integer.toString(-1 - rnd.nextInt(20))};
+            case 33 -> new String[] {"LMOVE", "bigl" + k, "bigl" + (1 - Integer.parseInt(k)), "LEFT", "RIGHT"};
+            case 34 -> grow("RPUSH", "bigl" + k, "g" + round + ":", 500, false);
+            case 35 -> new String[] {"SMOVE", "bigs" + k, "bigs" + (1 - Integer.parseInt(k)), "m" + i};
+            case 36 -> new String[] {"HDEL", "bigh" + k, "n" + round + "-" + i};
+            // whole keys: rare, each is a large value gone, replaced or moved
+            case 37 -> rnd.nextInt(15) == 0 ? new String[] {"DEL", "big" + "hszl".charAt(rnd.nextInt(4)) + k} : new String[] {"HGET", "bigh" + k, "f" + i};
+            case 38 -> rnd.nextInt(15) == 0 ? new String[] {"SET", "big" + "hszl".charAt(rnd.nextInt(4)) + k, v} : new String[] {"SCARD", "bigs" + k};
+            case 39 -> rnd.nextInt(15) == 0 ? new String[] {"RENAME", "big" + "hszl".charAt(rnd.nextInt(4)) + k, "moved:" + v} : new String[] {"LLEN", "bigl" + k};
+            case 40 -> rnd.nextInt(10) == 0 ? grow("HSET", "newbig" + k, "n" + round + ":", 600, true) : new String[] {"ZCARD", "bigz" + k};
+            case 41 -> new String[] {"ZADD", "bigz" + k, "XX", "INCR", "-1", "m" + i};
+            case 42 -> new String[] {"LINDEX", "bigl" + k, Integer.toString(i)};
+            default -> new String[] {"HSET", "bigh" + k, "f" + i, v + "-" + "y".repeat(rnd.nextInt(40))};
+        };
+    }
+
+    /** A command adding n new members with this prefix (pairs: a value or a score with each). */
+    private static String[] grow(String cmd, String key, String prefix, int n, boolean pairs) {
+        List<String> a = new ArrayList<>(List.of(cmd, key));
+        for (int i = 0; i < n; i++) {
+            if (pairs && cmd.equals("ZADD")) a.add(Integer.toString(i % 101));
+            a.add(prefix + i);
+            if (pairs && cmd.equals("HSET")) a.add("val" + i);
+        }
+        return a.toArray(new String[0]);
+    }
+
     @Test
     void saveAnswersOnceTheFileIsWhole() throws Exception {
         try (RawClient c = new RawClient(FerryPort.get())) {
