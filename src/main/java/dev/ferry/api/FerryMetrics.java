@@ -34,6 +34,22 @@ public class FerryMetrics {
         gauge("ferry.keys", "Keys in all databases", ctx -> ctx.keyspace().totalKeys());
         gauge("ferry.expired.keys", "Keys deleted because their TTL passed (INFO expired_keys)",
             ctx -> ctx.keyspace().stats.expiredKeys);
+        // snapshots and the start-up load: progress of what runs now, outcome of the last
+        gauge("ferry.rdb.bgsave.in.progress", "1 while a snapshot (BGSAVE, SAVE) is being written (INFO rdb_bgsave_in_progress)",
+            ctx -> ctx.persistence().saving() ? 1 : 0);
+        gauge("ferry.rdb.save.progress.percent", "Keys of the running snapshot written so far, in percent; -1 when none runs",
+            ctx -> ctx.persistence().savePercent());
+        gauge("ferry.rdb.save.bytes", "Bytes the running snapshot has written so far", ctx -> ctx.persistence().saveBytes());
+        gauge("ferry.rdb.last.bgsave.ok", "1 when the last snapshot succeeded (INFO rdb_last_bgsave_status)",
+            ctx -> ctx.persistence().lastSaveOk() ? 1 : 0);
+        gauge("ferry.rdb.last.bgsave.seconds", "Duration of the last snapshot (INFO rdb_last_bgsave_time_sec)",
+            ctx -> ctx.persistence().lastSaveSeconds());
+        gauge("ferry.rdb.last.save.time.seconds", "Unix time of the last successful snapshot (LASTSAVE)",
+            ctx -> ctx.persistence().lastSaveMillis() / 1000.0);
+        gauge("ferry.rdb.changes.since.last.save", "Writes since the last successful snapshot (INFO rdb_changes_since_last_save)",
+            ctx -> ctx.persistence().changesSinceLastSave());
+        gauge("ferry.loading.progress.percent", "Bytes of the start-up snapshot loaded, in percent; -1 when not loading",
+            ctx -> ctx.persistence().loadPercent());
     }
 
     private void gauge(String name, String description, ToDoubleFunction<ServerContext> read) {

@@ -37,17 +37,17 @@ public final class Persistence implements InfoSection {
     private final Keyspace keyspace;
     private final ServerSettings settings;
     /** Unix ms of the last successful save (LASTSAVE, rdb_last_save_time); the start time until a save. */
-    private long lastSaveMillis = System.currentTimeMillis();
+    private volatile long lastSaveMillis = System.currentTimeMillis();
     /** The keyspace's dirty counter when the last successful save began (rdb_changes_since_last_save). */
     private long dirtyAtLastSave;
     private long dirtyAtStart;
     private long rdbSaves;
-    private boolean lastBgsaveOk = true;
+    private volatile boolean lastBgsaveOk = true;
     private long lastBgsaveTryMillis;
-    private long lastBgsaveSeconds = -1;
+    private volatile long lastBgsaveSeconds = -1;
     private long lastExtraBytes;
     private boolean scheduled;
-    private Snapshot running;
+    private volatile Snapshot running;
     private final List<SaveWaiter> waiters = new ArrayList<>();
     /** The start-up load: written on the executing loop, except the bytes read (the loader's thread). */
     private volatile boolean loading;
@@ -66,6 +66,41 @@ public final class Persistence implements InfoSection {
 
     public boolean saving() {
         return running != null;
+    }
+
+    // ---- read by the metrics on another thread ---------------------------------------------------------
+
+    public boolean lastSaveOk() {
+        return lastBgsaveOk;
+    }
+
+    public long lastSaveSeconds() {
+        return lastBgsaveSeconds;
+    }
+
+    /** Writes since the last successful save began (INFO rdb_changes_since_last_save). */
+    public long changesSinceLastSave() {
+        return keyspace.dirty() - dirtyAtLastSave;
+    }
+
+    /** Percent of the keys the running snapshot has written; -1 when none runs. */
+    public double savePercent() {
+        Snapshot s = running;
+        if (s == null) return -1;
+        return s.totalKeys() == 0 ? 100 : 100.0 * s.keysWritten() / s.totalKeys();
+    }
+
+    /** Bytes the running snapshot has written so far; 0 when none runs. */
+    public long saveBytes() {
+        Snapshot s = running;
+        return s == null ? 0 : s.bytesWritten();
+    }
+
+    /** Percent of the start-up file loaded; -1 when not loading. */
+    public double loadPercent() {
+        if (!loading) return -1;
+        long total = loadingTotalBytes;
+        return total > 0 ? 100.0 * loadingLoadedBytes / total : 0;
     }
 
     // ---- saving ----------------------------------------------------------------------------------------
@@ -277,7 +312,7 @@ public final class Persistence implements InfoSection {
         out.field("current_fork_perc", "0.00");
         out.field("current_save_keys_processed", s == null ? 0 : s.keysWritten());
         out.field("current_save_keys_total", s == null ? 0 : s.totalKeys());
-        out.field("rdb_changes_since_last_save", keyspace.dirty() - dirtyAtLastSave);
+        out.field("rdb_changes_since_last_save", changesSinceLastSave());
         out.field("rdb_bgsave_in_progress", s == null ? 0 : 1);
         out.field("rdb_last_save_time", lastSaveMillis / 1000);
         out.field("rdb_last_bgsave_status", lastBgsaveOk ? "ok" : "err");

@@ -127,6 +127,28 @@ class HealthAndMetricsTest {
         }
     }
 
+    @Test
+    void snapshotMetricsFollowSaves() throws Exception {
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            c.call("SELECT", "6");
+            c.call("SET", "api:metrics:save", "v");
+            String before = get("q/metrics").body();
+            assertEquals(0, gauge(before, "ferry_rdb_bgsave_in_progress"));
+            assertEquals(-1, gauge(before, "ferry_rdb_save_progress_percent"), "no snapshot runs");
+            assertEquals(-1, gauge(before, "ferry_loading_progress_percent"), "nothing loads");
+            assertTrue(gauge(before, "ferry_rdb_changes_since_last_save") >= 1);
+            Thread.sleep(1100);
+            assertEquals("+OK\r\n", c.call("SAVE"));
+            String after = get("q/metrics").body();
+            assertEquals(1, gauge(after, "ferry_rdb_last_bgsave_ok"));
+            assertEquals(0, gauge(after, "ferry_rdb_changes_since_last_save"));
+            assertTrue(gauge(after, "ferry_rdb_last_save_time_seconds") > gauge(before, "ferry_rdb_last_save_time_seconds"));
+            c.call("DEL", "api:metrics:save");
+        } finally {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("target/test-data/dump.rdb"));
+        }
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(request(path, Duration.ofSeconds(10)), HttpResponse.BodyHandlers.ofString());
     }

@@ -22,6 +22,17 @@ final class FerryProcess implements AutoCloseable {
     }
 
     static FerryProcess start(String... systemProperties) throws IOException {
+        return run(new ProcessBuilder(javaCommand(systemProperties)));
+    }
+
+    /** Like {@link #start}, with the files the process writes limited to this many KiB (ulimit -f): a full disk. */
+    static FerryProcess startWithFileSizeLimit(int kib, String... systemProperties) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "ulimit -f " + kib + "; exec \"$0\" \"$@\""));
+        cmd.addAll(javaCommand(systemProperties));
+        return run(new ProcessBuilder(cmd));
+    }
+
+    private static List<String> javaCommand(String... systemProperties) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) throw new IllegalStateException("package first: " + jar.toAbsolutePath());
         List<String> cmd = new ArrayList<>();
@@ -32,7 +43,7 @@ final class FerryProcess implements AutoCloseable {
         cmd.add("-Dferry.dir=" + Files.createTempDirectory("ferry-it"));
         cmd.addAll(List.of(systemProperties));
         cmd.addAll(List.of("-jar", jar.toString()));
-        return run(new ProcessBuilder(cmd));
+        return cmd;
     }
 
     /** Through bin/ferry with its own choice of Java and flags, a small heap, and these JVM options. */

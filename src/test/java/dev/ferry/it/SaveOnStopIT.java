@@ -103,6 +103,42 @@ class SaveOnStopIT {
         assertTrue(checkRdb(dir.resolve("dump.rdb")).contains("1 keys read"));
     }
 
+    @Test
+    void aFullDiskFailsTheSaveCleanlyAndTheServerGoesOn() throws Exception {
+        Path dir = Files.createTempDirectory("ferry-full-disk");
+        int port = RedisServer.freePort();
+        // files of at most 2 MB: 100,000 keys uncompressed (~7 MB) do not fit
+        try (FerryProcess ferry = FerryProcess.startWithFileSizeLimit(2000, "-Dferry.port=" + port, "-Dferry.dir=" + dir,
+                "-Dferry.rdbcompression=false")) {
+            ferry.awaitPort(port);
+            try (RawClient c = new RawClient(port)) {
+                populate(c, 100_000);
+                assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (c.call("INFO", "persistence").contains("rdb_bgsave_in_progress:1")) {
+                    assertTrue(System.currentTimeMillis() < deadline, "the save did not end");
+                    Thread.sleep(20);
+                }
+                assertTrue(c.call("INFO", "persistence").contains("rdb_last_bgsave_status:err"));
+                assertTrue(ferry.log().contains("Background saving error: File too large"), ferry.log());
+                // save points are set (the default): writes get MISCONF, reads go on, nothing was lost
+                assertTrue(c.call("SET", "k", "v").startsWith("-MISCONF"));
+                assertEquals(":100000\r\n", c.call("DBSIZE"));
+                assertFalse(hasTempFile(dir), "the partial temp file is removed");
+                assertFalse(Files.exists(dir.resolve("dump.rdb")));
+                // without save points writes are allowed again; a snapshot that fits succeeds and clears the error
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "save", ""));
+                assertEquals("+OK\r\n", c.call("FLUSHALL"));
+                assertEquals("+OK\r\n", c.call("SET", "k", "v"));
+                assertEquals("+OK\r\n", c.call("SAVE"));
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "save", "3600 1"));
+                assertEquals("+OK\r\n", c.call("SET", "k", "w"));
+                c.send("SHUTDOWN".getBytes(), "NOSAVE".getBytes());
+            }
+            assertTrue(ferry.process.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
     private static boolean hasTempFile(Path dir) throws Exception {
         try (var files = Files.list(dir)) {
             return files.anyMatch(p -> p.getFileName().toString().startsWith("temp-"));
