@@ -62,15 +62,22 @@ class BgsaveTest {
                 pipeline(c, burst);
                 String digest = c.call("DEBUG", "DIGEST");
                 List<String[]> writes = new ArrayList<>();
+                writes.add(new String[] {"INFO", "replication"});
                 writes.add(new String[] {"BGSAVE"});
                 for (int i = 0; i < 3000; i++) writes.add(randomWrite(rnd));
                 List<String> replies = pipeline(c, writes);
-                assertEquals("+Background saving started\r\n", replies.get(0), "round " + round);
+                assertEquals("+Background saving started\r\n", replies.get(1), "round " + round);
                 // more writes while the snapshot is still being written
                 while (inProgress(c)) pipeline(c, List.of(randomWrite(rnd), randomWrite(rnd), randomWrite(rnd)));
                 String info = c.call("INFO", "persistence");
                 assertTrue(info.contains("rdb_last_bgsave_status:ok"), info);
-                assertFileHolds(digest, "round " + round);
+                String checked = assertFileHolds(digest, "round " + round);
+                // the file names its dataset by replication id and offset, those of BGSAVE's instant (the offset
+                // counts the stream's bytes even with no replica attached)
+                String offset = field(replies.get(0), "master_repl_offset"), replid = field(replies.get(0), "master_replid");
+                assertTrue(Long.parseLong(offset) > 0, "the offset moves without replicas: " + offset);
+                assertTrue(checked.contains("AUX FIELD repl-offset = '" + offset + "'"), offset + " in " + checked);
+                assertTrue(checked.contains("AUX FIELD repl-id = '" + replid + "'"), replid + " in " + checked);
             }
         }
     }
@@ -506,7 +513,14 @@ class BgsaveTest {
     }
 
     /** redis-check-rdb finds the file whole, and a redis-server started on a copy has this digest. */
-    private static void assertFileHolds(String digest, String what) throws Exception {
+    private static String field(String info, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + ":(\\S+)").matcher(info);
+        assertTrue(m.find(), name + " in " + info);
+        return m.group(1);
+    }
+
+    /** Returns redis-check-rdb's output. */
+    private static String assertFileHolds(String digest, String what) throws Exception {
         Path dir = Files.createTempDirectory("ferry-bgsave");
         Files.copy(FILE, dir.resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
         Process check = new ProcessBuilder(Peers.require("redis-check-rdb"), dir.resolve("dump.rdb").toString())
@@ -528,5 +542,6 @@ class BgsaveTest {
         }
         Matcher m = Pattern.compile("\\[info\\] (\\d+) keys read").matcher(out);
         assertTrue(m.find(), out);
+        return out;
     }
 }
