@@ -213,6 +213,18 @@ public final class Database {
         return n;
     }
 
+    /**
+     * Takes the keys a start-up load built off the loop (on the executing loop, into an empty database);
+     * false, taking nothing, when the database is not empty.
+     */
+    public boolean install(LoadedDatabase loaded) {
+        if (main.size() != 0) return false;
+        main = loaded.main();
+        expires = loaded.expires();
+        scanExpireCursor = 0;
+        return true;
+    }
+
     /** Exchanges contents with another database (SWAPDB). */
     void swapWith(Database other) {
         Dict m = main, x = expires;
