@@ -82,11 +82,14 @@ class ServerDebugTest {
             o.check("DEBUG", "LOG", "hello from a test");
             o.check("DEBUG", "HELP", "x");
             String help = o.ferry().call("DEBUG", "HELP");
-            assertTrue(help.startsWith("*20\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"), help);
-            // every line of Ferry's help is a line of Redis's help
+            assertTrue(help.startsWith("*33\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"), help);
+            // every line of Ferry's help is a line of Redis's help, but the one where Ferry differs: a duplicate key
+            // in RELOAD NOFLUSH is an error reply, where Redis says it kills the server
             String redisHelp = o.redis().call("DEBUG", "HELP");
+            String ferryOwn = "+      conflicting keys will make the load fail with an error.";
+            assertTrue(redisHelp.contains("+      conflicting keys will generate an exception and kill the server.\r\n"));
             for (String line : help.substring(help.indexOf("\r\n") + 2).split("\r\n")) {
-                assertTrue(redisHelp.contains("\r\n" + line + "\r\n"), line);
+                if (!line.equals(ferryOwn)) assertTrue(redisHelp.contains("\r\n" + line + "\r\n"), line);
             }
         }
     }

@@ -64,7 +64,7 @@ public final class ServerFamily implements CommandFamily {
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
         "RELOAD [option ...]",
-        "    Save the RDB on disk and reload it back to memory. Available <option> values:",
+        "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
         "    * MERGE: conflicting keys will be loaded from RDB.",
         "    * NOFLUSH: the existing database will not be removed before load, but",
         "      conflicting keys will make the load fail with an error.",
