@@ -32,13 +32,13 @@ public final class Executor {
     public void call(Call call, CommandSpec cmd, byte[][] argv) {
         // the clock is read once per top-level command: every command of an EXEC sees the same instant, as
         // in Redis, so a key cannot expire halfway through a transaction
-        if (depth == 0) keyspace.tick();
+        long start = System.nanoTime();
+        if (depth == 0) keyspace.tick(start);
         depth++;
         call.begin(cmd, argv);
         call.denyBlocking = depth > 1;
         int replyMark = call.reply.position();
         long dirtyBefore = keyspace.dirty();
-        long start = System.nanoTime();
         try {
             cmd.handler.execute(call);
         } catch (ReplyError e) {
@@ -75,13 +75,13 @@ public final class Executor {
      * the command's argv, statistics counted and effects propagated when it serves. Returns whether it served.
      */
     boolean serveBlocked(Call call, CommandSpec cmd, byte[][] argv, BlockedClients.Waiter waiter, byte[] key) {
-        keyspace.tick();
+        long start = System.nanoTime();
+        keyspace.tick(start);
         depth++;
         call.begin(cmd, argv);
         call.denyBlocking = true;
         int replyMark = call.reply.position();
         long dirtyBefore = keyspace.dirty();
-        long start = System.nanoTime();
         boolean served;
         try {
             served = waiter.tryServe(call, key);

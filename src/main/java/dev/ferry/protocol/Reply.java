@@ -74,10 +74,28 @@ public final class Reply {
 
     /** Moves the pending replies into a new heap array (output queued for a slow reader); null when none. */
     public byte[] drainToArray() {
-        if (pos == 0) return null;
-        byte[] out = Arrays.copyOf(buf, pos);
+        return drainToArray(0);
+    }
+
+    /**
+     * Like {@link #drainToArray()} for the bytes after the first {@code from}, which the caller already took
+     * with {@link #copyHead}; null when nothing is left.
+     */
+    public byte[] drainToArray(int from) {
+        if (pos <= from) {
+            pos = 0;
+            return null;
+        }
+        byte[] out = Arrays.copyOfRange(buf, from, pos);
         pos = 0;
         if (buf.length > SHRINK_ABOVE) buf = new byte[INITIAL];
+        return out;
+    }
+
+    /** The first {@code n} pending bytes (n <= position()) in one direct buffer, without draining them. */
+    public ByteBuf copyHead(ByteBufAllocator alloc, int n) {
+        ByteBuf out = alloc.directBuffer(n);
+        out.writeBytes(buf, 0, n);
         return out;
     }
 
@@ -182,9 +200,31 @@ public final class Reply {
     }
 
     public void bulk(byte[] value, int off, int len) {
-        header('$', len);
-        put(value, off, len);
-        crlf();
+        // one capacity check for header, bytes and CRLF, and the usual short header written in place: this is
+        // the reply of GET and of every element of LRANGE, SMEMBERS, HGETALL ...
+        if (len >= 100) {
+            header('$', len);
+            put(value, off, len);
+            crlf();
+            return;
+        }
+        if (pos + len + 7 > buf.length) ensure(len + 7); // "$", two digits, CRLF, the bytes, CRLF
+        byte[] b = buf;
+        int p = pos;
+        b[p++] = '$';
+        if (len >= 10) b[p++] = (byte) ('0' + len / 10);
+        b[p++] = (byte) ('0' + len % 10);
+        b[p++] = '\r';
+        b[p++] = '\n';
+        if (len <= 16) {
+            for (int i = 0; i < len; i++) b[p + i] = value[off + i];
+        } else {
+            System.arraycopy(value, off, b, p, len);
+        }
+        p += len;
+        b[p++] = '\r';
+        b[p++] = '\n';
+        pos = p;
     }
 
     public void bulk(String value) {
