@@ -32,7 +32,6 @@ stop_all() {
   [ -n "$ferry_pid" ] && kill -9 "$ferry_pid" 2>/dev/null || true
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 }
-trap 'stop_all; rm -rf "$work"' EXIT
 
 start_ferry() {
   bin/ferry -Dferry.port="$FERRY_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/ferry" -Dferry.save='""' \
@@ -44,6 +43,8 @@ start_redis() {
     --logfile "$work/redis.log" >/dev/null
 }
 stop_ferry() { kill -9 "$ferry_pid" 2>/dev/null || true; wait "$ferry_pid" 2>/dev/null || true; ferry_pid=""; }
+# no "Killed" line from bash when the last Ferry is stopped with kill -9
+trap 'stop_ferry; stop_all; rm -rf "$work"' EXIT
 stop_redis() { redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; sleep 0.3; }
 now_ms() { date +%s%3N; }
 # waits until the server answers DBSIZE with $2 (the load is over); prints the ms since $3

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +36,7 @@ public final class Snapshot {
     /** Captured-but-unwritten bytes (approximate) above which the walk waits for the writer. */
     static final long MAX_IN_FLIGHT = 32L << 20;
     /** Loop time per walk slice, and buckets walked between clock reads. */
-    private static final long SLICE_NANOS = 1_000_000;
+    private static final long SLICE_NANOS = 500_000;
     private static final int BUCKETS_PER_CHECK = 256;
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
@@ -64,6 +65,8 @@ public final class Snapshot {
     private final boolean compression, checksum;
     private final Loop loop;
     private final Consumer<Result> onDone;
+    /** Whether the writer yields the CPU between chunks (a background save; not a foreground one). */
+    private final boolean paced;
     private final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
     private final long totalKeys;
@@ -88,6 +91,7 @@ public final class Snapshot {
         this.sink = sink;
         this.loop = loop;
         this.onDone = onDone;
+        this.paced = loop != null;
         this.capture = new Capture(keyspace, this::submit, this::meter);
         this.totalKeys = capture.totalKeys();
     }
@@ -214,6 +218,7 @@ public final class Snapshot {
             long lastLog = System.nanoTime();
             while (true) {
                 Chunk c = queue.take();
+                long chunkStart = System.nanoTime();
                 if (cancelled) throw new IOException("snapshot cancelled");
                 if (c.isEnd()) break;
                 if (c.db != db) {
@@ -230,6 +235,9 @@ public final class Snapshot {
                 inFlight.addAndGet(-c.bytesHeld());
                 c.release();
                 long now = System.nanoTime();
+                // a background save takes at most about half a core: on a small machine the executing loop,
+                // not the writer, should get the CPU when both want it
+                if (paced) LockSupport.parkNanos(now - chunkStart);
                 if (now - lastLog > PROGRESS_EVERY_NANOS) {
                     lastLog = now;
                     logProgress(now);
