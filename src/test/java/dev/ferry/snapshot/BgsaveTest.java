@@ -1,7 +1,7 @@
 package dev.ferry.snapshot;
 
+import dev.ferry.support.CheckRdb;
 import dev.ferry.support.FerryPort;
-import dev.ferry.support.Peers;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisServer;
 
@@ -18,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -523,11 +522,7 @@ class BgsaveTest {
     private static String assertFileHolds(String digest, String what) throws Exception {
         Path dir = Files.createTempDirectory("ferry-bgsave");
         Files.copy(FILE, dir.resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
-        Process check = new ProcessBuilder(Peers.require("redis-check-rdb"), dir.resolve("dump.rdb").toString())
-            .redirectErrorStream(true).start();
-        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
-        assertTrue(out.contains("RDB looks OK"), what + ": " + out);
+        String out = CheckRdb.assertWhole(dir.resolve("dump.rdb"));
         try (RedisServer redis = RedisServer.start("--dir", dir.toString(), "--dbfilename", "dump.rdb",
                 "--enable-debug-command", "local");
              RawClient r = new RawClient(redis.port())) {
