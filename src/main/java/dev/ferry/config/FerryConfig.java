@@ -97,6 +97,14 @@ public interface FerryConfig {
     @WithDefault("true")
     boolean stopWritesOnBgsaveError();
 
+    /**
+     * Linux nice value (0..19) of a background save's writer thread, so that on a busy machine clients get the
+     * CPU first and the save takes longer; 0 runs it at the executing loop's priority. Not a Redis setting.
+     */
+    @WithName("bgsave-nice")
+    @WithDefault("10")
+    int bgsaveNice();
+
     /** Working directory for snapshots. */
     @WithDefault("data")
     String dir();

@@ -145,7 +145,7 @@ public final class Persistence implements InfoSection {
         long dirty = keyspace.dirty();
         lastBgsaveTryMillis = System.currentTimeMillis();
         rdbSaves++;
-        Snapshot.Result r = Snapshot.saveHere(keyspace, aux(), settings.rdbcompression, settings.rdbchecksum,
+        Snapshot.Result r = Snapshot.saveHere(keyspace, aux(), options(),
             new FileSink(file.getParent(), file.getFileName().toString()));
         dirtyAtStart = dirty;
         recordOutcome(r);
@@ -205,10 +205,19 @@ public final class Persistence implements InfoSection {
             public void runAfter(long millis, Runnable task) {
                 ctx.vertx().setTimer(millis, id -> ctx.executor().runOnContext(v -> task.run()));
             }
+
+            @Override
+            public long commandsExecuted() {
+                return ctx.stats().commandsProcessed;
+            }
         };
         Snapshot[] self = new Snapshot[1];
-        running = self[0] = Snapshot.start(keyspace, aux(), settings.rdbcompression, settings.rdbchecksum, sink, loop,
+        running = self[0] = Snapshot.start(keyspace, aux(), options(), sink, loop,
             r -> finished(self[0], r));
+    }
+
+    private Snapshot.Options options() {
+        return new Snapshot.Options(settings.rdbcompression, settings.rdbchecksum, settings.bgsaveNice);
     }
 
     private RdbFileWriter.Aux aux() {

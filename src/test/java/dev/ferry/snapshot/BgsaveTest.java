@@ -238,6 +238,44 @@ class BgsaveTest {
     }
 
     @Test
+    void theWriterOfABackgroundSaveRunsAtTheConfiguredNiceValue() throws Exception {
+        // ferry.bgsave-nice is 10 unless set
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            byte[] value = "v".repeat(100).getBytes();
+            for (int i = 0; i < 200_000; i += 1000) {
+                List<byte[]> a = new ArrayList<>(List.of("MSET".getBytes()));
+                for (int j = i; j < i + 1000; j++) {
+                    a.add(("nice:" + j).getBytes());
+                    a.add(value);
+                }
+                assertEquals("+OK", c.call(a.toArray(new byte[0][])).trim());
+            }
+            assertTrue(c.call("BGSAVE").startsWith("+Background saving started"));
+            int seen = -1;
+            while (seen != 10 && inProgress(c)) seen = writerNice();
+            awaitDone(c);
+            assertEquals(10, seen, "the writer thread's nice value while BGSAVE ran");
+        }
+    }
+
+    /** The nice value of the snapshot writer thread of this JVM (the Quarkus test instance's), or -1 if none. */
+    private static int writerNice() throws Exception {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    // Linux keeps the first 15 bytes of a thread's name
+                    if (!Files.readString(task.resolve("comm")).trim().equals("ferry-snapshot-")) continue;
+                    String stat = Files.readString(task.resolve("stat"));
+                    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+                } catch (java.io.IOException gone) {
+                    // the thread ended while we looked
+                }
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void saveAnswersOnceTheFileIsWhole() throws Exception {
         try (RawClient c = new RawClient(FerryPort.get())) {
             c.call("FLUSHALL");

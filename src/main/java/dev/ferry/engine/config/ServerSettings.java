@@ -40,6 +40,11 @@ public final class ServerSettings implements RespParser.Limits {
     /** The save points as seconds, changes, seconds, changes...; empty when automatic saving is off. */
     public volatile long[] savePoints;
     public volatile boolean rdbcompression, rdbchecksum, stopWritesOnBgsaveError;
+    /**
+     * Nice value of a background save's writer thread (0 = the executing loop's priority): Ferry's own, fixed at
+     * start-up and not in CONFIG, whose names are Redis's.
+     */
+    public final int bgsaveNice;
     /** Expired keys reach the replication stream as UNLINK instead of DEL (Redis's lazyfree_lazy_expire). */
     public boolean lazyfreeLazyExpire;
     /** DEL-like user commands (GETDEL) reach the stream as UNLINK (Redis's lazyfree_lazy_user_del). */
@@ -85,6 +90,10 @@ public final class ServerSettings implements RespParser.Limits {
         rdbcompression = c.rdbcompression();
         rdbchecksum = c.rdbchecksum();
         stopWritesOnBgsaveError = c.stopWritesOnBgsaveError();
+        bgsaveNice = c.bgsaveNice();
+        if (bgsaveNice < 0 || bgsaveNice > 19) {
+            throw new IllegalArgumentException("ferry.bgsave-nice must be between 0 and 19, not " + bgsaveNice);
+        }
         enableDebugCommand = protectedAction("ferry.enable-debug-command", c.enableDebugCommand());
 
         ConfigRegistry r = params;
