@@ -14,7 +14,8 @@ stop_servers() {
 }
 trap stop_servers EXIT
 
-bin/ferry -Dferry.port="$FERRY_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work" >"$work/ferry.log" 2>&1 &
+# no save points on either (redis-server gets --save ""): a BGSAVE in the middle of a run would measure snapshots
+bin/ferry -Dferry.port="$FERRY_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work" -Dferry.save='""' >"$work/ferry.log" 2>&1 &
 ferry_pid=$!
 redis-server --port "$REDIS_PORT" --save "" --appendonly no --dir "$work" --daemonize yes >/dev/null
 for port in "$FERRY_PORT" "$REDIS_PORT"; do
