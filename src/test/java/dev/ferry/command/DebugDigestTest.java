@@ -27,6 +27,45 @@ class DebugDigestTest {
     static final RedisPeer redis = new RedisPeer("--enable-debug-command", "local");
 
     @Test
+    void populateMakesRedisKeysAndValues() throws Exception {
+        try (Oracle o = new Oracle(FerryPort.get(), redis.port())) {
+            o.check("FLUSHALL");
+            String ferryChanges = field(o.ferry().call("INFO", "persistence"), "rdb_changes_since_last_save");
+            String redisChanges = field(o.redis().call("INFO", "persistence"), "rdb_changes_since_last_save");
+            o.check("DEBUG", "POPULATE", "1000");
+            o.check("DEBUG", "POPULATE", "20", "p", "3");    // values cut to 3 bytes
+            o.check("DEBUG", "POPULATE", "30", "p", "40");   // p:0..19 exist and stay; the rest zero-padded
+            o.check("DEBUG", "POPULATE", "5", "", "0");      // an empty prefix: ":0".. ; size 0: no padding
+            o.check("DEBUG", "POPULATE", "2", "x".repeat(130)); // names cut to 127 bytes, as Redis's buffer does
+            // not changes: no save point is brought nearer, as in Redis
+            assertEquals(ferryChanges, field(o.ferry().call("INFO", "persistence"), "rdb_changes_since_last_save"));
+            assertEquals(redisChanges, field(o.redis().call("INFO", "persistence"), "rdb_changes_since_last_save"));
+            o.check("SET", "key:7", "mine");
+            o.check("DEBUG", "POPULATE", "10");              // key:7 is left alone
+            o.check("DEBUG", "POPULATE", "0");
+            o.check("DEBUG", "POPULATE", "-1");
+            o.check("DEBUG", "POPULATE", "x");
+            o.check("DEBUG", "POPULATE", "1", "p", "-1");
+            o.check("DEBUG", "POPULATE");
+            o.check("DEBUG", "POPULATE", "1", "p", "1", "extra");
+            o.check("DBSIZE");
+            o.check("GET", "p:1");
+            o.check("GET", "p:25");
+            o.check("GET", ":3");
+            o.check("STRLEN", "x".repeat(125) + ":1");
+            o.check("OBJECT", "ENCODING", "key:999");
+            o.check("OBJECT", "ENCODING", "p:29");
+            o.check("DEBUG", "DIGEST");
+            o.check("FLUSHALL");
+        }
+    }
+
+    private static String field(String info, String name) {
+        for (String line : info.split("\r\n")) if (line.startsWith(name + ":")) return line;
+        return name + " missing";
+    }
+
+    @Test
     void digestsMatchRedis() throws Exception {
         long seed = 20261201L;
         System.out.println("DebugDigestTest seed " + seed);

@@ -82,7 +82,7 @@ class ServerDebugTest {
             o.check("DEBUG", "LOG", "hello from a test");
             o.check("DEBUG", "HELP", "x");
             String help = o.ferry().call("DEBUG", "HELP");
-            assertTrue(help.startsWith("*33\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"), help);
+            assertTrue(help.startsWith("*38\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"), help);
             // every line of Ferry's help is a line of Redis's help, but the one where Ferry differs: a duplicate key
             // in RELOAD NOFLUSH is an error reply, where Redis says it kills the server
             String redisHelp = o.redis().call("DEBUG", "HELP");

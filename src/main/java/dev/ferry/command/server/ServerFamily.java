@@ -10,6 +10,7 @@ import dev.ferry.engine.config.InvalidValue;
 import dev.ferry.engine.config.Param;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.snapshot.Snapshot;
+import dev.ferry.store.Database;
 import dev.ferry.store.Dict;
 import dev.ferry.store.Digest;
 import dev.ferry.store.StringValue;
@@ -63,6 +64,11 @@ public final class ServerFamily implements CommandFamily {
         "    Write <message> to the server log.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
+        "POPULATE <count> [<prefix>] [<size>]",
+        "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+        "    it is used instead of the 'key' prefix. These are not propagated to",
+        "    replicas. Cluster slots are not respected so keys not belonging to the",
+        "    current node can be created in cluster mode.",
         "RELOAD [option ...]",
         "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
         "    * MERGE: conflicting keys will be loaded from RDB.",
@@ -221,6 +227,8 @@ public final class ServerFamily implements CommandFamily {
             for (int i = 2; i < argc; i++) c.reply.simple(Digest.ofValue(c.db().table().find(c.arg(i))).hex());
         } else if (sub.equals("object") && argc == 3) {
             debugObject(c);
+        } else if (sub.equals("populate") && argc >= 3 && argc <= 5) {
+            debugPopulate(c);
         } else if (sub.equals("reload")) {
             debugReload(c);
         } else if (sub.equals("error") && argc == 3) {
@@ -233,6 +241,44 @@ public final class ServerFamily implements CommandFamily {
             throw Errors.of("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
         }
+    }
+
+    /**
+     * DEBUG POPULATE count [prefix] [size], as Redis 7.0's debug.c: keys prefix:0 .. prefix:count-1 (named in at
+     * most 127 bytes, as Redis's buffer cuts them), each "value:N" cut or zero-padded to size when size is given;
+     * existing keys are left alone. Not propagated and not counted as changes, like Redis; the loop runs it in
+     * one go, as Redis's does.
+     */
+    private void debugPopulate(Call c) {
+        String positive = "ERR value is out of range, must be positive";
+        long keys = c.longArg(2, positive);
+        if (keys < 0) throw Errors.of(positive);
+        // Redis answers this when its table cannot be sized for count keys
+        if (keys > Integer.MAX_VALUE) throw Errors.of("ERR OOM in dictTryExpand");
+        long size = 0;
+        if (c.argc() == 5) {
+            size = c.longArg(4, positive);
+            if (size < 0) throw Errors.of(positive);
+            if (size > c.server.settings().protoMaxBulkLen) throw Errors.of(Errors.STRING_TOO_LONG);
+        }
+        byte[] prefix = c.argc() >= 4 ? c.arg(3) : Ascii.bytes("key");
+        Database db = c.db();
+        db.table().reserve(keys);
+        for (long j = 0; j < keys; j++) {
+            byte[] number = Ascii.toBytes(j);
+            byte[] key = new byte[Math.min(127, prefix.length + 1 + number.length)];
+            int at = Math.min(prefix.length, key.length);
+            System.arraycopy(prefix, 0, key, 0, at);
+            if (at < key.length) key[at++] = ':';
+            System.arraycopy(number, 0, key, at, key.length - at);
+            if (db.lookupForWrite(key) != null) continue;
+            byte[] text = new byte[6 + number.length];
+            System.arraycopy(Ascii.bytes("value:"), 0, text, 0, 6);
+            System.arraycopy(number, 0, text, 6, number.length);
+            byte[] value = size == 0 ? text : java.util.Arrays.copyOf(text, (int) size);
+            db.add(key, StringValue.fromArgument(value, false));
+        }
+        c.reply.ok();
     }
 
     /**
