@@ -19,6 +19,8 @@ public final class Errors {
     /** Redis's shared.oomerr, the words a client gets when memory runs out for its command. */
     public static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
     public static final String STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+    /** getPositiveLongFromObjectOrReply's words without a message of its own (a non-integer gets them too). */
+    public static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
 
     public static ReplyError wrongType() {
         return new ReplyError(WRONGTYPE);

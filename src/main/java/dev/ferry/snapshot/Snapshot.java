@@ -37,14 +37,16 @@ public final class Snapshot {
     static final long MAX_IN_FLIGHT = 32L << 20;
     /**
      * Loop time per walk slice, and buckets walked between clock reads. Short slices spread the walk thinly
-     * between the clients' turns: at 0.5 ms SET p99 during back-to-back BGSAVEs was ~2x idle, at 0.1 ms ~1.5x.
+     * between the clients' turns: in short probes of SET p99 during back-to-back BGSAVEs, 0.1 ms slices gave
+     * 1.3-1.6x idle where 0.5 ms gave 1.6-2.4x (noisy; bench/snapshot.sh has the medians).
      */
     private static final long SLICE_NANOS = 100_000;
     private static final int BUCKETS_PER_CHECK = 256;
     /**
      * While commands run, the writer pauses this many times as long as each chunk took: it then takes at most a
      * quarter of a core, and the walk, which cannot outrun it by more than the in-flight bound, a small share of
-     * the loop. At 1 (half a core) SET p99 during back-to-back BGSAVEs was ~2.4x idle, at 3 ~1.5x (bench/).
+     * the loop. In 3-round probes of SET p99 during back-to-back BGSAVEs, 1 (half a core) gave 2.4x idle and 3
+     * gave 1.5x; bench/snapshot.sh's medians for 3 were 2.0-2.1x. 5 gave 1.5x but finished a third as many saves.
      */
     private static final long PACE = 3;
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 
 /**
  * Lowers the calling thread's scheduling priority (its Linux nice value), so that a background snapshot's writer
- * gets the CPU only when the executing loop does not want it. Measured on 2 cores shared with redis-benchmark
- * (bench/snapshot.sh): a paced writer at the loop's priority took SET p99 to about 2.3x idle; at nice 10 it stays
- * within the noise of idle, and BGSAVE takes longer only while the CPU is contended.
+ * gets the CPU only when the executing loop does not want it. On 2 cores shared with redis-benchmark, short probes
+ * of SET p99 during back-to-back BGSAVEs gave about 2-3x idle with the paced writer at the loop's priority and
+ * 1.3-1.7x at nice 10; BGSAVE takes longer only while the CPU is contended (bench/snapshot.sh for the medians).
  *
  * <p>Java has no call for this before its foreign-function API, and on Linux a thread is a task with its own nice
  * value: the thread finds its task id through /proc/thread-self and runs {@code renice} on it (raising a nice value
@@ -42,9 +42,14 @@ final class ThreadNice {
         return false;
     }
 
-    /** The calling thread's nice value as the kernel reports it (field 19 of /proc/thread-self/stat). */
+    /** The calling thread's nice value as the kernel reports it. */
     static int currentNice() throws IOException {
-        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        return niceOf(Path.of("/proc/thread-self"));
+    }
+
+    /** The nice value of the task whose /proc directory this is (field 19 of its stat file). */
+    static int niceOf(Path task) throws IOException {
+        String stat = Files.readString(task.resolve("stat"));
         // the command name, in parentheses, may hold spaces: count fields after its closing one
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(f[16]);

@@ -265,8 +265,7 @@ class BgsaveTest {
                 try {
                     // Linux keeps the first 15 bytes of a thread's name
                     if (!Files.readString(task.resolve("comm")).trim().equals("ferry-snapshot-")) continue;
-                    String stat = Files.readString(task.resolve("stat"));
-                    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+                    return ThreadNice.niceOf(task);
                 } catch (java.io.IOException gone) {
                     // the thread ended while we looked
                 }

@@ -29,7 +29,7 @@ public final class ListFamily implements CommandFamily {
     static final byte[] LMOVE_WORD = Ascii.bytes("LMOVE");
     static final byte[] RPOPLPUSH_WORD = Ascii.bytes("RPOPLPUSH");
 
-    static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+    static final String MUST_BE_POSITIVE = Errors.MUST_BE_POSITIVE;
     static final ReplyError INDEX_OUT_OF_RANGE = new ReplyError("ERR index out of range");
     static final ReplyError NO_SUCH_KEY = new ReplyError(Errors.NO_SUCH_KEY);
     private static final String RANK_ZERO = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the "

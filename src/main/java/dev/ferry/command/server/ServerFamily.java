@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -250,15 +251,14 @@ public final class ServerFamily implements CommandFamily {
      * one go, as Redis's does.
      */
     private void debugPopulate(Call c) {
-        String positive = "ERR value is out of range, must be positive";
-        long keys = c.longArg(2, positive);
-        if (keys < 0) throw Errors.of(positive);
+        long keys = c.longArg(2, Errors.MUST_BE_POSITIVE);
+        if (keys < 0) throw Errors.of(Errors.MUST_BE_POSITIVE);
         // Redis answers this when its table cannot be sized for count keys
         if (keys > Integer.MAX_VALUE) throw Errors.of("ERR OOM in dictTryExpand");
         long size = 0;
         if (c.argc() == 5) {
-            size = c.longArg(4, positive);
-            if (size < 0) throw Errors.of(positive);
+            size = c.longArg(4, Errors.MUST_BE_POSITIVE);
+            if (size < 0) throw Errors.of(Errors.MUST_BE_POSITIVE);
             if (size > c.server.settings().protoMaxBulkLen) throw Errors.of(Errors.STRING_TOO_LONG);
         }
         byte[] prefix = c.argc() >= 4 ? c.arg(3) : Ascii.bytes("key");
@@ -275,7 +275,7 @@ public final class ServerFamily implements CommandFamily {
             byte[] text = new byte[6 + number.length];
             System.arraycopy(Ascii.bytes("value:"), 0, text, 0, 6);
             System.arraycopy(number, 0, text, 6, number.length);
-            byte[] value = size == 0 ? text : java.util.Arrays.copyOf(text, (int) size);
+            byte[] value = size == 0 ? text : Arrays.copyOf(text, (int) size);
             db.add(key, StringValue.fromArgument(value, false));
         }
         c.reply.ok();

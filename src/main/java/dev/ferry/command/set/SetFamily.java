@@ -36,7 +36,7 @@ public final class SetFamily implements CommandFamily {
     private static final byte[] SREM_WORD = Ascii.bytes("SREM");
     private static final byte[] DEL_WORD = Ascii.bytes("DEL");
 
-    private static final ReplyError MUST_BE_POSITIVE = new ReplyError("ERR value is out of range, must be positive");
+    private static final ReplyError MUST_BE_POSITIVE = new ReplyError(Errors.MUST_BE_POSITIVE);
     private static final ReplyError COUNT_RANGE = new ReplyError(
         "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
     private static final ReplyError NUMKEYS = new ReplyError("ERR numkeys should be greater than 0");
