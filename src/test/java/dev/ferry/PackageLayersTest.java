@@ -27,8 +27,9 @@ class PackageLayersTest {
         "protocol", List.of("store", "engine", "command", "server", "api"),
         "store", List.of("engine", "command", "server", "api", "rdb", "snapshot"),
         "rdb", List.of("snapshot", "engine", "command", "server", "api"),
-        "snapshot", List.of("engine", "command", "server", "api"),
-        "engine", List.of("command", "server", "api"),
+        "snapshot", List.of("engine", "replication", "command", "server", "api"),
+        "engine", List.of("replication", "command", "server", "api"),
+        "replication", List.of("command", "server", "api"),
         "command", List.of("server", "api"));
 
     @Test

@@ -9,6 +9,7 @@ import dev.ferry.command.keys.DumpFamily;
 import dev.ferry.command.keys.KeyFamily;
 import dev.ferry.command.pubsub.PubSubFamily;
 import dev.ferry.command.list.ListFamily;
+import dev.ferry.command.replication.ReplicationFamily;
 import dev.ferry.command.server.PersistenceFamily;
 import dev.ferry.command.server.ServerFamily;
 import dev.ferry.command.set.SetFamily;
@@ -41,6 +42,7 @@ public final class Commands {
             new KeyFamily(),
             new DumpFamily(),
             new PersistenceFamily(),
+            new ReplicationFamily(),
             new SortFamily(),
             new ZSetFamily(),
             new ZPopFamily(),

@@ -111,4 +111,22 @@ public interface FerryConfig {
 
     @WithDefault("dump.rdb")
     String dbfilename();
+
+    /**
+     * repl-backlog-size (Redis's memory syntax): how much of the replication stream a replica can resume from.
+     * 64mb, not Redis's 1mb: a replica that loads an archived snapshot resumes from the snapshot's offset, so the
+     * backlog must hold the writes since then (see the README).
+     */
+    @WithName("repl-backlog-size")
+    @WithDefault("64mb")
+    String replBacklogSize();
+
+    /**
+     * repl-backlog-ttl: seconds without replicas after which the backlog is dropped and a new replication id
+     * starts. 0 (never), not Redis's 3600: an archived snapshot's offset must stay resumable however long the
+     * master ran without replicas.
+     */
+    @WithName("repl-backlog-ttl")
+    @WithDefault("0")
+    long replBacklogTtl();
 }

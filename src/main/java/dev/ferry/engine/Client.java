@@ -38,6 +38,9 @@ public final class Client {
     private boolean droppingReplies;
     /** Push frames written meanwhile: they are kept, as Redis 7.0 lets CLIENT_PUSHING replies through. */
     private Reply keptPushes;
+    private Runnable closeHook;
+    /** The stream's offset after this client's last write (Redis's woff): what WAIT waits for. */
+    private long replOffset;
 
     public Client(long id, ClientChannel channel, ServerContext server) {
         this.id = id;
@@ -262,8 +265,22 @@ public final class Client {
         return blocked != null;
     }
 
+    public long replOffset() {
+        return replOffset;
+    }
+
+    void replOffset(long offset) {
+        replOffset = offset;
+    }
+
+    /** What the connection's end must also undo (a replica's or a monitor's registration); one per client. */
+    public void onClose(Runnable hook) {
+        closeHook = hook;
+    }
+
     /** Called when the connection is gone: WATCHes and subscriptions end, a blocking command is forgotten. */
     public void onClosed() {
+        if (closeHook != null) closeHook.run();
         transaction.unwatchAll();
         server.pubsub().unsubscribeAll(this);
         server.blocked().clientClosed(this);

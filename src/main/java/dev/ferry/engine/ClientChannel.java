@@ -38,6 +38,13 @@ public interface ClientChannel {
 
     boolean closed();
 
+    /**
+     * Sends {@code length} bytes of a file after the replies written so far, straight from the file to the socket
+     * (a full resync's snapshot). The channel is the caller's: it is closed once sent or failed. done gets null
+     * or the failure, on the executing loop.
+     */
+    void sendFile(java.nio.channels.FileChannel file, long length, java.util.function.Consumer<Throwable> done);
+
     /** "ip:port" of the peer and of our side, as CLIENT LIST shows them. */
     String addr();
 

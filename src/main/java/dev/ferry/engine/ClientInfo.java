@@ -27,6 +27,8 @@ public final class ClientInfo {
         long rbp = Math.max(ch.replyBufferPeak(), obl);
         long omem = ch.pendingOutputBytes();
         StringBuilder flags = new StringBuilder();
+        if (s.channel().type() == ClientType.REPLICA) flags.append('S');
+        if (s.channel().type() == ClientType.MASTER) flags.append('M');
         if (s.subscribed()) flags.append('P');
         if (s.inMulti()) flags.append('x');
         if (s.blocked() != null) flags.append('b');

@@ -114,12 +114,14 @@ public final class Executor {
         java.util.List<byte[][]> more = call.moreEffects();
         if (more == null) {
             stream.propagate(db, call.effect());
-            return;
+        } else {
+            stream.beginTransaction();
+            stream.propagate(db, call.effect());
+            for (byte[][] effect : more) stream.propagate(db, effect);
+            stream.endTransaction();
         }
-        stream.beginTransaction();
-        stream.propagate(db, call.effect());
-        for (byte[][] effect : more) stream.propagate(db, effect);
-        stream.endTransaction();
+        // what WAIT waits for: the stream up to this client's last write (Redis's c->woff)
+        call.client.replOffset(stream.offset());
     }
 
     /** Replaces whatever the command had started to write with one error reply. */

@@ -33,6 +33,11 @@ public final class Persistence implements InfoSection {
     /** SAVE's reply, written by the client's own code once the snapshot has ended. */
     public interface SaveWaiter extends Consumer<Snapshot.Result> {}
 
+    /** Hears the end of every background save (a full resync waits for one), on the loop. */
+    public interface SaveListener {
+        void saved(Snapshot.Result result, Path file, RdbFileWriter.Aux aux);
+    }
+
     private final ServerContext ctx;
     private final Keyspace keyspace;
     private final ServerSettings settings;
@@ -48,6 +53,10 @@ public final class Persistence implements InfoSection {
     private long lastExtraBytes;
     private boolean scheduled;
     private volatile Snapshot running;
+    /** The running background save's file and replication position (what a full resync can attach to). */
+    private Path runningFile;
+    private RdbFileWriter.Aux runningAux;
+    private final List<SaveListener> saveListeners = new ArrayList<>();
     private final List<SaveWaiter> waiters = new ArrayList<>();
     /** The start-up load: written on the executing loop, except the bytes read (the loader's thread). */
     private volatile boolean loading;
@@ -66,6 +75,15 @@ public final class Persistence implements InfoSection {
 
     public boolean saving() {
         return running != null;
+    }
+
+    /** The replication id and offset of the running background save's dataset; null when none runs. */
+    public RdbFileWriter.Aux runningAux() {
+        return running == null ? null : runningAux;
+    }
+
+    public void addSaveListener(SaveListener l) {
+        saveListeners.add(l);
     }
 
     // ---- read by the metrics on another thread ---------------------------------------------------------
@@ -181,8 +199,14 @@ public final class Persistence implements InfoSection {
         if (s == null) return;
         LOG.warn("Killing the running background save");
         running = null;
+        RdbFileWriter.Aux aux = runningAux;
+        Path file = runningFile;
+        runningAux = null;
+        runningFile = null;
         s.cancel();
         failWaiters("the save was cancelled");
+        Snapshot.Result cancelled = new Snapshot.Result("the save was cancelled", 0, 0, 0, 0);
+        for (SaveListener l : new ArrayList<>(saveListeners)) l.saved(cancelled, file, aux);
     }
 
     private void failWaiters(String why) {
@@ -212,8 +236,12 @@ public final class Persistence implements InfoSection {
             }
         };
         Snapshot[] self = new Snapshot[1];
-        running = self[0] = Snapshot.start(keyspace, aux(), options(), sink, loop,
-            r -> finished(self[0], r));
+        RdbFileWriter.Aux aux = aux();
+        Path file = sink instanceof FileSink f ? f.target() : null;
+        running = self[0] = Snapshot.start(keyspace, aux, options(), sink, loop,
+            r -> finished(self[0], r, file, aux));
+        runningAux = aux;
+        runningFile = file;
     }
 
     private Snapshot.Options options() {
@@ -227,14 +255,17 @@ public final class Persistence implements InfoSection {
             repl.streamDb());
     }
 
-    private void finished(Snapshot s, Snapshot.Result r) {
+    private void finished(Snapshot s, Snapshot.Result r, Path file, RdbFileWriter.Aux aux) {
         if (s != running) return;  // cancelled: its end was recorded then
         running = null;
+        runningAux = null;
+        runningFile = null;
         recordOutcome(r);
         if (r.ok()) LOG.info("Background saving terminated with success");
         List<SaveWaiter> w = new ArrayList<>(waiters);
         waiters.clear();
         for (SaveWaiter x : w) x.accept(r);
+        for (SaveListener l : new ArrayList<>(saveListeners)) l.saved(r, file, aux);
     }
 
     private void recordOutcome(Snapshot.Result r) {

@@ -3,19 +3,20 @@ package dev.ferry.engine;
 import dev.ferry.engine.info.InfoWriter;
 import dev.ferry.protocol.Ascii;
 
-import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The master's replication stream: every effect the executing thread applies, as RESP commands in
- * execution order (ARCHITECTURE.md rule 1), with a SELECT whenever the database changes, and an offset that
- * counts every byte (rule 4). MULTI/EXEC blocks reach it as MULTI ... EXEC.
+ * The replication stream: every effect the executing thread applies, as RESP commands in execution order
+ * (ARCHITECTURE.md rule 1), with a SELECT whenever the database changes, and an offset that counts every byte
+ * (rule 4). MULTI/EXEC blocks reach it as MULTI ... EXEC. Every byte goes into the {@link Backlog}, which
+ * exists from start-up, and to the consumers (replicas, MONITOR-like taps) attached at the moment.
  *
- * <p>While no consumer (replica, test probe) is attached nothing is encoded, but the offset still counts
- * the bytes the stream would hold (rule 4: a snapshot's replication id and offset name its dataset).
+ * <p>On a master the stream is made here from the effects; on a replica the engine's own effects are not
+ * propagated (its master's are), and the bytes applied from the master are fed in verbatim
+ * ({@link #feedApplied}), so chained replicas and the backlog hold the master's stream and offsets.
  */
 public final class ReplicationStream {
 
@@ -24,12 +25,23 @@ public final class ReplicationStream {
         void accept(byte[] resp, long offsetAfter);
     }
 
+    /** replid2 when there is none. */
+    public static final String NO_REPLID = "0000000000000000000000000000000000000000";
     private static final byte[] MULTI = Ascii.bytes("*1\r\n$5\r\nMULTI\r\n");
     private static final byte[] EXEC = Ascii.bytes("*1\r\n$4\r\nEXEC\r\n");
     private static final byte[] SELECT = Ascii.bytes("SELECT");
+    /** replicationCron's PING: lowercase, in the current db (no SELECT). */
+    private static final byte[] PING = Ascii.bytes("*1\r\n$4\r\nping\r\n");
+    /** What WAIT asks the replicas with. */
+    private static final byte[] GETACK = Ascii.bytes("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
 
-    private final String replId;
+    private String replId = newReplId();
+    private String replId2 = NO_REPLID;
+    private long secondReplOffset = -1;
     private long offset;
+    private final Backlog backlog;
+    /** False on a replica: the engine's own effects do not enter the stream. */
+    private boolean producing = true;
     private int selectedDb = -1;
     private final List<Consumer> consumers = new ArrayList<>();
     private int transactionDepth;
@@ -41,19 +53,39 @@ public final class ReplicationStream {
      */
     private byte[] heldEffect;
     private int heldDb;
+    /** Where a command is encoded before it is copied to the backlog (and, when consumers listen, to an array). */
+    private byte[] scratch = new byte[256];
 
-    public ReplicationStream() {
+    public ReplicationStream(long backlogSize) {
+        backlog = new Backlog(backlogSize, 0);
+    }
+
+    public static String newReplId() {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
-        replId = HexFormat.of().formatHex(id);
+        return HexFormat.of().formatHex(id);
     }
 
     public String replId() {
         return replId;
     }
 
+    /** The previous history's id (40 zeros when none): PSYNCs with it are served up to {@link #secondReplOffset}. */
+    public String replId2() {
+        return replId2;
+    }
+
+    /** The offset + 1 up to which replid2 is valid; -1 when there is none. */
+    public long secondReplOffset() {
+        return secondReplOffset;
+    }
+
     public long offset() {
         return offset;
+    }
+
+    public Backlog backlog() {
+        return backlog;
     }
 
     /** The database the stream last selected, 0 before any (an RDB's repl-stream-db, as Redis's slaveseldb). */
@@ -61,25 +93,77 @@ public final class ReplicationStream {
         return Math.max(selectedDb, 0);
     }
 
-    /** "master": Ferry has no replication yet, so it is always a master; the replication issue makes it state. */
-    public String role() {
-        return "master";
+    /** Whether this server makes its own stream (a master) or relays its master's (a replica). */
+    public boolean producing() {
+        return producing;
     }
 
-    /** INFO replication: the master's block of REDIS-FORMATS §9.1 (no replicas, no backlog yet). */
-    void writeInfo(InfoWriter out, long backlogSize) {
-        out.field("role", role());
-        out.field("connected_slaves", 0);
-        out.field("master_failover_state", "no-failover");
-        out.field("master_replid", replId);
-        out.field("master_replid2", "0000000000000000000000000000000000000000");
-        out.field("master_repl_offset", offset);
-        out.field("second_repl_offset", -1);
-        out.field("repl_backlog_active", 0);
-        out.field("repl_backlog_size", backlogSize);
-        out.field("repl_backlog_first_byte_offset", 0);
-        out.field("repl_backlog_histlen", 0);
+    // ---- history changes ----------------------------------------------------------------------------------
+
+    /**
+     * Becoming a master (REPLICAOF NO ONE, failover): a new id, the old one kept as replid2 up to this offset,
+     * so replicas of the old master continue here with a partial resync (Redis's shiftReplicationId).
+     */
+    public void promote() {
+        if (producing) return;
+        replId2 = replId;
+        secondReplOffset = offset + 1;
+        replId = newReplId();
+        producing = true;
+        selectedDb = -1;
     }
+
+    /** Becoming a replica: from now on the stream is the master's, fed by {@link #feedApplied}. */
+    public void demote() {
+        producing = false;
+        transactionDepth = 0;
+        multiEmitted = false;
+        heldEffect = null;
+    }
+
+    /** After a full sync: the master's history from its offset on (replid2 cleared, backlog emptied). */
+    public void adopt(String masterReplId, long masterOffset) {
+        replId = masterReplId;
+        replId2 = NO_REPLID;
+        secondReplOffset = -1;
+        offset = masterOffset;
+        backlog.reset(masterOffset);
+        selectedDb = -1;
+    }
+
+    /** +CONTINUE with another id: the master changed history at our offset; ours becomes replid2. */
+    public void switchHistory(String masterReplId) {
+        if (masterReplId.equals(replId)) return;
+        replId2 = replId;
+        secondReplOffset = offset + 1;
+        replId = masterReplId;
+    }
+
+    /**
+     * A master started on a snapshot that names a history (Redis's loadDataFromDisk): the offset goes on from
+     * the snapshot's, and its id becomes replid2, so replicas that followed it continue with a partial resync.
+     */
+    public void restoredFrom(String snapshotReplId, long snapshotOffset) {
+        replId2 = snapshotReplId;
+        secondReplOffset = snapshotOffset + 1;
+        offset = snapshotOffset;
+        backlog.reset(snapshotOffset);
+    }
+
+    /** A new history with nothing to resume from (the backlog's TTL ran out without replicas). */
+    public void newHistory() {
+        replId = newReplId();
+        replId2 = NO_REPLID;
+        secondReplOffset = -1;
+        backlog.reset(offset);
+    }
+
+    /** The next effect starts with a SELECT (a full resync began: the new replica's stream must say its db). */
+    public void forceSelect() {
+        selectedDb = -1;
+    }
+
+    // ---- consumers ------------------------------------------------------------------------------------------
 
     public boolean active() {
         return !consumers.isEmpty();
@@ -95,37 +179,30 @@ public final class ReplicationStream {
         consumers.remove(c);
     }
 
+    // ---- what enters the stream ----------------------------------------------------------------------------
+
     /** Opens a MULTI/EXEC block; MULTI is written lazily, only once a second effect is propagated. */
     public void beginTransaction() {
         transactionDepth++;
     }
 
     public void endTransaction() {
-        if (--transactionDepth != 0) return;
+        if (transactionDepth == 0 || --transactionDepth != 0) return;
         if (heldEffect != null) {
             // a single effect is atomic by itself: no MULTI/EXEC around it
             byte[] resp = heldEffect;
             heldEffect = null;
             if (heldDb != selectedDb) select(heldDb);
-            emit(resp);
+            emit(resp, resp.length);
         } else if (multiEmitted) {
             multiEmitted = false;
-            emit(EXEC);
+            emit(EXEC, EXEC.length);
         }
     }
 
-    /** Appends one effect, executed against database db. */
+    /** Appends one effect, executed against database db (ignored on a replica: its stream is its master's). */
     public void propagate(int db, byte[][] argv) {
-        if (consumers.isEmpty() && transactionDepth == 0) {
-            // nobody reads the stream now, but its offset still counts every byte (a snapshot's offset must
-            // mean the same to a later PSYNC): the length of the encoding, without making it
-            if (db != selectedDb) {
-                selectedDb = db;
-                offset += encodedLength(new byte[][] {SELECT, Ascii.toBytes(db)});
-            }
-            offset += encodedLength(argv);
-            return;
-        }
+        if (!producing) return;
         if (transactionDepth > 0 && !multiEmitted) {
             if (heldEffect == null) {
                 heldEffect = encode(argv);
@@ -137,21 +214,47 @@ public final class ReplicationStream {
             byte[] first = heldEffect;
             heldEffect = null;
             if (heldDb != selectedDb) select(heldDb);
-            emit(MULTI);
-            emit(first);
+            emit(MULTI, MULTI.length);
+            emit(first, first.length);
         }
         if (db != selectedDb) select(db);
-        emit(encode(argv));
+        int len = encodeToScratch(argv); // may replace scratch: read it after
+        emit(scratch, len);
+    }
+
+    /** replicationCron's PING to the replicas (in the current db; it counts in the offset like any byte). */
+    public void ping() {
+        if (producing) emit(PING, PING.length);
+    }
+
+    /** REPLCONF GETACK * to every replica (WAIT): they answer with their offset. */
+    public void getAck() {
+        if (producing) emit(GETACK, GETACK.length);
+    }
+
+    /** On a replica: bytes of the master's stream, applied, relayed as they came. */
+    public void feedApplied(byte[] bytes, int off, int len) {
+        if (len == 0) return;
+        offset += len;
+        backlog.append(bytes, off, len);
+        if (consumers.isEmpty()) return;
+        byte[] copy = java.util.Arrays.copyOfRange(bytes, off, off + len);
+        for (Consumer c : consumers) c.accept(copy, offset);
     }
 
     private void select(int db) {
         selectedDb = db;
-        emit(encode(new byte[][] {SELECT, Ascii.toBytes(db)}));
+        int len = encodeToScratch(new byte[][] {SELECT, Ascii.toBytes(db)});
+        emit(scratch, len);
     }
 
-    private void emit(byte[] resp) {
-        offset += resp.length;
-        for (Consumer c : consumers) c.accept(resp, offset);
+    /** Appends {@code len} bytes of resp; consumers get an array of their own unless resp is already one. */
+    private void emit(byte[] resp, int len) {
+        offset += len;
+        backlog.append(resp, 0, len);
+        if (consumers.isEmpty()) return;
+        byte[] out = resp == scratch || len != resp.length ? java.util.Arrays.copyOf(resp, len) : resp;
+        for (Consumer c : consumers) c.accept(out, offset);
     }
 
     /** The length of {@link #encode}'s result. */
@@ -162,20 +265,40 @@ public final class ReplicationStream {
     }
 
     static byte[] encode(byte[][] argv) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(32);
-        out.write('*');
-        out.writeBytes(Ascii.toBytes(argv.length));
-        out.write('\r');
-        out.write('\n');
+        byte[] out = new byte[(int) encodedLength(argv)];
+        encodeInto(argv, out);
+        return out;
+    }
+
+    /** Encodes argv into the scratch array (grown as needed); returns the length. */
+    private int encodeToScratch(byte[][] argv) {
+        long n = encodedLength(argv);
+        if (n > scratch.length) scratch = new byte[(int) Math.max(n, scratch.length * 2L)];
+        return encodeInto(argv, scratch);
+    }
+
+    private static int encodeInto(byte[][] argv, byte[] out) {
+        int p = 0;
+        out[p++] = '*';
+        p = digits(argv.length, out, p);
         for (byte[] a : argv) {
-            out.write('$');
-            out.writeBytes(Ascii.toBytes(a.length));
-            out.write('\r');
-            out.write('\n');
-            out.writeBytes(a);
-            out.write('\r');
-            out.write('\n');
+            out[p++] = '$';
+            p = digits(a.length, out, p);
+            System.arraycopy(a, 0, out, p, a.length);
+            p += a.length;
+            out[p++] = '\r';
+            out[p++] = '\n';
         }
-        return out.toByteArray();
+        return p;
+    }
+
+    /** Writes v and CRLF at p; returns the position after them. */
+    private static int digits(int v, byte[] out, int p) {
+        int w = Ascii.digits(v);
+        Ascii.write(v, out, p, w);
+        p += w;
+        out[p++] = '\r';
+        out[p++] = '\n';
+        return p;
     }
 }

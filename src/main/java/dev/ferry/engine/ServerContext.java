@@ -26,7 +26,8 @@ public final class ServerContext {
     private final ServerSettings settings;
     private final ClientRegistry clients = new ClientRegistry();
     private final BlockedClients blocked = new BlockedClients(this);
-    private final ReplicationStream replication = new ReplicationStream();
+    private final ReplicationStream replication;
+    private ReplicationLinks replicationLinks;
     private final ServerStats stats = new ServerStats();
     private final Persistence persistence;
     private final Info info = new Info();
@@ -44,6 +45,8 @@ public final class ServerContext {
         this.settings = settings;
         this.commands = commands;
         this.keyspace = new Keyspace(settings.databases);
+        this.replication = new ReplicationStream(settings.replBacklogSize);
+        settings.backlogResized = size -> replication.backlog().resize(size);
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
@@ -62,7 +65,6 @@ public final class ServerContext {
         info.register(Info.Section.CLIENTS, out -> clients.writeInfo(out, settings.maxclients, blocked));
         info.register(Info.Section.PERSISTENCE, persistence);
         info.register(Info.Section.STATS, out -> stats.writeStats(out, keyspace.stats, pubsub));
-        info.register(Info.Section.REPLICATION, out -> replication.writeInfo(out, settings.replBacklogSize));
         info.register(Info.Section.COMMANDSTATS, commands::writeInfo);
         info.register(Info.Section.ERRORSTATS, stats::writeErrorStats);
         info.register(Info.Section.CLUSTER, out -> out.field("cluster_enabled", settings.bool("cluster-enabled") ? 1 : 0));
@@ -106,6 +108,15 @@ public final class ServerContext {
 
     public ReplicationStream replication() {
         return replication;
+    }
+
+    /** The replicas of this server and its link to a master; set once at start-up by the server package. */
+    public ReplicationLinks replicationLinks() {
+        return replicationLinks;
+    }
+
+    public void replicationLinks(ReplicationLinks links) {
+        replicationLinks = links;
     }
 
     public ServerStats stats() {

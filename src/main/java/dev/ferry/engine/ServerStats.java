@@ -29,6 +29,8 @@ public final class ServerStats {
     public long totalErrorReplies;
     public long netInputBytes;
     public long netOutputBytes;
+    /** Full resyncs served (SYNC included), PSYNCs answered +CONTINUE, PSYNCs that fell back to a full one. */
+    public long syncFull, syncPartialOk, syncPartialErr;
     /** Highest heap use seen (INFO used_memory_peak); sampled by the cron and by INFO. */
     public long peakMemory;
 
@@ -94,9 +96,9 @@ public final class ServerStats {
         out.field("instantaneous_input_repl_kbps", "0.00");
         out.field("instantaneous_output_repl_kbps", "0.00");
         out.field("rejected_connections", rejectedConnections);
-        out.field("sync_full", 0);
-        out.field("sync_partial_ok", 0);
-        out.field("sync_partial_err", 0);
+        out.field("sync_full", syncFull);
+        out.field("sync_partial_ok", syncPartialOk);
+        out.field("sync_partial_err", syncPartialErr);
         out.field("expired_keys", ks.expiredKeys);
         out.field("expired_stale_perc", InfoWriter.fixed2(ks.expiredStalePerc));
         out.field("expired_time_cap_reached_count", 0);

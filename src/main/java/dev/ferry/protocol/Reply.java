@@ -105,6 +105,11 @@ public final class Reply {
         other.pos = 0;
     }
 
+    /** Appends bytes as they are (a replica's stream, a keepalive newline). */
+    public void raw(byte[] b, int off, int len) {
+        put(b, off, len);
+    }
+
     /** Bytes allocated for the reply buffer (CLIENT LIST rbs). */
     public int capacity() {
         return buf.length;

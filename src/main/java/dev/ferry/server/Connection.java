@@ -437,6 +437,38 @@ final class Connection implements ClientChannel, RespParser.Sink {
         });
     }
 
+    /**
+     * Netty's zero-copy file transfer (a FileRegion: sendfile(2) from the page cache to the socket), after the
+     * queued replies; the file's bytes never pass through the heap.
+     */
+    @Override
+    public void sendFile(java.nio.channels.FileChannel file, long length, java.util.function.Consumer<Throwable> done) {
+        flush();
+        if (closed) {
+            closeQuietly(file);
+            done.accept(new java.io.IOException("connection closed"));
+            return;
+        }
+        if (queuedBytes > 0) {
+            // replies still wait for the socket: the file goes after them
+            server.vertx().setTimer(10, id -> sendFile(file, length, done));
+            return;
+        }
+        server.stats().netOutputBytes += length;
+        socket.writeMessage(new io.netty.channel.DefaultFileRegion(file, 0, length), ar -> {
+            closeQuietly(file);
+            done.accept(ar.succeeded() ? null : ar.cause());
+        });
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel file) {
+        try {
+            file.close();
+        } catch (java.io.IOException ignored) {
+            // read-only: nothing to lose
+        }
+    }
+
     @Override
     public void closeAfterReply() {
         closeAfterReply = true;

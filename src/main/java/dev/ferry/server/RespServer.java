@@ -8,6 +8,7 @@ import dev.ferry.engine.Client;
 import dev.ferry.engine.CommandTable;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
+import dev.ferry.replication.ReplicationManager;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
@@ -247,6 +248,7 @@ public class RespServer {
             CommandTable table = Commands.table();
             ServerContext ctx = new ServerContext(vertx, new ServerSettings(config, config.port()), table);
             ctx.executor(context);
+            ctx.replicationLinks(new ReplicationManager(ctx));
             ctx.onShutdown(() -> {
                 shutdown.request(0);
                 Quarkus.asyncExit(0);

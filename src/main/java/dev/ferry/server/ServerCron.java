@@ -1,6 +1,7 @@
 package dev.ferry.server;
 
 import dev.ferry.engine.Client;
+import dev.ferry.engine.ClientType;
 import dev.ferry.engine.ServerContext;
 
 import java.util.ArrayList;
@@ -56,6 +57,8 @@ final class ServerCron {
         if (now - lastIdleCheckMillis >= 1000) {
             lastIdleCheckMillis = now;
             closeIdleClients(now);
+            // replicationCron runs once a second, as Redis's
+            server.replicationLinks().cron();
         }
     }
 
@@ -65,6 +68,8 @@ final class ServerCron {
         if (timeout <= 0) return;
         List<Client> idle = new ArrayList<>();
         for (Client c : server.clients().all()) {
+            // replicas and the link to a master have their own timeouts (repl-timeout), as in Redis
+            if (c.channel().type() == ClientType.REPLICA || c.channel().type() == ClientType.MASTER) continue;
             if (now - c.lastInteractionMillis() > timeout * 1000L) idle.add(c);
         }
         for (Client c : idle) c.channel().kill();

@@ -14,7 +14,7 @@ import java.util.List;
  * persistence. Skips (or fails under PEERS_REQUIRED) when redis-server is not installed.
  */
 public final class RedisServer implements AutoCloseable {
-    private final Process process;
+    private Process process;
     private final int port;
     private final Path dir;
 
@@ -25,14 +25,26 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start(String... extraArgs) throws Exception {
+        return startAt(freePort(), Files.createTempDirectory("redis-oracle"), extraArgs);
+    }
+
+    /**
+     * Stops this server (SIGTERM, so a replica keeps the snapshot it received) and starts a new one on the same
+     * port and directory: what it loads from there is its own.
+     */
+    public RedisServer restart(String... extraArgs) throws Exception {
+        process.destroy();
+        process.waitFor();
+        return startAt(port, dir, extraArgs);
+    }
+
+    private static RedisServer startAt(int port, Path dir, String... extraArgs) throws Exception {
         String bin = Peers.require("redis-server");
-        int port = freePort();
-        Path dir = Files.createTempDirectory("redis-oracle");
         List<String> cmd = new ArrayList<>(List.of(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--repl-diskless-sync-delay", "0"));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile()).start();
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             try (Socket s = new Socket("127.0.0.1", port)) {
@@ -64,6 +76,11 @@ public final class RedisServer implements AutoCloseable {
     /** Its working directory (where SAVE writes dump.rdb). */
     public java.nio.file.Path dir() {
         return dir;
+    }
+
+    /** What it logged (every start in this directory). */
+    public String log() throws IOException {
+        return Files.readString(dir.resolve("redis.log"));
     }
 
     public static int freePort() throws IOException {

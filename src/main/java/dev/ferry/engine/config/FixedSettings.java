@@ -24,7 +24,8 @@ final class FixedSettings {
     static final String CLIENT_EVICTION = "Ferry has no client eviction yet";
     static final String RDB = "Ferry has no RDB snapshots yet";
     static final String AOF = "Ferry has no append-only file";
-    static final String REPLICATION = "Ferry has no replication yet";
+    static final String REPLICATION = "Ferry has no replica side of replication yet";
+    static final String DISKLESS = "Ferry has no diskless replication yet";
     static final String NOTIFICATIONS = "Ferry has no keyspace notifications yet";
     static final String LAZYFREE = "Ferry has no lazy freeing (the JVM's garbage collector frees memory)";
     static final String REHASHING = "Ferry always rehashes incrementally; it cannot be turned off yet";
@@ -65,16 +66,8 @@ final class FixedSettings {
         r.fixed("auto-aof-rewrite-percentage", null, "100", integer(0, INT_MAX), AOF);
         r.fixed("auto-aof-rewrite-min-size", null, "67108864", memory(0, LONG_MAX), AOF);
 
-        // replication; resizeReplicationBacklog raises anything below 16 KiB to it
-        r.fixed("repl-backlog-size", null, "1048576", v -> {
-            long n = ConfigValues.parseMemoryValue(v);
-            ConfigValues.checkBounds(n, 1, LONG_MAX);
-            return Long.toString(Math.max(16 * 1024, n));
-        }, REPLICATION);
-        r.fixed("repl-backlog-ttl", null, "3600", integer(0, LONG_MAX), REPLICATION);
-        r.fixed("repl-timeout", null, "60", integer(1, INT_MAX), REPLICATION);
-        r.fixed("repl-ping-replica-period", "repl-ping-slave-period", "10", integer(1, INT_MAX), REPLICATION);
-        r.fixed("repl-diskless-sync", null, "yes", bool(), REPLICATION);
+        // replication: what Ferry does not do yet (diskless transfers, the replica side)
+        r.fixed("repl-diskless-sync", null, "no", bool(), DISKLESS);
         r.fixed("repl-diskless-sync-delay", null, "5", integer(0, INT_MAX), REPLICATION);
         r.fixed("repl-diskless-sync-max-replicas", null, "0", integer(0, INT_MAX), REPLICATION);
         r.fixed("repl-diskless-load", null, "disabled", oneOf("disabled", "on-empty-db", "swapdb"), REPLICATION);

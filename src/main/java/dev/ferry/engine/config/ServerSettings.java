@@ -52,8 +52,12 @@ public final class ServerSettings implements RespParser.Limits {
     /** No memory limit and no eviction: fixed until eviction exists (see FixedSettings). */
     public final long maxmemory = 0;
     public final String maxmemoryPolicy = "noeviction";
-    /** What Redis would keep for a replication backlog (INFO repl_backlog_size); fixed until replication exists. */
-    public final long replBacklogSize = 1048576;
+    /** repl-backlog-size; a change reaches the backlog through {@link #backlogResized}. */
+    public long replBacklogSize;
+    public java.util.function.LongConsumer backlogResized = v -> { };
+    public long replBacklogTtl;
+    /** repl-timeout and repl-ping-replica-period, in seconds. */
+    public int replTimeout = 60, replPingReplicaPeriod = 10;
     /** DEBUG SET-ACTIVE-EXPIRE (Redis's server.active_expire_enabled): the cron's expiry cycle runs only when set. */
     public volatile boolean activeExpire = true;
     /** enable-debug-command: "no", "local" or "yes" (Redis's protected action), fixed at start-up like Redis. */
@@ -94,6 +98,12 @@ public final class ServerSettings implements RespParser.Limits {
         if (bgsaveNice < 0 || bgsaveNice > 19) {
             throw new IllegalArgumentException("ferry.bgsave-nice must be between 0 and 19, not " + bgsaveNice);
         }
+        try {
+            replBacklogSize = Math.max(16 * 1024, ConfigValues.parseMemoryValue(c.replBacklogSize()));
+        } catch (InvalidValue e) {
+            throw new IllegalArgumentException("ferry.repl-backlog-size: " + e.getMessage());
+        }
+        replBacklogTtl = c.replBacklogTtl();
         enableDebugCommand = protectedAction("ferry.enable-debug-command", c.enableDebugCommand());
 
         ConfigRegistry r = params;
@@ -133,6 +143,15 @@ public final class ServerSettings implements RespParser.Limits {
         r.integer("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, LONG_MAX, () -> zsetMaxListpackEntries, v -> zsetMaxListpackEntries = v);
         r.integer("zset-max-listpack-value", "zset-max-ziplist-value", 0, LONG_MAX, () -> zsetMaxListpackValue, v -> zsetMaxListpackValue = v);
         r.memory("hll-sparse-max-bytes", null, 0, LONG_MAX, () -> hllSparseMaxBytes, v -> hllSparseMaxBytes = v);
+        // resizeReplicationBacklog raises anything below 16 KiB to it
+        r.memory("repl-backlog-size", null, 1, LONG_MAX, () -> replBacklogSize, v -> {
+            replBacklogSize = Math.max(16 * 1024, v);
+            backlogResized.accept(replBacklogSize);
+        });
+        r.integer("repl-backlog-ttl", null, 0, LONG_MAX, () -> replBacklogTtl, v -> replBacklogTtl = v);
+        r.integer("repl-timeout", null, 1, INT_MAX, () -> replTimeout, v -> replTimeout = (int) v);
+        r.integer("repl-ping-replica-period", "repl-ping-slave-period", 1, INT_MAX, () -> replPingReplicaPeriod,
+            v -> replPingReplicaPeriod = (int) v);
         FixedSettings.register(r);
     }
 

@@ -1,0 +1,30 @@
+package dev.ferry.engine;
+
+/**
+ * What the commands of replication ask of the server's replication links: its replicas (SYNC, PSYNC,
+ * REPLCONF, WAIT) and its own link to a master (REPLICAOF). The engine declares it, the replication package
+ * implements it, as {@link ClientChannel} is declared here and implemented by the server package: the engine
+ * stays free of sockets to other servers.
+ */
+public interface ReplicationLinks {
+    /** SYNC, or PSYNC replid offset: a full or a partial resync for the calling client. */
+    void sync(Call call);
+
+    /** REPLCONF option value ... (listening-port, ip-address, capa, ack, getack). */
+    void replconf(Call call);
+
+    /** WAIT numreplicas timeout: replies once that many replicas acknowledged this client's writes. */
+    void waitForReplicas(Call call, long numReplicas, long timeoutMillis);
+
+    /** ROLE. */
+    void role(Call call);
+
+    /** REPLICAOF host port, or REPLICAOF NO ONE (host null). */
+    void replicaOf(Call call, String host, int port);
+
+    /** True while this server follows a master (INFO role:slave, HELLO role, replica-read-only). */
+    boolean isReplica();
+
+    /** The 1 Hz part of the server cron: pings, keepalives, acks, timeouts, reconnection. */
+    void cron();
+}

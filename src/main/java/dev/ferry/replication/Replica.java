@@ -1,0 +1,65 @@
+package dev.ferry.replication;
+
+import dev.ferry.engine.Client;
+import dev.ferry.rdb.RdbFileWriter;
+
+import java.util.ArrayDeque;
+
+/**
+ * One replica attached to this master (Redis's client with CLIENT_SLAVE): what its REPLCONF said, where its
+ * sync stands, what it acknowledged, and the stream bytes held for it while its snapshot is made and sent.
+ */
+final class Replica {
+    /** Redis's SLAVE_STATE_*, with the words INFO shows for them. */
+    enum State {
+        WAIT_BGSAVE_START("wait_bgsave"), WAIT_BGSAVE_END("wait_bgsave"), SEND_BULK("send_bulk"), ONLINE("online");
+
+        final String info;
+
+        State(String info) {
+            this.info = info;
+        }
+    }
+
+    final Client client;
+    /** Null until SYNC/PSYNC: a client that only sent REPLCONF is not a replica yet. */
+    State state;
+    long listeningPort;
+    String announcedIp = "";
+    boolean capaEof, capaPsync2;
+    /** REPLCONF rdb-only 1 (redis-cli --rdb): the snapshot, then the connection ends. */
+    boolean rdbOnly;
+    /** Came with SYNC, not PSYNC: it sends no ACKs, so no ack timeout applies (Redis's CLIENT_PRE_PSYNC). */
+    boolean prePsync;
+    long ackOffset;
+    long ackMillis;
+    /** The snapshot this replica's full resync waits for or is sent from. */
+    RdbFileWriter.Aux snapshot;
+    /** Stream bytes after the snapshot's offset, held until the snapshot has been sent. */
+    ArrayDeque<byte[]> pending;
+    long pendingBytes;
+    /** Unix second since when the held bytes have been over the soft limit; 0 when not over it. */
+    long softLimitSince;
+
+    Replica(Client client) {
+        this.client = client;
+    }
+
+    /** Redis's replicationGetSlaveName: the announced or peer ip, and the listening port. */
+    String name() {
+        return ip() + ":" + listeningPort;
+    }
+
+    String ip() {
+        if (!announcedIp.isEmpty()) return announcedIp;
+        String addr = client.channel().addr();
+        int colon = addr.lastIndexOf(':');
+        return colon < 0 ? addr : addr.substring(0, colon);
+    }
+
+    void hold(byte[] bytes) {
+        if (pending == null) pending = new ArrayDeque<>();
+        pending.addLast(bytes);
+        pendingBytes += bytes.length;
+    }
+}

@@ -1,0 +1,497 @@
+package dev.ferry.replication;
+
+import dev.ferry.engine.Backlog;
+import dev.ferry.engine.Call;
+import dev.ferry.engine.Client;
+import dev.ferry.engine.ClientInfo;
+import dev.ferry.engine.ClientType;
+import dev.ferry.engine.DeferredReply;
+import dev.ferry.engine.Errors;
+import dev.ferry.engine.ReplicationLinks;
+import dev.ferry.engine.ReplicationStream;
+import dev.ferry.engine.ServerContext;
+import dev.ferry.engine.config.OutputBufferLimits;
+import dev.ferry.engine.config.ServerSettings;
+import dev.ferry.engine.info.Info;
+import dev.ferry.engine.info.InfoSection;
+import dev.ferry.engine.info.InfoWriter;
+import dev.ferry.protocol.Ascii;
+import dev.ferry.protocol.Reply;
+import dev.ferry.rdb.RdbFileWriter;
+import dev.ferry.snapshot.Snapshot;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The master side of replication (Redis's replication.c): SYNC and PSYNC, the full resync from a disk
+ * snapshot that serves every replica waiting for it, the partial resync from the {@link Backlog}, the stream
+ * to online replicas, REPLCONF, WAIT, ROLE, INFO replication and the 1 Hz cron (PING, keepalive newlines,
+ * timeouts, backlog TTL). Runs on the executing loop.
+ */
+public final class ReplicationManager implements ReplicationLinks, InfoSection {
+    private static final Logger LOG = Logger.getLogger(ReplicationManager.class);
+    private static final byte[] NEWLINE = {'\n'};
+
+    private final ServerContext ctx;
+    private final ServerSettings settings;
+    private final ReplicationStream stream;
+    /** Clients that sent REPLCONF, and replicas: by client. */
+    private final Map<Client, Replica> known = new IdentityHashMap<>();
+    /** Replicas (SYNC or PSYNC done), in the order they attached: INFO's slave0, slave1... */
+    private final List<Replica> replicas = new ArrayList<>();
+    private final ReplicationStream.Consumer feed = (resp, offsetAfter) -> feed(resp);
+    private final List<AckWaiter> waiters = new ArrayList<>();
+    private boolean flushScheduled;
+    private boolean getAckScheduled;
+    private long cronTicks;
+    private long noReplicasSinceMillis = System.currentTimeMillis();
+
+    /** A WAIT: its reply, the offset it waits for, how many replicas. */
+    private record AckWaiter(Client client, DeferredReply reply, long offset, long numReplicas, long timer) { }
+
+    public ReplicationManager(ServerContext ctx) {
+        this.ctx = ctx;
+        this.settings = ctx.settings();
+        this.stream = ctx.replication();
+        ctx.info().register(Info.Section.REPLICATION, this);
+        ctx.persistence().addSaveListener(this::snapshotEnded);
+    }
+
+    @Override
+    public boolean isReplica() {
+        return !stream.producing();
+    }
+
+    // ---- SYNC / PSYNC -----------------------------------------------------------------------------------------
+
+    @Override
+    public void sync(Call c) {
+        Client client = c.client;
+        // already a replica: ignored, as Redis does
+        if (client.channel().type() == ClientType.REPLICA) return;
+        if (isReplica()) throw Errors.of("NOMASTERLINK Can't SYNC while not connected with my master");
+        if (client.channel().pendingOutputBytes() > 0 || c.reply.position() > 0) {
+            throw Errors.of("ERR SYNC and PSYNC are invalid with pending output");
+        }
+        boolean psync = c.argIs(0, "psync");
+        Replica r = known.computeIfAbsent(client, Replica::new);
+        LOG.infof("Replica %s asks for synchronization", r.name());
+        if (psync) {
+            String id = c.argString(1);
+            long offset = c.longArg(2);
+            if (tryPartial(c, r, id, offset)) {
+                ctx.stats().syncPartialOk++;
+                return;
+            }
+            // "?" asks for a full resync; anything else was a partial resync that failed
+            if (!id.equals("?")) ctx.stats().syncPartialErr++;
+        } else {
+            r.prePsync = true;
+        }
+        ctx.stats().syncFull++;
+        LOG.infof("Full resync requested by replica %s", r.name());
+        attach(r);
+        r.state = Replica.State.WAIT_BGSAVE_START;
+        RdbFileWriter.Aux running = ctx.persistence().runningAux();
+        if (running != null) {
+            // a save is running: its dataset serves this replica too when the backlog still holds every byte
+            // after its offset (Redis attaches only to a save another replica waits for; the backlog makes any do)
+            if (running.replId().equals(stream.replId()) && stream.backlog().covers(running.replOffset() + 1)) {
+                LOG.infof("Waiting for end of BGSAVE for SYNC");
+                await(r, running);
+                r.hold(stream.backlog().copyFrom(running.replOffset() + 1));
+            } else {
+                LOG.infof("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
+            }
+            return;
+        }
+        startSnapshot();
+    }
+
+    private boolean tryPartial(Call c, Replica r, String id, long offset) {
+        boolean sameHistory = id.equalsIgnoreCase(stream.replId())
+            || (id.equalsIgnoreCase(stream.replId2()) && offset <= stream.secondReplOffset());
+        if (!sameHistory) {
+            if (!id.equals("?")) {
+                LOG.infof("Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '%s', my "
+                    + "replication IDs are '%s' and '%s')", id, stream.replId(), stream.replId2());
+            }
+            return false;
+        }
+        Backlog backlog = stream.backlog();
+        if (!backlog.covers(offset)) {
+            LOG.infof("Unable to partial resync with replica %s for lack of backlog (Replica request was: %d).",
+                r.name(), offset);
+            return false;
+        }
+        attach(r);
+        r.state = Replica.State.ONLINE;
+        r.ackOffset = offset - 1;
+        Reply out = c.reply;
+        out.simple(r.capaPsync2 ? "CONTINUE " + stream.replId() : "CONTINUE");
+        byte[] missed = backlog.copyFrom(offset);
+        out.raw(missed, 0, missed.length);
+        LOG.infof("Partial resynchronization request from %s accepted. Sending %d bytes of backlog starting from offset %d.",
+            r.name(), missed.length, offset);
+        return true;
+    }
+
+    /** The client becomes a replica: no replies to its commands, the stream from now on, its end detaches it. */
+    private void attach(Replica r) {
+        Client client = r.client;
+        client.channel().type(ClientType.REPLICA);
+        client.replyMode(Client.REPLY_OFF);
+        client.onClose(() -> detach(r));
+        r.ackMillis = System.currentTimeMillis();
+        if (replicas.isEmpty()) stream.addConsumer(feed);
+        replicas.add(r);
+    }
+
+    private void detach(Replica r) {
+        known.remove(r.client);
+        if (!replicas.remove(r)) return;
+        r.pending = null;
+        LOG.infof("Connection with replica %s lost.", r.name());
+        if (replicas.isEmpty()) {
+            stream.removeConsumer(feed);
+            noReplicasSinceMillis = System.currentTimeMillis();
+        }
+    }
+
+    /** Starts a background save for the replicas waiting for one; each gets +FULLRESYNC with its offset. */
+    private void startSnapshot() {
+        // the next write selects its db again: the snapshot's repl-stream-db is then 0 (Redis resets slaveseldb)
+        stream.forceSelect();
+        if (!ctx.persistence().startBackgroundSave("replication")) return; // one runs: it ends, then we start
+        LOG.infof("Starting BGSAVE for SYNC with target: disk");
+        RdbFileWriter.Aux aux = ctx.persistence().runningAux();
+        for (Replica r : replicas) if (r.state == Replica.State.WAIT_BGSAVE_START) await(r, aux);
+    }
+
+    /** The replica waits for this snapshot: +FULLRESYNC now (not to SYNC clients), the stream held after it. */
+    private void await(Replica r, RdbFileWriter.Aux snapshot) {
+        r.state = Replica.State.WAIT_BGSAVE_END;
+        r.snapshot = snapshot;
+        r.pending = null;
+        r.pendingBytes = 0;
+        if (!r.prePsync) {
+            r.client.reply().simple("FULLRESYNC " + snapshot.replId() + " " + snapshot.replOffset());
+            r.client.channel().flush();
+        }
+    }
+
+    /** A background save ended: its waiting replicas get the file, or lose their link when it failed. */
+    private void snapshotEnded(Snapshot.Result result, Path file, RdbFileWriter.Aux aux) {
+        for (Replica r : new ArrayList<>(replicas)) {
+            if (r.state != Replica.State.WAIT_BGSAVE_END || r.snapshot != aux) continue;
+            if (!result.ok() || file == null) {
+                LOG.warnf("SYNC failed. BGSAVE child returned an error (replica %s): %s", r.name(), result.error());
+                r.client.channel().kill();
+                continue;
+            }
+            sendSnapshot(r, file);
+        }
+        boolean waiting = false;
+        for (Replica r : replicas) waiting |= r.state == Replica.State.WAIT_BGSAVE_START;
+        if (waiting) startSnapshot();
+    }
+
+    private void sendSnapshot(Replica r, Path file) {
+        FileChannel channel;
+        long size;
+        try {
+            // opened now, in the turn the save ended: a later save renames a new file over it, not into it
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            size = channel.size();
+        } catch (IOException e) {
+            LOG.warnf("SYNC failed. Can't open/stat DB after BGSAVE (replica %s): %s", r.name(), e.getMessage());
+            r.client.channel().kill();
+            return;
+        }
+        r.state = Replica.State.SEND_BULK;
+        byte[] header = Ascii.bytes("$" + size + "\r\n");
+        r.client.reply().raw(header, 0, header.length);
+        long start = System.nanoTime();
+        r.client.channel().sendFile(channel, size, failure -> {
+            if (failure != null) {
+                LOG.warnf("Write error sending DB to replica %s: %s", r.name(), failure.getMessage());
+                r.client.channel().kill();
+                return;
+            }
+            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            LOG.infof("Sent %.1f MB of snapshot to replica %s in %.2f s (%.1f MB/s)", size / 1e6, r.name(), seconds,
+                size / 1e6 / seconds);
+            online(r);
+        });
+    }
+
+    /** Redis's replicaPutOnline: the held stream follows the snapshot, then the live stream. */
+    private void online(Replica r) {
+        if (r.client.channel().closed()) return;
+        if (r.rdbOnly) {
+            r.client.channel().closeAfterReply();
+            r.client.channel().flush();
+            return;
+        }
+        r.state = Replica.State.ONLINE;
+        r.ackMillis = System.currentTimeMillis();
+        Reply out = r.client.reply();
+        if (r.pending != null) for (byte[] b : r.pending) out.raw(b, 0, b.length);
+        r.pending = null;
+        r.pendingBytes = 0;
+        r.client.channel().flush();
+        LOG.infof("Synchronization with replica %s succeeded", r.name());
+    }
+
+    // ---- the stream to the replicas ----------------------------------------------------------------------------
+
+    private void feed(byte[] resp) {
+        for (Replica r : replicas) {
+            switch (r.state) {
+                case ONLINE -> {
+                    r.client.reply().raw(resp, 0, resp.length);
+                    scheduleFlush();
+                }
+                case WAIT_BGSAVE_END, SEND_BULK -> {
+                    r.hold(resp);
+                    checkHeldLimit(r);
+                }
+                default -> { } // its snapshot is not started yet: it will begin after these bytes
+            }
+        }
+    }
+
+    /** The replicas' output leaves once per turn of the loop, after the commands of that turn. */
+    private void scheduleFlush() {
+        if (flushScheduled) return;
+        flushScheduled = true;
+        ctx.executor().runOnContext(v -> {
+            flushScheduled = false;
+            for (Replica r : new ArrayList<>(replicas)) {
+                if (r.state == Replica.State.ONLINE && r.client.reply().position() > 0) r.client.channel().flush();
+            }
+        });
+    }
+
+    /**
+     * The stream held during a full resync counts against client-output-buffer-limit replica, as the output
+     * buffer Redis holds it in: over the hard limit, or over the soft one for longer than its seconds, the replica
+     * is dropped, and its next PSYNC decides.
+     */
+    private void checkHeldLimit(Replica r) {
+        OutputBufferLimits limits = settings.outputBufferLimits;
+        int cls = ClientType.REPLICA.limitClass();
+        long hard = limits.hard(cls), soft = limits.soft(cls);
+        if (hard != 0 && Long.compareUnsigned(hard, settings.replBacklogSize) < 0) hard = settings.replBacklogSize;
+        long used = r.pendingBytes;
+        long now = System.currentTimeMillis() / 1000;
+        boolean over = hard != 0 && used >= hard;
+        if (!over && soft != 0 && used >= soft) {
+            if (r.softLimitSince == 0) r.softLimitSince = now;
+            else over = now - r.softLimitSince > limits.softSeconds(cls);
+        } else if (soft == 0 || used < soft) {
+            r.softLimitSince = 0;
+        }
+        if (!over) return;
+        ctx.stats().clientOutputBufferLimitDisconnections++;
+        LOG.warnf("Client %s scheduled to be closed ASAP for overcoming of output buffer limits.",
+            ClientInfo.line(r.client, 0));
+        r.client.channel().kill();
+    }
+
+    // ---- REPLCONF, WAIT, ROLE ----------------------------------------------------------------------------------
+
+    @Override
+    public void replconf(Call c) {
+        if (c.argc() % 2 == 0) throw Errors.syntax();
+        Replica r = known.computeIfAbsent(c.client, Replica::new);
+        for (int i = 1; i < c.argc(); i += 2) {
+            String option = c.argString(i);
+            switch (option.toLowerCase(Locale.ROOT)) {
+                case "listening-port" -> r.listeningPort = c.longArg(i + 1);
+                case "ip-address" -> {
+                    byte[] ip = c.arg(i + 1);
+                    if (ip.length >= 256) {
+                        throw Errors.of("ERR REPLCONF ip-address provided by replica instance is too long: "
+                            + ip.length + " bytes");
+                    }
+                    r.announcedIp = c.argString(i + 1);
+                }
+                case "capa" -> {
+                    if (c.argIs(i + 1, "eof")) r.capaEof = true;
+                    else if (c.argIs(i + 1, "psync2")) r.capaPsync2 = true;
+                }
+                case "ack" -> {
+                    // only from an attached replica, and never answered
+                    if (r.state == null) return;
+                    long offset = Ascii.parseLongOr(c.arg(i + 1), Long.MIN_VALUE);
+                    if (offset == Long.MIN_VALUE) return;
+                    if (offset > r.ackOffset) r.ackOffset = offset;
+                    r.ackMillis = System.currentTimeMillis();
+                    serveWaiters();
+                    return;
+                }
+                case "getack" -> {
+                    // asked of a replica by its master; a master has nothing to answer
+                    return;
+                }
+                case "rdb-only" -> {
+                    long v = c.longArg(i + 1);
+                    if (v != 0 && v != 1) throw Errors.syntax();
+                    r.rdbOnly = v == 1;
+                }
+                default -> throw Errors.of("ERR Unrecognized REPLCONF option: " + option);
+            }
+        }
+        c.reply.ok();
+    }
+
+    @Override
+    public void waitForReplicas(Call c, long numReplicas, long timeoutMillis) {
+        long offset = c.client.replOffset();
+        long acked = ackedAtLeast(offset);
+        if (acked >= numReplicas || !c.mayBlock()) {
+            c.reply.integer(acked);
+            return;
+        }
+        DeferredReply reply = c.defer();
+        long timer = timeoutMillis > 0 ? ctx.vertx().setTimer(timeoutMillis, id -> expire(reply)) : -1;
+        waiters.add(new AckWaiter(c.client, reply, offset, numReplicas, timer));
+        requestAcks();
+    }
+
+    private long ackedAtLeast(long offset) {
+        long n = 0;
+        for (Replica r : replicas) if (r.state == Replica.State.ONLINE && r.ackOffset >= offset) n++;
+        return n;
+    }
+
+    /** REPLCONF GETACK * to every replica, once per turn of the loop however many WAITs asked. */
+    private void requestAcks() {
+        if (getAckScheduled) return;
+        getAckScheduled = true;
+        ctx.executor().runOnContext(v -> {
+            getAckScheduled = false;
+            if (!replicas.isEmpty()) stream.getAck();
+        });
+    }
+
+    private void serveWaiters() {
+        if (waiters.isEmpty()) return;
+        for (AckWaiter w : new ArrayList<>(waiters)) {
+            long acked = ackedAtLeast(w.offset());
+            if (acked >= w.numReplicas() || w.client().channel().closed()) {
+                waiters.remove(w);
+                if (w.timer() >= 0) ctx.vertx().cancelTimer(w.timer());
+                w.reply().complete(out -> out.integer(acked), null);
+            }
+        }
+    }
+
+    private void expire(DeferredReply reply) {
+        for (AckWaiter w : new ArrayList<>(waiters)) {
+            if (w.reply() != reply) continue;
+            waiters.remove(w);
+            long acked = ackedAtLeast(w.offset());
+            reply.complete(out -> out.integer(acked), null);
+        }
+    }
+
+    @Override
+    public void role(Call c) {
+        Reply out = c.reply;
+        List<Replica> online = new ArrayList<>();
+        for (Replica r : replicas) if (r.state == Replica.State.ONLINE) online.add(r);
+        out.array(3);
+        out.bulk("master");
+        out.integer(stream.offset());
+        out.array(online.size());
+        for (Replica r : online) {
+            out.array(3);
+            out.bulk(r.ip());
+            out.bulk(Long.toString(r.listeningPort));
+            out.bulk(Long.toString(r.ackOffset));
+        }
+    }
+
+    @Override
+    public void replicaOf(Call c, String host, int port) {
+        if (host == null) {
+            // already a master: nothing to change
+            LOG.info("MASTER MODE enabled (user request from '" + ClientInfo.line(c.client, 0) + "')");
+            c.reply.ok();
+            return;
+        }
+        throw Errors.of("ERR Ferry has no replica side of replication yet");
+    }
+
+    // ---- cron ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void cron() {
+        cronTicks++;
+        long now = System.currentTimeMillis();
+        // replicas waiting for their snapshot hear a newline every second, so their link does not time out
+        for (Replica r : replicas) {
+            if (r.state == Replica.State.WAIT_BGSAVE_START || r.state == Replica.State.WAIT_BGSAVE_END) {
+                r.client.reply().raw(NEWLINE, 0, 1);
+                r.client.channel().flush();
+            }
+        }
+        if (!replicas.isEmpty() && cronTicks % settings.replPingReplicaPeriod == 0) {
+            stream.ping();
+            scheduleFlush();
+        }
+        for (Replica r : new ArrayList<>(replicas)) {
+            if (r.state == Replica.State.ONLINE && !r.prePsync && now - r.ackMillis > settings.replTimeout * 1000L) {
+                LOG.warnf("Disconnecting timedout replica (streaming sync): %s", r.name());
+                r.client.channel().kill();
+            }
+        }
+        for (AckWaiter w : new ArrayList<>(waiters)) {
+            if (w.client().channel().closed()) {
+                waiters.remove(w);
+                if (w.timer() >= 0) ctx.vertx().cancelTimer(w.timer());
+            }
+        }
+        long ttl = settings.replBacklogTtl;
+        if (replicas.isEmpty() && ttl > 0 && !isReplica() && stream.backlog().histlen() > 0
+            && now - noReplicasSinceMillis > ttl * 1000) {
+            stream.newHistory();
+            LOG.infof("Replication backlog freed after %d seconds without connected replicas.", ttl);
+        }
+    }
+
+    // ---- INFO replication ----------------------------------------------------------------------------------
+
+    @Override
+    public void write(InfoWriter out) {
+        out.field("role", isReplica() ? "slave" : "master");
+        out.field("connected_slaves", replicas.size());
+        long now = System.currentTimeMillis() / 1000;
+        int i = 0;
+        for (Replica r : replicas) {
+            out.field("slave" + i++, "ip=" + r.ip() + ",port=" + r.listeningPort + ",state=" + r.state.info
+                + ",offset=" + r.ackOffset + ",lag=" + (now - r.ackMillis / 1000));
+        }
+        out.field("master_failover_state", "no-failover");
+        out.field("master_replid", stream.replId());
+        out.field("master_replid2", stream.replId2());
+        out.field("master_repl_offset", stream.offset());
+        out.field("second_repl_offset", stream.secondReplOffset());
+        Backlog backlog = stream.backlog();
+        out.field("repl_backlog_active", 1);
+        out.field("repl_backlog_size", backlog.size());
+        out.field("repl_backlog_first_byte_offset", backlog.firstByteOffset());
+        out.field("repl_backlog_histlen", backlog.histlen());
+    }
+}

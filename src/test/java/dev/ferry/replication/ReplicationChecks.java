@@ -1,0 +1,103 @@
+package dev.ferry.replication;
+
+import dev.ferry.support.RawClient;
+import dev.ferry.support.RedisServer;
+
+import java.io.IOException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** What the replication tests check on a master and its replicas, through INFO, ROLE and DEBUG DIGEST. */
+final class ReplicationChecks {
+    private ReplicationChecks() {}
+
+    /** A field of INFO (all sections). */
+    static String info(RawClient c, String field) throws IOException {
+        String info = c.call("INFO", "everything");
+        for (String line : info.split("\r\n")) if (line.startsWith(field + ":")) return line.substring(field.length() + 1);
+        return null;
+    }
+
+    static long stat(RawClient c, String field) throws IOException {
+        return Long.parseLong(info(c, field));
+    }
+
+    static String role(RedisServer server) throws IOException {
+        try (RawClient c = new RawClient(server.port())) {
+            return info(c, "role");
+        }
+    }
+
+    /**
+     * Waits until the replica's link is up and it has applied the master's whole stream, then compares the
+     * datasets' digests. Active expiry stops on the master meanwhile, so that no key expires between the two
+     * digests (the replica deletes only what the master's stream tells it to).
+     */
+    static void assertSameData(RawClient master, RedisServer replica) throws Exception {
+        try (RawClient r = new RawClient(replica.port())) {
+            assertSameData(master, r, replica::log);
+        }
+    }
+
+    interface Log {
+        String text() throws IOException;
+    }
+
+    static void assertSameData(RawClient master, RawClient replica, Log log) throws Exception {
+        master.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (true) {
+                String offset = info(master, "master_repl_offset");
+                if ("up".equals(info(replica, "master_link_status")) && offset.equals(info(replica, "slave_repl_offset"))) {
+                    String digest = master.call("DEBUG", "DIGEST");
+                    if (offset.equals(info(master, "master_repl_offset"))) {
+                        assertEquals(digest, replica.call("DEBUG", "DIGEST"), "digests at offset " + offset);
+                        return;
+                    }
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    fail("the replica did not catch up: master offset " + offset + ", replica "
+                        + info(replica, "slave_repl_offset") + " link " + info(replica, "master_link_status")
+                        + "\n" + log.text());
+                }
+                Thread.sleep(20);
+            }
+        } finally {
+            master.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+        }
+    }
+
+    /** Values of every type in every encoding Ferry has, over three databases, some with TTLs. */
+    static void fillEveryType(RawClient f) throws IOException {
+        f.call("DEBUG", "POPULATE", "20000", "pop", "20");
+        for (int db : new int[] {0, 1, 5}) {
+            f.call("SELECT", Integer.toString(db));
+            f.call("SET", "str", "hello");
+            f.call("SET", "int", "12345");
+            f.call("SET", "ttl", "v", "PX", "600000");
+            f.call("SET", "big", "x".repeat(100_000));
+            f.call("RPUSH", "list:small", "a", "1", "b");
+            for (int i = 0; i < 20; i++) {
+                String[] args = new String[2 + 200];
+                args[0] = "RPUSH";
+                args[1] = "list:big";
+                for (int j = 0; j < 200; j++) args[2 + j] = "element-" + i + "-" + j;
+                f.call(args);
+            }
+            f.call("HSET", "hash:small", "a", "1", "b", "2");
+            for (int i = 0; i < 1000; i++) f.call("HSET", "hash:big", "field" + i, "value" + i);
+            f.call("SADD", "set:ints", "1", "2", "3");
+            f.call("SADD", "set:small", "a", "b");
+            for (int i = 0; i < 1000; i++) f.call("SADD", "set:big", "member" + i);
+            f.call("ZADD", "zset:small", "1", "a", "2.5", "b");
+            for (int i = 0; i < 500; i++) f.call("ZADD", "zset:big", Integer.toString(i), "member" + i);
+            f.call("PFADD", "hll:sparse", "a", "b", "c");
+            for (int i = 0; i < 100; i++) f.call("PFADD", "hll:dense", "e" + i, "f" + i, "g" + i, "h" + i, "i" + i, "j" + i, "k" + i, "l" + i, "m" + i, "n" + i);
+            f.call("SETBIT", "bits", "10000", "1");
+            f.call("PEXPIRE", "hash:big", "900000");
+        }
+        f.call("SELECT", "0");
+    }
+}
