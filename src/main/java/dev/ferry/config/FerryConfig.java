@@ -129,4 +129,32 @@ public interface FerryConfig {
     @WithName("repl-backlog-ttl")
     @WithDefault("0")
     long replBacklogTtl();
+
+    /** replicaof: "host port" of the master to follow from start-up (FERRY_REPLICAOF="10.0.0.5 6379"); unset = a master. */
+    Optional<String> replicaof();
+
+    /** masterauth: the password this replica gives its master (AUTH). */
+    Optional<String> masterauth();
+
+    /** masteruser: the ACL user this replica authenticates as (AUTH user password). */
+    Optional<String> masteruser();
+
+    @WithName("replica-read-only")
+    @WithDefault("true")
+    boolean replicaReadOnly();
+
+    @WithName("replica-serve-stale-data")
+    @WithDefault("true")
+    boolean replicaServeStaleData();
+
+    @WithName("replica-priority")
+    @WithDefault("100")
+    int replicaPriority();
+
+    @WithName("replica-announce-ip")
+    Optional<String> replicaAnnounceIp();
+
+    @WithName("replica-announce-port")
+    @WithDefault("0")
+    int replicaAnnouncePort();
 }

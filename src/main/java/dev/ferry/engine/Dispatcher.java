@@ -74,10 +74,21 @@ public final class Dispatcher {
         }
         // processCommand's writeCommandsDeniedByDiskError: after a failed background save, writes and PING
         // are refused while stop-writes-on-bgsave-error holds
-        if (server.persistence().writesDenied() && (cmd.is(CommandFlags.WRITE) || cmd.name.equals("ping")
+        // (the master's stream is applied anyway: a replica that drops it would diverge for good)
+        if (server.persistence().writesDenied() && c.channel().type() != ClientType.MASTER
+            && (cmd.is(CommandFlags.WRITE) || cmd.name.equals("ping")
             || (cmd.name.equals("exec") && c.transaction().queuedWrite()))) {
             cmd.rejectedCalls++;
             reject(c, MISCONF);
+            return;
+        }
+        // a replica takes writes from its master only (replica-read-only), as processCommand checks it here
+        ReplicationLinks links = server.replicationLinks();
+        boolean replica = links != null && links.isReplica() && c.channel().type() != ClientType.MASTER;
+        if (replica && server.settings().replicaReadOnly && (cmd.is(CommandFlags.WRITE)
+            || (cmd.name.equals("exec") && c.transaction().queuedWrite()))) {
+            cmd.rejectedCalls++;
+            reject(c, READONLY);
             return;
         }
         // Redis 7.0's processCommand: a RESP2 client in pubsub mode runs only these; RESP3 runs anything
@@ -92,6 +103,12 @@ public final class Dispatcher {
             } else {
                 reject(c, "ERR " + why);
             }
+            return;
+        }
+        // a replica whose link is down answers only "stale" commands when replica-serve-stale-data is no
+        if (replica && !links.masterLinkUp() && !server.settings().replicaServeStaleData && !cmd.is(CommandFlags.STALE)) {
+            cmd.rejectedCalls++;
+            reject(c, MASTERDOWN);
             return;
         }
         // processCommand: while the snapshot loads, only commands flagged "loading" run
@@ -114,6 +131,8 @@ public final class Dispatcher {
     }
 
     private static final String LOADING = "LOADING Redis is loading the dataset in memory";
+    static final String READONLY = "READONLY You can't write against a read only replica.";
+    static final String MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
     /** shared.bgsaveerr of Redis 7.0. */
     static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to"
         + " persist to disk. Commands that may modify the data set are disabled, because this instance is configured"

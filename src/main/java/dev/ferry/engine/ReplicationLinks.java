@@ -25,6 +25,15 @@ public interface ReplicationLinks {
     /** True while this server follows a master (INFO role:slave, HELLO role, replica-read-only). */
     boolean isReplica();
 
+    /**
+     * The start-up snapshot is loaded (aux null: there was none): a master continues the file's history as
+     * replid2, a replica resumes from the file's position with a partial resync (Redis's loadDataFromDisk).
+     */
+    void loadedAtStartup(dev.ferry.rdb.RdbAux aux);
+
+    /** True while this server is a replica whose link to its master is up (synced and streaming). */
+    boolean masterLinkUp();
+
     /** The 1 Hz part of the server cron: pings, keepalives, acks, timeouts, reconnection. */
     void cron();
 }

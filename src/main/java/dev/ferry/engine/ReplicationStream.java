@@ -43,6 +43,7 @@ public final class ReplicationStream {
     /** False on a replica: the engine's own effects do not enter the stream. */
     private boolean producing = true;
     private int selectedDb = -1;
+    private int relayedDb;
     private final List<Consumer> consumers = new ArrayList<>();
     private int transactionDepth;
     private boolean multiEmitted;
@@ -88,9 +89,17 @@ public final class ReplicationStream {
         return backlog;
     }
 
-    /** The database the stream last selected, 0 before any (an RDB's repl-stream-db, as Redis's slaveseldb). */
+    /**
+     * The database the stream last selected, 0 before any (an RDB's repl-stream-db): on a master the one it
+     * selected (Redis's slaveseldb), on a replica the one its master's stream is in (server.master->db).
+     */
     public int streamDb() {
-        return Math.max(selectedDb, 0);
+        return producing ? Math.max(selectedDb, 0) : relayedDb;
+    }
+
+    /** On a replica: the db its master's stream has selected, after the bytes fed so far. */
+    public void relayedDb(int db) {
+        relayedDb = db;
     }
 
     /** Whether this server makes its own stream (a master) or relays its master's (a replica). */

@@ -17,6 +17,7 @@ import dev.ferry.engine.info.InfoSection;
 import dev.ferry.engine.info.InfoWriter;
 import dev.ferry.protocol.Ascii;
 import dev.ferry.protocol.Reply;
+import dev.ferry.rdb.RdbAux;
 import dev.ferry.rdb.RdbFileWriter;
 import dev.ferry.snapshot.Snapshot;
 import org.jboss.logging.Logger;
@@ -54,6 +55,8 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     private boolean getAckScheduled;
     private long cronTicks;
     private long noReplicasSinceMillis = System.currentTimeMillis();
+    /** The link to this server's master; null on a master. */
+    private MasterLink link;
 
     /** A WAIT: its reply, the offset it waits for, how many replicas. */
     private record AckWaiter(Client client, DeferredReply reply, long offset, long numReplicas, long timer) { }
@@ -64,11 +67,55 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         this.stream = ctx.replication();
         ctx.info().register(Info.Section.REPLICATION, this);
         ctx.persistence().addSaveListener(this::snapshotEnded);
+        if (settings.replicaofAtStart != null) {
+            // a replica from the start: no expiry of its own, and none of its own effects in the stream, even
+            // while it loads its snapshot (the link connects once that is in)
+            stream.demote();
+            ctx.keyspace().ownsExpiry(false);
+        }
     }
 
     @Override
     public boolean isReplica() {
-        return !stream.producing();
+        return link != null;
+    }
+
+    @Override
+    public boolean masterLinkUp() {
+        return link != null && link.up();
+    }
+
+    @Override
+    public void loadedAtStartup(RdbAux aux) {
+        boolean resumable = aux != null && aux.hasReplicationInfo();
+        if (settings.replicaofAtStart == null) {
+            // a master keeps a fresh id and serves the file's history as replid2 (Redis's loadDataFromDisk)
+            if (resumable) stream.restoredFrom(aux.replId(), aux.replOffset());
+            return;
+        }
+        String[] hp = settings.replicaofAtStart.split("\\s+");
+        if (resumable) {
+            // the snapshot names where this replica stands: its first PSYNC continues from there
+            stream.adopt(aux.replId(), aux.replOffset());
+        }
+        follow(hp[0], Integer.parseInt(hp[1]), resumable, resumable ? aux.replStreamDb() : 0);
+    }
+
+    /** Becomes a replica of host:port (Redis's replicationSetMaster). */
+    private void follow(String host, int port, boolean cachedMaster, int masterDb) {
+        if (link != null) link.stop();
+        stream.demote();
+        ctx.keyspace().ownsExpiry(false);
+        // our replicas must resync with us: they may continue partially, and learn of the change either way
+        disconnectReplicas();
+        link = new MasterLink(ctx, this, host, port, cachedMaster, Math.max(0, masterDb));
+        settings.replicaofText = host + " " + port;
+        link.connect();
+    }
+
+    /** Drops every replica (Redis's disconnectSlaves): after a change of history they reconnect and PSYNC. */
+    void disconnectReplicas() {
+        for (Replica r : new ArrayList<>(replicas)) r.client.channel().kill();
     }
 
     // ---- SYNC / PSYNC -----------------------------------------------------------------------------------------
@@ -78,7 +125,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         Client client = c.client;
         // already a replica: ignored, as Redis does
         if (client.channel().type() == ClientType.REPLICA) return;
-        if (isReplica()) throw Errors.of("NOMASTERLINK Can't SYNC while not connected with my master");
+        if (isReplica() && !link.up()) throw Errors.of("NOMASTERLINK Can't SYNC while not connected with my master");
         if (client.channel().pendingOutputBytes() > 0 || c.reply.position() > 0) {
             throw Errors.of("ERR SYNC and PSYNC are invalid with pending output");
         }
@@ -409,6 +456,15 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     @Override
     public void role(Call c) {
         Reply out = c.reply;
+        if (link != null) {
+            out.array(5);
+            out.bulk("slave");
+            out.bulk(link.host);
+            out.integer(link.port);
+            out.bulk(link.state.role);
+            out.integer(link.roleOffset());
+            return;
+        }
         List<Replica> online = new ArrayList<>();
         for (Replica r : replicas) if (r.state == Replica.State.ONLINE) online.add(r);
         out.array(3);
@@ -425,13 +481,31 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
 
     @Override
     public void replicaOf(Call c, String host, int port) {
+        String who = ClientInfo.line(c.client, 0);
         if (host == null) {
-            // already a master: nothing to change
-            LOG.info("MASTER MODE enabled (user request from '" + ClientInfo.line(c.client, 0) + "')");
+            if (link != null) {
+                // Redis's replicationUnsetMaster: a new history that remembers the old one as replid2, so the
+                // other replicas of the old master continue here with a partial resync
+                link.stop();
+                link = null;
+                settings.replicaofText = "";
+                stream.promote();
+                ctx.keyspace().ownsExpiry(true);
+                disconnectReplicas();
+                LOG.infof("MASTER MODE enabled (user request from '%s')", who);
+            }
             c.reply.ok();
             return;
         }
-        throw Errors.of("ERR Ferry has no replica side of replication yet");
+        if (link != null && link.host.equalsIgnoreCase(host) && link.port == port) {
+            LOG.info("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
+            c.reply.simple("OK Already connected to specified master");
+            return;
+        }
+        // the history we hold (our own as a master, or the old master's) is what we ask to continue
+        follow(host, port, true, link != null ? 0 : stream.streamDb());
+        LOG.infof("REPLICAOF %s:%d enabled (user request from '%s')", host, port, who);
+        c.reply.ok();
     }
 
     // ---- cron ------------------------------------------------------------------------------------------------
@@ -439,6 +513,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     @Override
     public void cron() {
         cronTicks++;
+        if (link != null) link.cron();
         long now = System.currentTimeMillis();
         // replicas waiting for their snapshot hear a newline every second, so their link does not time out
         for (Replica r : replicas) {
@@ -476,6 +551,12 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     @Override
     public void write(InfoWriter out) {
         out.field("role", isReplica() ? "slave" : "master");
+        if (link != null) {
+            link.writeInfo(out);
+            out.field("slave_priority", settings.replicaPriority);
+            out.field("slave_read_only", settings.replicaReadOnly ? 1 : 0);
+            out.field("replica_announced", settings.replicaAnnounced ? 1 : 0);
+        }
         out.field("connected_slaves", replicas.size());
         long now = System.currentTimeMillis() / 1000;
         int i = 0;

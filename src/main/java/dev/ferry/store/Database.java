@@ -179,7 +179,7 @@ public final class Database {
      */
     private boolean expireIfNeeded(Dict.Entry e) {
         if (e.expireAt > keyspace.now()) return false;
-        if (!keyspace.ownsExpiry()) return true;
+        if (!keyspace.ownsExpiry()) return !keyspace.applyingMasterStream();
         byte[] key = e.key;
         main.remove(key);
         expires.remove(key);

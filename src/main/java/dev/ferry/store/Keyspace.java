@@ -54,6 +54,8 @@ public final class Keyspace {
     private boolean clockSynced;
     private long dirty;
     private boolean ownsExpiry = true;
+    /** True while a replica applies its master's stream: the master's commands see keys its clients see expired. */
+    private boolean applyingMasterStream;
 
     public Keyspace(int databases) {
         dbs = new Database[databases];
@@ -152,6 +154,15 @@ public final class Keyspace {
 
     public void ownsExpiry(boolean owns) {
         ownsExpiry = owns;
+    }
+
+    public boolean applyingMasterStream() {
+        return applyingMasterStream;
+    }
+
+    /** Redis's expireIfNeeded returns "not expired" to the master client: its stream says when a key goes. */
+    public void applyingMasterStream(boolean applying) {
+        applyingMasterStream = applying;
     }
 
     public void expiryListener(ExpiryListener listener) {

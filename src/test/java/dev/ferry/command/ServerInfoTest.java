@@ -159,7 +159,9 @@ class ServerInfoTest {
             assertTrue(v.get("master_replid").matches("[0-9a-f]{40}"));
             assertEquals("0000000000000000000000000000000000000000", v.get("master_replid2"));
             assertEquals("-1", v.get("second_repl_offset"));
-            assertEquals("1048576", v.get("repl_backlog_size"));
+            // Ferry's default (ferry.repl-backlog-size 64mb), and the backlog exists from start-up
+            assertEquals(Long.toString(64L << 20), v.get("repl_backlog_size"));
+            assertEquals("1", v.get("repl_backlog_active"));
             assertTrue(v.get("used_cpu_user").matches("\\d+\\.\\d{6}"), v.get("used_cpu_user"));
             assertTrue(v.get("used_cpu_sys_main_thread").matches("\\d+\\.\\d{6}"));
             assertTrue(Double.parseDouble(v.get("used_cpu_user")) + Double.parseDouble(v.get("used_cpu_sys")) > 0);

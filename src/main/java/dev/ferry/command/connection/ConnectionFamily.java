@@ -143,7 +143,7 @@ public final class ConnectionFamily implements CommandFamily {
         r.bulk("mode");
         r.bulk("standalone");
         r.bulk("role");
-        r.bulk("master");
+        r.bulk(c.server.replicationLinks().isReplica() ? "replica" : "master");
         r.bulk("modules");
         r.array(0);
     }

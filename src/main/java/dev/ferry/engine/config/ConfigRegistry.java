@@ -74,7 +74,11 @@ public final class ConfigRegistry {
     }
 
     void bool(String name, BooleanSupplier get, Consumer<Boolean> set) {
-        add(name, null, () -> ConfigValues.yesNo(get.getAsBoolean()), v -> {
+        bool(name, null, get, set);
+    }
+
+    void bool(String name, String alias, BooleanSupplier get, Consumer<Boolean> set) {
+        add(name, alias, () -> ConfigValues.yesNo(get.getAsBoolean()), v -> {
             boolean b = ConfigValues.parseBool(v);
             return () -> set.accept(b);
         });

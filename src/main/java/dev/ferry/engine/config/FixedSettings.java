@@ -24,7 +24,7 @@ final class FixedSettings {
     static final String CLIENT_EVICTION = "Ferry has no client eviction yet";
     static final String RDB = "Ferry has no RDB snapshots yet";
     static final String AOF = "Ferry has no append-only file";
-    static final String REPLICATION = "Ferry has no replica side of replication yet";
+    static final String REPLICATION = "Ferry does not have this replication setting's feature";
     static final String DISKLESS = "Ferry has no diskless replication yet";
     static final String NOTIFICATIONS = "Ferry has no keyspace notifications yet";
     static final String LAZYFREE = "Ferry has no lazy freeing (the JVM's garbage collector frees memory)";
@@ -68,24 +68,15 @@ final class FixedSettings {
 
         // replication: what Ferry does not do yet (diskless transfers, the replica side)
         r.fixed("repl-diskless-sync", null, "no", bool(), DISKLESS);
-        r.fixed("repl-diskless-sync-delay", null, "5", integer(0, INT_MAX), REPLICATION);
-        r.fixed("repl-diskless-sync-max-replicas", null, "0", integer(0, INT_MAX), REPLICATION);
-        r.fixed("repl-diskless-load", null, "disabled", oneOf("disabled", "on-empty-db", "swapdb"), REPLICATION);
+        r.fixed("repl-diskless-sync-delay", null, "5", integer(0, INT_MAX), DISKLESS);
+        r.fixed("repl-diskless-sync-max-replicas", null, "0", integer(0, INT_MAX), DISKLESS);
+        r.fixed("repl-diskless-load", null, "disabled", oneOf("disabled", "on-empty-db", "swapdb"), DISKLESS);
         r.fixed("repl-disable-tcp-nodelay", null, "no", bool(), REPLICATION);
-        r.fixed("replica-read-only", "slave-read-only", "yes", bool(), REPLICATION);
-        r.fixed("replica-serve-stale-data", "slave-serve-stale-data", "yes", bool(), REPLICATION);
-        r.fixed("replica-priority", "slave-priority", "100", integer(0, INT_MAX), REPLICATION);
-        r.fixed("replica-announced", null, "yes", bool(), REPLICATION);
         r.fixed("replica-lazy-flush", "slave-lazy-flush", "no", bool(), REPLICATION);
         r.fixed("replica-ignore-maxmemory", "slave-ignore-maxmemory", "yes", bool(), REPLICATION);
-        r.fixed("replica-announce-ip", "slave-announce-ip", "", string(), REPLICATION);
-        r.fixed("replica-announce-port", "slave-announce-port", "0", integer(0, 65535), REPLICATION);
         r.fixed("min-replicas-to-write", "min-slaves-to-write", "0", integer(0, INT_MAX), REPLICATION);
         r.fixed("min-replicas-max-lag", "min-slaves-max-lag", "10", integer(0, INT_MAX), REPLICATION);
-        r.immutable("replicaof", () -> "");
         r.alias("slaveof", "replicaof");
-        r.fixed("masterauth", null, "", string(), REPLICATION);
-        r.fixed("masteruser", null, "", string(), REPLICATION);
         // Redis waits up to this long for lagging replicas on shutdown: Ferry has none to wait for
         r.fixed("shutdown-timeout", null, "10", integer(0, INT_MAX), REPLICATION);
 

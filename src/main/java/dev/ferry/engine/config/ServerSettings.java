@@ -56,6 +56,13 @@ public final class ServerSettings implements RespParser.Limits {
     public long replBacklogSize;
     public java.util.function.LongConsumer backlogResized = v -> { };
     public long replBacklogTtl;
+    /** replicaof at start-up ("host port"), or null: the replication links then keep {@link #replicaofText} current. */
+    public final String replicaofAtStart;
+    public String replicaofText = "";
+    public String masterauth, masteruser;
+    public boolean replicaReadOnly, replicaServeStaleData, replicaAnnounced = true;
+    public int replicaPriority, replicaAnnouncePort;
+    public String replicaAnnounceIp;
     /** repl-timeout and repl-ping-replica-period, in seconds. */
     public int replTimeout = 60, replPingReplicaPeriod = 10;
     /** DEBUG SET-ACTIVE-EXPIRE (Redis's server.active_expire_enabled): the cron's expiry cycle runs only when set. */
@@ -104,6 +111,17 @@ public final class ServerSettings implements RespParser.Limits {
             throw new IllegalArgumentException("ferry.repl-backlog-size: " + e.getMessage());
         }
         replBacklogTtl = c.replBacklogTtl();
+        replicaofAtStart = c.replicaof().map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
+        if (replicaofAtStart != null && !replicaofAtStart.matches("\\S+\\s+\\d{1,5}")) {
+            throw new IllegalArgumentException("ferry.replicaof must be \"host port\", not \"" + replicaofAtStart + "\"");
+        }
+        masterauth = c.masterauth().filter(v -> !v.isEmpty()).orElse(null);
+        masteruser = c.masteruser().filter(v -> !v.isEmpty()).orElse(null);
+        replicaReadOnly = c.replicaReadOnly();
+        replicaServeStaleData = c.replicaServeStaleData();
+        replicaPriority = c.replicaPriority();
+        replicaAnnounceIp = c.replicaAnnounceIp().orElse("");
+        replicaAnnouncePort = c.replicaAnnouncePort();
         enableDebugCommand = protectedAction("ferry.enable-debug-command", c.enableDebugCommand());
 
         ConfigRegistry r = params;
@@ -152,6 +170,16 @@ public final class ServerSettings implements RespParser.Limits {
         r.integer("repl-timeout", null, 1, INT_MAX, () -> replTimeout, v -> replTimeout = (int) v);
         r.integer("repl-ping-replica-period", "repl-ping-slave-period", 1, INT_MAX, () -> replPingReplicaPeriod,
             v -> replPingReplicaPeriod = (int) v);
+        r.bool("replica-read-only", "slave-read-only", () -> replicaReadOnly, v -> replicaReadOnly = v);
+        r.bool("replica-serve-stale-data", "slave-serve-stale-data", () -> replicaServeStaleData, v -> replicaServeStaleData = v);
+        r.bool("replica-announced", null, () -> replicaAnnounced, v -> replicaAnnounced = v);
+        r.integer("replica-priority", "slave-priority", 0, INT_MAX, () -> replicaPriority, v -> replicaPriority = (int) v);
+        r.integer("replica-announce-port", "slave-announce-port", 0, 65535, () -> replicaAnnouncePort, v -> replicaAnnouncePort = (int) v);
+        r.add("replica-announce-ip", "slave-announce-ip", () -> replicaAnnounceIp, v -> () -> replicaAnnounceIp = v);
+        r.add("masterauth", null, () -> masterauth == null ? "" : masterauth, v -> () -> masterauth = v.isEmpty() ? null : v);
+        r.add("masteruser", null, () -> masteruser == null ? "" : masteruser, v -> () -> masteruser = v.isEmpty() ? null : v);
+        // REPLICAOF changes it, CONFIG SET cannot (as in Redis)
+        r.immutable("replicaof", () -> replicaofText);
         FixedSettings.register(r);
     }
 

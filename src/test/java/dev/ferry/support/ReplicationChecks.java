@@ -1,7 +1,4 @@
-package dev.ferry.replication;
-
-import dev.ferry.support.RawClient;
-import dev.ferry.support.RedisServer;
+package dev.ferry.support;
 
 import java.io.IOException;
 
@@ -9,21 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** What the replication tests check on a master and its replicas, through INFO, ROLE and DEBUG DIGEST. */
-final class ReplicationChecks {
+public final class ReplicationChecks {
     private ReplicationChecks() {}
 
     /** A field of INFO (all sections). */
-    static String info(RawClient c, String field) throws IOException {
+    public static String info(RawClient c, String field) throws IOException {
         String info = c.call("INFO", "everything");
         for (String line : info.split("\r\n")) if (line.startsWith(field + ":")) return line.substring(field.length() + 1);
         return null;
     }
 
-    static long stat(RawClient c, String field) throws IOException {
+    public static long stat(RawClient c, String field) throws IOException {
         return Long.parseLong(info(c, field));
     }
 
-    static String role(RedisServer server) throws IOException {
+    public static String role(RedisServer server) throws IOException {
         try (RawClient c = new RawClient(server.port())) {
             return info(c, "role");
         }
@@ -34,17 +31,17 @@ final class ReplicationChecks {
      * datasets' digests. Active expiry stops on the master meanwhile, so that no key expires between the two
      * digests (the replica deletes only what the master's stream tells it to).
      */
-    static void assertSameData(RawClient master, RedisServer replica) throws Exception {
+    public static void assertSameData(RawClient master, RedisServer replica) throws Exception {
         try (RawClient r = new RawClient(replica.port())) {
             assertSameData(master, r, replica::log);
         }
     }
 
-    interface Log {
+    public interface Log {
         String text() throws IOException;
     }
 
-    static void assertSameData(RawClient master, RawClient replica, Log log) throws Exception {
+    public static void assertSameData(RawClient master, RawClient replica, Log log) throws Exception {
         master.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
         try {
             long deadline = System.currentTimeMillis() + 60_000;
@@ -70,7 +67,7 @@ final class ReplicationChecks {
     }
 
     /** Values of every type in every encoding Ferry has, over three databases, some with TTLs. */
-    static void fillEveryType(RawClient f) throws IOException {
+    public static void fillEveryType(RawClient f) throws IOException {
         f.call("DEBUG", "POPULATE", "20000", "pop", "20");
         for (int db : new int[] {0, 1, 5}) {
             f.call("SELECT", Integer.toString(db));

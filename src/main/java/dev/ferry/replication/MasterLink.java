@@ -1,0 +1,657 @@
+package dev.ferry.replication;
+
+import dev.ferry.engine.Client;
+import dev.ferry.engine.DatasetLoader;
+import dev.ferry.engine.ReplicationStream;
+import dev.ferry.engine.ServerContext;
+import dev.ferry.engine.config.ServerSettings;
+import dev.ferry.engine.info.InfoWriter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The replica side of replication: this server's link to its master, as an explicit state machine (Redis's
+ * repl_state, one method per phase): connect, PING, AUTH, REPLCONF, PSYNC with the position it holds (the
+ * cached master: the history and offset it applied, or those of the snapshot it loaded at start-up), then
+ * either the backlog's bytes (+CONTINUE) or a snapshot (+FULLRESYNC) received into a temp file off the loop,
+ * loaded into tables of its own while the old dataset goes on serving, and swapped in at once; then the
+ * stream, applied command by command through a client of its own, with REPLCONF ACK every second.
+ *
+ * <p>Any failure (a refused AUTH, garbage, a master that vanishes mid-transfer, a snapshot whose checksum is
+ * wrong) ends in one log line, the link closed, the dataset as it was, and a new attempt a second later.
+ */
+final class MasterLink {
+    private static final Logger LOG = Logger.getLogger(MasterLink.class);
+    private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+
+    /** Redis's REPL_STATE_*, with the word ROLE shows for each. */
+    enum State {
+        CONNECT("connect"), CONNECTING("connecting"), RECEIVE_PING_REPLY("handshake"),
+        RECEIVE_AUTH_REPLY("handshake"), RECEIVE_PORT_REPLY("handshake"), RECEIVE_IP_REPLY("handshake"),
+        RECEIVE_CAPA_REPLY("handshake"), RECEIVE_PSYNC_REPLY("handshake"), TRANSFER("sync"), LOADING("sync"),
+        CONNECTED("connected");
+
+        final String role;
+
+        State(String role) {
+            this.role = role;
+        }
+    }
+
+    private final ServerContext ctx;
+    private final ServerSettings settings;
+    private final ReplicationStream stream;
+    private final ReplicationManager manager;
+    final String host;
+    final int port;
+    private final NetClient client;
+
+    State state = State.CONNECT;
+    /** Whether PSYNC may name our history (false only for a replica started without a snapshot). */
+    private boolean cachedMaster;
+    /** The db the master's stream had selected when the link was last up (the snapshot's repl-stream-db). */
+    private int masterDb;
+    /** Bumped at every new connection: callbacks of an older one are ignored. */
+    private int generation;
+    private NetSocket socket;
+    private MasterStream in;
+    private Client masterClient;
+    private MasterChannel masterChannel;
+    private long lastIoMillis;
+    /** Unix ms since when the link has been down (INFO master_link_down_since_seconds); 0 = never up. */
+    private long downSinceMillis;
+    private boolean everUp;
+    private boolean stopped;
+
+    // ---- transfer --------------------------------------------------------------------------------------------
+    private String fullSyncReplId;
+    private long fullSyncOffset;
+    /** -1 for an EOF-marked (diskless) transfer. */
+    private long transferSize;
+    private long transferRead;
+    private byte[] eofMark;
+    /** The last bytes of an EOF-marked transfer, held back until it is clear they are not the mark. */
+    private byte[] tail = new byte[0];
+    private AsyncFile file;
+    private Path tempFile;
+    private long transferStartNanos, lastProgressNanos;
+    /** Bytes of the stream that came after the snapshot, applied once it is loaded. */
+    private final List<byte[]> afterSnapshot = new ArrayList<>();
+    /** Applied bytes not yet counted: a transaction's commands count once EXEC is applied (Redis's reploff). */
+    private final java.io.ByteArrayOutputStream unapplied = new java.io.ByteArrayOutputStream();
+
+    MasterLink(ServerContext ctx, ReplicationManager manager, String host, int port, boolean cachedMaster, int masterDb) {
+        this.ctx = ctx;
+        this.settings = ctx.settings();
+        this.stream = ctx.replication();
+        this.manager = manager;
+        this.host = host;
+        this.port = port;
+        this.cachedMaster = cachedMaster;
+        this.masterDb = masterDb;
+        this.client = ctx.vertx().createNetClient(new NetClientOptions().setTcpNoDelay(true)
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.replTimeout * 1000L)));
+        this.downSinceMillis = 0;
+    }
+
+    String name() {
+        return host + ":" + port;
+    }
+
+    boolean up() {
+        return state == State.CONNECTED;
+    }
+
+    /** Stops for good (REPLICAOF NO ONE or another master): the dataset stays as applied. */
+    void stop() {
+        stopped = true;
+        close(null);
+        client.close();
+    }
+
+    // ---- connect and handshake ----------------------------------------------------------------------------
+
+    void connect() {
+        if (stopped || state != State.CONNECT) return;
+        int gen = ++generation;
+        state = State.CONNECTING;
+        lastIoMillis = System.currentTimeMillis();
+        LOG.infof("Connecting to MASTER %s", name());
+        LOG.info("MASTER <-> REPLICA sync started");
+        client.connect(port, host).onComplete(ar -> {
+            if (gen != generation || stopped) {
+                if (ar.succeeded()) ar.result().close();
+                return;
+            }
+            if (ar.failed()) {
+                LOG.warnf("Error condition on socket for SYNC: %s", ar.cause().getMessage());
+                state = State.CONNECT;
+                return;
+            }
+            socket = ar.result();
+            in = new MasterStream(settings.protoMaxBulkLen);
+            socket.handler(b -> {
+                if (gen == generation) received(b);
+            });
+            socket.closeHandler(v -> {
+                if (gen == generation) linkLost("Connection with master lost.");
+            });
+            socket.exceptionHandler(e -> {
+                if (gen == generation) LOG.warnf("Error condition on socket for SYNC: %s", e.getMessage());
+            });
+            LOG.info("Non blocking connect for SYNC fired the event.");
+            state = State.RECEIVE_PING_REPLY;
+            send("PING");
+        });
+    }
+
+    private void send(String... args) {
+        Buffer b = Buffer.buffer();
+        b.appendString("*" + args.length + "\r\n");
+        for (String a : args) {
+            byte[] bytes = a.getBytes(StandardCharsets.UTF_8);
+            b.appendString("$" + bytes.length + "\r\n").appendBytes(bytes).appendString("\r\n");
+        }
+        socket.write(b);
+    }
+
+    private void received(Buffer b) {
+        lastIoMillis = System.currentTimeMillis();
+        byte[] bytes = b.getBytes();
+        if (state == State.TRANSFER && transferSize != 0 && file != null && in.pending() == 0) {
+            transferBytes(bytes, 0, bytes.length);
+            return;
+        }
+        if (state == State.LOADING) {
+            afterSnapshot.add(bytes);
+            return;
+        }
+        in.append(bytes, 0, bytes.length);
+        process();
+    }
+
+    /** Moves on with what the buffer holds, phase by phase. */
+    private void process() {
+        while (socket != null) {
+            switch (state) {
+                case RECEIVE_PING_REPLY, RECEIVE_AUTH_REPLY, RECEIVE_PORT_REPLY, RECEIVE_IP_REPLY, RECEIVE_CAPA_REPLY,
+                     RECEIVE_PSYNC_REPLY -> {
+                    String line = in.line();
+                    if (line == null) {
+                        if (in.error() != null) close("Protocol error from master: " + in.error());
+                        return;
+                    }
+                    handshake(line);
+                }
+                case TRANSFER -> {
+                    if (file == null && transferSize == 0) {
+                        String line = in.line();
+                        if (line == null) return;
+                        bulkHeader(line);
+                    } else {
+                        if (in.pending() == 0) return;
+                        byte[] rest = in.take(Integer.MAX_VALUE);
+                        transferBytes(rest, 0, rest.length);
+                        return;
+                    }
+                }
+                case CONNECTED -> {
+                    applyStream();
+                    return;
+                }
+                default -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One reply line of the handshake, in the state that expects it. */
+    private void handshake(String line) {
+        switch (state) {
+            case RECEIVE_PING_REPLY -> {
+                if (line.startsWith("-") && !line.startsWith("-NOAUTH") && !line.startsWith("-NOPERM")
+                    && !line.startsWith("-ERR operation not permitted")) {
+                    close("Error reply to PING from master: '" + line + "'");
+                    return;
+                }
+                LOG.info("Master replied to PING, replication can continue...");
+                // the rest of the handshake goes out at once; the replies are read in order
+                if (settings.masterauth != null) {
+                    if (settings.masteruser != null) send("AUTH", settings.masteruser, settings.masterauth);
+                    else send("AUTH", settings.masterauth);
+                    state = State.RECEIVE_AUTH_REPLY;
+                } else {
+                    state = State.RECEIVE_PORT_REPLY;
+                }
+                int announcedPort = settings.replicaAnnouncePort != 0 ? settings.replicaAnnouncePort : settings.port;
+                send("REPLCONF", "listening-port", Integer.toString(announcedPort));
+                if (!settings.replicaAnnounceIp.isEmpty()) send("REPLCONF", "ip-address", settings.replicaAnnounceIp);
+                send("REPLCONF", "capa", "eof", "capa", "psync2");
+            }
+            case RECEIVE_AUTH_REPLY -> {
+                if (line.startsWith("-")) {
+                    close("Unable to AUTH to MASTER: " + line);
+                    return;
+                }
+                state = State.RECEIVE_PORT_REPLY;
+            }
+            case RECEIVE_PORT_REPLY -> {
+                if (line.startsWith("-")) LOG.infof("(Non critical) Master does not understand REPLCONF listening-port: %s", line);
+                state = settings.replicaAnnounceIp.isEmpty() ? State.RECEIVE_CAPA_REPLY : State.RECEIVE_IP_REPLY;
+            }
+            case RECEIVE_IP_REPLY -> {
+                if (line.startsWith("-")) LOG.infof("(Non critical) Master does not understand REPLCONF ip-address: %s", line);
+                state = State.RECEIVE_CAPA_REPLY;
+            }
+            case RECEIVE_CAPA_REPLY -> {
+                if (line.startsWith("-")) LOG.infof("(Non critical) Master does not understand REPLCONF capa: %s", line);
+                sendPsync();
+            }
+            case RECEIVE_PSYNC_REPLY -> psyncReply(line);
+            default -> { }
+        }
+    }
+
+    private void sendPsync() {
+        state = State.RECEIVE_PSYNC_REPLY;
+        if (cachedMaster) {
+            String offset = Long.toString(stream.offset() + 1);
+            LOG.infof("Trying a partial resynchronization (request %s:%s).", stream.replId(), offset);
+            send("PSYNC", stream.replId(), offset);
+        } else {
+            LOG.info("Partial resynchronization not possible (no cached master)");
+            send("PSYNC", "?", "-1");
+        }
+    }
+
+    private void psyncReply(String line) {
+        if (line.isEmpty()) return; // a keepalive while the master prepares
+        if (line.startsWith("+FULLRESYNC")) {
+            String[] f = line.split(" ");
+            fullSyncReplId = f.length > 1 && f[1].length() == 40 ? f[1] : ReplicationStream.NO_REPLID;
+            fullSyncOffset = f.length > 2 ? parseLong(f[2], -1) : -1;
+            LOG.infof("Full resync from master: %s:%d", fullSyncReplId, fullSyncOffset);
+            beginTransfer();
+            return;
+        }
+        if (line.startsWith("+CONTINUE")) {
+            String id = line.length() > 10 ? line.substring(10).trim() : "";
+            LOG.info("Successful partial resynchronization with master.");
+            if (id.length() == 40 && !id.equals(stream.replId())) {
+                LOG.infof("Master replication ID changed to %s", id);
+                stream.switchHistory(id);
+                // our own replicas must learn the new id: they reconnect and continue with it
+                manager.disconnectReplicas();
+            }
+            LOG.info("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+            linkUp();
+            return;
+        }
+        if (line.startsWith("-NOMASTERLINK") || line.startsWith("-LOADING")) {
+            close("Master is currently unable to PSYNC but should be in the future: " + line);
+            return;
+        }
+        if (line.startsWith("-")) {
+            // a master that does not know PSYNC: the old SYNC, whose offset is unknown
+            LOG.warnf("Unexpected reply to PSYNC from master: %s", line);
+            socket.write("SYNC\r\n");
+            fullSyncReplId = ReplicationStream.newReplId();
+            fullSyncOffset = 0;
+            beginTransfer();
+            return;
+        }
+        close("Unexpected reply to PSYNC from master: " + line);
+    }
+
+    // ---- the snapshot ------------------------------------------------------------------------------------------
+
+    private void beginTransfer() {
+        state = State.TRANSFER;
+        transferSize = 0;
+        transferRead = 0;
+        eofMark = null;
+        tail = new byte[0];
+        file = null;
+    }
+
+    /** The line before the snapshot: a keepalive, an error, $EOF:<mark> or $<length>. */
+    private void bulkHeader(String line) {
+        if (line.isEmpty()) return;
+        if (line.startsWith("-")) {
+            close("MASTER aborted replication with an error: " + line);
+            return;
+        }
+        if (!line.startsWith("$")) {
+            close("Bad protocol from MASTER, the first byte is not '$' (we received '" + line + "'), are you sure the host and port are right?");
+            return;
+        }
+        if (line.startsWith("$EOF:") && line.length() == 5 + 40) {
+            eofMark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
+            transferSize = -1;
+            LOG.info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+        } else {
+            transferSize = parseLong(line.substring(1), -2);
+            if (transferSize < 0) {
+                close("Bad bulk length from MASTER: '" + line + "'");
+                return;
+            }
+            LOG.infof("MASTER <-> REPLICA sync: receiving %d bytes from master to disk", transferSize);
+        }
+        Path dir = Path.of(settings.dir);
+        tempFile = dir.resolve("temp-" + System.currentTimeMillis() + "." + ProcessHandle.current().pid() + ".rdb");
+        transferStartNanos = lastProgressNanos = System.nanoTime();
+        int gen = generation;
+        // opened synchronously enough: the socket is paused until the file is ready
+        socket.pause();
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            close("Opening the temp file needed for MASTER <-> REPLICA synchronization: " + e.getMessage());
+            return;
+        }
+        ctx.vertx().fileSystem().open(tempFile.toString(), new OpenOptions().setWrite(true).setCreate(true)
+            .setTruncateExisting(true)).onComplete(ar -> {
+                if (gen != generation) {
+                    if (ar.succeeded()) ar.result().close();
+                    return;
+                }
+                if (ar.failed()) {
+                    close("Opening the temp file needed for MASTER <-> REPLICA synchronization: " + ar.cause().getMessage());
+                    return;
+                }
+                file = ar.result();
+                file.drainHandler(v -> {
+                    if (gen == generation && socket != null) socket.resume();
+                });
+                socket.resume();
+                if (in.pending() > 0) {
+                    byte[] rest = in.take(Integer.MAX_VALUE);
+                    transferBytes(rest, 0, rest.length);
+                }
+            });
+    }
+
+    /** Snapshot bytes to the temp file (written off the loop by the file's own threads); stream bytes after it wait. */
+    private void transferBytes(byte[] b, int off, int len) {
+        if (file == null) {
+            in.append(b, off, len);
+            return;
+        }
+        if (transferSize >= 0) {
+            int n = (int) Math.min(len, transferSize - transferRead);
+            write(b, off, n);
+            transferRead += n;
+            if (n < len) afterSnapshot.add(java.util.Arrays.copyOfRange(b, off + n, off + len));
+            if (transferRead == transferSize) transferDone();
+            else progress();
+            return;
+        }
+        // EOF-marked: the last 40 bytes may be the mark; everything before them is snapshot
+        byte[] all = new byte[tail.length + len];
+        System.arraycopy(tail, 0, all, 0, tail.length);
+        System.arraycopy(b, off, all, tail.length, len);
+        int keep = Math.min(all.length, eofMark.length);
+        write(all, 0, all.length - keep);
+        transferRead += all.length - keep;
+        tail = java.util.Arrays.copyOfRange(all, all.length - keep, all.length);
+        if (java.util.Arrays.equals(tail, eofMark)) transferDone();
+        else progress();
+    }
+
+    private void write(byte[] b, int off, int len) {
+        if (len <= 0) return;
+        file.write(Buffer.buffer(java.util.Arrays.copyOfRange(b, off, off + len)));
+        if (file.writeQueueFull()) socket.pause();
+    }
+
+    private void progress() {
+        long now = System.nanoTime();
+        if (now - lastProgressNanos < PROGRESS_EVERY_NANOS) return;
+        lastProgressNanos = now;
+        double secs = (now - transferStartNanos) / 1e9;
+        if (transferSize > 0) {
+            LOG.infof("MASTER <-> REPLICA sync: received %.0f%%, %.1f MB at %.1f MB/s", 100.0 * transferRead / transferSize,
+                transferRead / 1e6, transferRead / 1e6 / Math.max(secs, 1e-9));
+        } else {
+            LOG.infof("MASTER <-> REPLICA sync: received %.1f MB at %.1f MB/s", transferRead / 1e6,
+                transferRead / 1e6 / Math.max(secs, 1e-9));
+        }
+    }
+
+    /** The whole snapshot is in the temp file: make it durable, then load it off the loop. */
+    private void transferDone() {
+        state = State.LOADING;
+        // the stream that follows waits in the socket's buffers and in afterSnapshot until the load is done
+        socket.pause();
+        double secs = (System.nanoTime() - transferStartNanos) / 1e9;
+        LOG.infof("MASTER <-> REPLICA sync: received %.1f MB in %.2f s (%.1f MB/s)", transferRead / 1e6, secs,
+            transferRead / 1e6 / Math.max(secs, 1e-9));
+        byte[] rest = in.take(Integer.MAX_VALUE);
+        if (rest.length > 0) afterSnapshot.add(0, rest);
+        AsyncFile f = file;
+        file = null;
+        int gen = generation;
+        f.flush().compose(v -> f.close()).onComplete(ar -> {
+            if (gen != generation) return;
+            if (ar.failed()) {
+                close("Failed trying to sync the temp DB to disk in MASTER <-> REPLICA synchronization: " + ar.cause().getMessage());
+                return;
+            }
+            LOG.info("MASTER <-> REPLICA sync: Loading DB in memory");
+            DatasetLoader.start(ctx, tempFile, false, read -> { }, new DatasetLoader.Done() {
+                @Override
+                public void loaded(DatasetLoader.Loaded l) {
+                    if (gen != generation) return;
+                    install(l);
+                }
+
+                @Override
+                public void failed(Exception e, boolean format) {
+                    if (gen != generation) return;
+                    close("Failed trying to load the MASTER synchronization DB from disk, check server logs: " + e.getMessage());
+                }
+            });
+        });
+    }
+
+    /** On the loop, in one turn: the old dataset goes, the master's comes, the stream continues from its offset. */
+    private void install(DatasetLoader.Loaded l) {
+        LOG.info("MASTER <-> REPLICA sync: Flushing old data");
+        // our own replicas hold the old history: they must resync from the new one
+        manager.disconnectReplicas();
+        DatasetLoader.install(ctx.keyspace(), l, true);
+        stream.adopt(fullSyncReplId, fullSyncOffset);
+        masterDb = Math.max(0, l.aux().replStreamDb());
+        cachedMaster = true;
+        try {
+            // the received snapshot becomes ours, as Redis renames it over dbfilename
+            Files.move(tempFile, Path.of(settings.dir).resolve(settings.dbfilename), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            LOG.warnf("Could not rename the synchronization snapshot over %s: %s", settings.dbfilename, e.getMessage());
+        }
+        LOG.infof("Done loading RDB, keys loaded: %d, keys expired: %d.", l.keysLoaded(), l.keysExpired());
+        LOG.info("MASTER <-> REPLICA sync: Finished with success");
+        linkUp();
+        // the stream bytes that came with or after the snapshot
+        for (byte[] b : afterSnapshot) in.append(b, 0, b.length);
+        afterSnapshot.clear();
+        socket.resume();
+        sendAck();
+        process();
+    }
+
+    // ---- the stream ----------------------------------------------------------------------------------------------
+
+    private void linkUp() {
+        state = State.CONNECTED;
+        everUp = true;
+        downSinceMillis = 0;
+        masterChannel = new MasterChannel(name(), () -> close("Connection with master killed."));
+        masterClient = new Client(ctx.clients().nextId(), masterChannel, ctx);
+        masterClient.authenticated(true);
+        masterClient.select(masterDb);
+        stream.relayedDb(masterDb);
+        ctx.clients().add(masterClient);
+        unapplied.reset();
+    }
+
+    /** Applies every whole command received; offsets advance by whole commands (whole transactions). */
+    private void applyStream() {
+        ctx.keyspace().applyingMasterStream(true);
+        try {
+            byte[][] argv;
+            while (state == State.CONNECTED && (argv = in.next()) != null) {
+                unapplied.write(in.buffer(), in.lastStart(), in.lastLength());
+                boolean getAck = argv.length >= 2 && isWord(argv[0], "replconf") && isWord(argv[1], "getack");
+                if (getAck) {
+                    // Redis answers with the offset before the GETACK itself
+                    sendAck();
+                } else {
+                    masterClient.execute(argv);
+                    masterClient.reply().truncate(0);
+                }
+                if (!masterClient.inMulti()) {
+                    byte[] applied = unapplied.toByteArray();
+                    unapplied.reset();
+                    stream.feedApplied(applied, 0, applied.length);
+                    stream.relayedDb(masterClient.db().index());
+                }
+            }
+        } finally {
+            ctx.keyspace().applyingMasterStream(false);
+        }
+        if (in.error() != null) close("Protocol error from master: " + in.error());
+    }
+
+    private static boolean isWord(byte[] a, String lower) {
+        return new String(a, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).equals(lower);
+    }
+
+    void sendAck() {
+        if (socket != null && state == State.CONNECTED) send("REPLCONF", "ACK", Long.toString(stream.offset()));
+    }
+
+    // ---- ends and the cron ---------------------------------------------------------------------------------------
+
+    private void linkLost(String why) {
+        if (socket == null) return;
+        close(why);
+    }
+
+    /** Closes the link (why: the log line, or null to say nothing) and retries from the cron, unless stopped. */
+    void close(String why) {
+        if (why != null) LOG.warn(why);
+        generation++;
+        if (masterClient != null) {
+            masterDb = masterClient.db().index();
+            masterChannel.markClosed();
+            masterClient.onClosed();
+            ctx.clients().remove(masterClient);
+            masterClient = null;
+        }
+        if (state == State.CONNECTED || everUp) {
+            if (downSinceMillis == 0) downSinceMillis = System.currentTimeMillis();
+        }
+        // a transaction cut in half is dropped, as Redis discards the master's partial MULTI
+        unapplied.reset();
+        NetSocket s = socket;
+        socket = null;
+        if (s != null) s.close();
+        if (file != null) {
+            file.close();
+            file = null;
+        }
+        if (tempFile != null) {
+            try {
+                Files.deleteIfExists(tempFile);
+            } catch (java.io.IOException ignored) {
+                // left for the next sync to overwrite
+            }
+            tempFile = null;
+        }
+        afterSnapshot.clear();
+        if (in != null) in = new MasterStream(settings.protoMaxBulkLen);
+        state = State.CONNECT;
+    }
+
+    void cron() {
+        if (stopped) return;
+        long now = System.currentTimeMillis();
+        long timeout = settings.replTimeout * 1000L;
+        switch (state) {
+            case CONNECT -> connect();
+            case CONNECTING, RECEIVE_PING_REPLY, RECEIVE_AUTH_REPLY, RECEIVE_PORT_REPLY, RECEIVE_IP_REPLY,
+                 RECEIVE_CAPA_REPLY, RECEIVE_PSYNC_REPLY -> {
+                if (now - lastIoMillis > timeout) close("Timeout connecting to the MASTER...");
+            }
+            case TRANSFER -> {
+                if (now - lastIoMillis > timeout) {
+                    close("Timeout receiving bulk data from MASTER... If the problem persists try to set the "
+                        + "'repl-timeout' parameter in redis.conf to a larger value.");
+                }
+            }
+            case LOADING -> {
+                // the master waits for us: a newline tells it we are alive (Redis sends it while loading)
+                if (socket != null) socket.write("\n");
+            }
+            case CONNECTED -> {
+                if (now - lastIoMillis > timeout) {
+                    close("MASTER timeout: no data nor PING received...");
+                    return;
+                }
+                sendAck();
+            }
+        }
+    }
+
+    // ---- INFO and ROLE ----------------------------------------------------------------------------------------
+
+    void writeInfo(InfoWriter out) {
+        long now = System.currentTimeMillis();
+        out.field("master_host", host);
+        out.field("master_port", port);
+        out.field("master_link_status", up() ? "up" : "down");
+        out.field("master_last_io_seconds_ago", up() ? (now - lastIoMillis) / 1000 : -1);
+        out.field("master_sync_in_progress", state == State.TRANSFER ? 1 : 0);
+        long applied = stream.offset();
+        out.field("slave_read_repl_offset", applied + (up() && in != null ? in.pending() + unapplied.size() : 0));
+        out.field("slave_repl_offset", applied);
+        if (state == State.TRANSFER) {
+            long total = transferSize > 0 ? transferSize : (transferSize == -1 ? 0 : -1);
+            out.field("master_sync_total_bytes", total);
+            out.field("master_sync_read_bytes", transferRead);
+            out.field("master_sync_left_bytes", total > 0 ? total - transferRead : 0);
+            out.field("master_sync_perc", String.format(Locale.ROOT, "%.2f", total > 0 ? 100.0 * transferRead / total : 0.0));
+            out.field("master_sync_last_io_seconds_ago", (now - lastIoMillis) / 1000);
+        }
+        if (!up()) out.field("master_link_down_since_seconds", downSinceMillis == 0 ? -1 : (now - downSinceMillis) / 1000);
+    }
+
+    /** ROLE's offset: what the link applied, -1 while there is no link. */
+    long roleOffset() {
+        return up() ? stream.offset() : -1;
+    }
+
+    private static long parseLong(String s, long fallback) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}
