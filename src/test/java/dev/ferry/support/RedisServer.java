@@ -78,6 +78,11 @@ public final class RedisServer implements AutoCloseable {
         return dir;
     }
 
+    /** Sends a signal to the process (STOP and CONT make a replica that does not read its master). */
+    public void signal(String name) throws Exception {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
     /** What it logged (every start in this directory). */
     public String log() throws IOException {
         return Files.readString(dir.resolve("redis.log"));
