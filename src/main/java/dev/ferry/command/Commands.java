@@ -10,6 +10,7 @@ import dev.ferry.command.keys.KeyFamily;
 import dev.ferry.command.pubsub.PubSubFamily;
 import dev.ferry.command.list.ListFamily;
 import dev.ferry.command.replication.ReplicationFamily;
+import dev.ferry.command.server.MonitorFamily;
 import dev.ferry.command.server.PersistenceFamily;
 import dev.ferry.command.server.ServerFamily;
 import dev.ferry.command.set.SetFamily;
@@ -50,6 +51,7 @@ public final class Commands {
             new TransactionFamily(),
             new PubSubFamily(),
             new ServerFamily(),
+            new MonitorFamily(),
             new IntrospectionFamily());
     }
 

@@ -33,6 +33,8 @@ public final class Call {
     boolean denyBlocking;
     /** Set by {@link #block}: the command is waiting, not done. */
     boolean blocked;
+    /** Arguments MONITOR shows as "(redacted)" (Redis's redactClientCommandArgument); null when none. */
+    java.util.BitSet redacted;
 
     public Call(ServerContext server, Client client, Reply reply) {
         this.server = server;
@@ -48,6 +50,13 @@ public final class Call {
         this.propagateNothing = false;
         this.forcePropagation = false;
         this.blocked = false;
+        this.redacted = null;
+    }
+
+    /** MONITOR shows argument i of this command as "(redacted)" (a password). */
+    public void redact(int i) {
+        if (redacted == null) redacted = new java.util.BitSet();
+        redacted.set(i);
     }
 
     public CommandSpec spec() {

@@ -41,6 +41,8 @@ public final class Client {
     private Runnable closeHook;
     /** The stream's offset after this client's last write (Redis's woff): what WAIT waits for. */
     private long replOffset;
+    /** In MONITOR mode (Redis's CLIENT_MONITOR): it hears every command, see {@link Monitors}. */
+    private boolean monitor;
 
     public Client(long id, ClientChannel channel, ServerContext server) {
         this.id = id;
@@ -269,6 +271,15 @@ public final class Client {
         return replOffset;
     }
 
+    /** True in MONITOR mode (CLIENT LIST flag O). */
+    public boolean monitor() {
+        return monitor;
+    }
+
+    void monitor(boolean v) {
+        monitor = v;
+    }
+
     void replOffset(long offset) {
         replOffset = offset;
     }
@@ -281,6 +292,7 @@ public final class Client {
     /** Called when the connection is gone: WATCHes and subscriptions end, a blocking command is forgotten. */
     public void onClosed() {
         if (closeHook != null) closeHook.run();
+        server.monitors().remove(this);
         transaction.unwatchAll();
         server.pubsub().unsubscribeAll(this);
         server.blocked().clientClosed(this);

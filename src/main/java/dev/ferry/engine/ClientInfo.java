@@ -27,6 +27,8 @@ public final class ClientInfo {
         long rbp = Math.max(ch.replyBufferPeak(), obl);
         long omem = ch.pendingOutputBytes();
         StringBuilder flags = new StringBuilder();
+        // a monitor is a CLIENT_SLAVE with CLIENT_MONITOR in Redis: O where a replica shows S
+        if (s.monitor()) flags.append('O');
         if (s.channel().type() == ClientType.REPLICA) flags.append('S');
         if (s.channel().type() == ClientType.MASTER) flags.append('M');
         if (s.subscribed()) flags.append('P');

@@ -35,6 +35,8 @@ public final class Executor {
         long start = System.nanoTime();
         if (depth == 0) keyspace.tick(start);
         depth++;
+        // the enclosing command's redactions (EXEC's queued commands reuse its Call)
+        java.util.BitSet enclosingRedacted = call.redacted;
         call.begin(cmd, argv);
         call.denyBlocking = depth > 1;
         int replyMark = call.reply.position();
@@ -58,7 +60,14 @@ public final class Executor {
         } finally {
             depth--;
         }
+        java.util.BitSet redacted = call.redacted;
+        call.redacted = enclosingRedacted;
         cmd.micros += (System.nanoTime() - start) / 1000;
+        // Redis 7.0's call() feeds the monitors after the command, with the arguments as received: EXEC's line
+        // follows its queued commands'; admin commands are not shown (a blocked command is, once, when it blocks)
+        if (server.monitors().active() && !cmd.is(CommandFlags.ADMIN | CommandFlags.SKIP_MONITOR)) {
+            server.monitors().feed(call.client, argv, redacted);
+        }
         // a command that blocked counts when it is served or times out (Redis's updateStatsOnUnblock)
         if (!call.blocked) {
             cmd.calls++;

@@ -37,6 +37,7 @@ public final class ServerContext {
     private Context executor;
     private final Executor callExecutor;
     private final PubSub pubsub = new PubSub(this);
+    private final Monitors monitors = new Monitors(this);
     private final Dispatcher dispatcher;
     private Runnable shutdown = () -> { };
 
@@ -104,6 +105,11 @@ public final class ServerContext {
     /** Channels, patterns and their subscribers (PUBLISH, SUBSCRIBE, PUBSUB). */
     public PubSub pubsub() {
         return pubsub;
+    }
+
+    /** The clients in MONITOR mode. */
+    public Monitors monitors() {
+        return monitors;
     }
 
     public ReplicationStream replication() {

@@ -123,8 +123,8 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     @Override
     public void sync(Call c) {
         Client client = c.client;
-        // already a replica: ignored, as Redis does
-        if (client.channel().type() == ClientType.REPLICA) return;
+        // already a replica, or a monitor (both CLIENT_SLAVE in Redis): ignored, as Redis does
+        if (client.channel().type() == ClientType.REPLICA || client.monitor()) return;
         if (isReplica() && !link.up()) throw Errors.of("NOMASTERLINK Can't SYNC while not connected with my master");
         if (client.channel().pendingOutputBytes() > 0 || c.reply.position() > 0) {
             throw Errors.of("ERR SYNC and PSYNC are invalid with pending output");

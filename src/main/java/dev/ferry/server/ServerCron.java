@@ -68,8 +68,9 @@ final class ServerCron {
         if (timeout <= 0) return;
         List<Client> idle = new ArrayList<>();
         for (Client c : server.clients().all()) {
-            // replicas and the link to a master have their own timeouts (repl-timeout), as in Redis
-            if (c.channel().type() == ClientType.REPLICA || c.channel().type() == ClientType.MASTER) continue;
+            // replicas and the link to a master have their own timeouts (repl-timeout), as in Redis; monitors (replicas
+            // to Redis's check) are never idle
+            if (c.channel().type() == ClientType.REPLICA || c.channel().type() == ClientType.MASTER || c.monitor()) continue;
             if (now - c.lastInteractionMillis() > timeout * 1000L) idle.add(c);
         }
         for (Client c : idle) c.channel().kill();

@@ -62,11 +62,16 @@ public final class ConnectionFamily implements CommandFamily {
         s.noEvict(false);
         s.noTouch(false);
         s.authenticated(c.server.settings().requirepass == null);
+        // clearClientConnectionState: out of MONITOR mode
+        c.server.monitors().remove(s);
         c.reply.simple("RESET");
     }
 
     private void auth(Call c) {
         if (c.argc() > 3) throw Errors.syntax();
+        // always, as Redis 7.0's authCommand: MONITOR never shows a password, right or wrong
+        c.redact(1);
+        if (c.argc() == 3) c.redact(2);
         String user = c.argc() == 3 ? c.argString(1) : "default";
         String pass = c.argString(c.argc() - 1);
         ServerSettings s = c.server.settings();
@@ -108,6 +113,8 @@ public final class ConnectionFamily implements CommandFamily {
         for (int i = next; i < c.argc(); i++) {
             int more = c.argc() - i - 1;
             if (c.argIs(i, "auth") && more >= 2) {
+                c.redact(i + 1);
+                c.redact(i + 2);
                 if (!checkPassword(c.server.settings(), c.argString(i + 1), c.argString(i + 2))) {
                     throw Errors.of(Errors.WRONGPASS);
                 }
