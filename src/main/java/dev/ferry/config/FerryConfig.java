@@ -157,4 +157,17 @@ public interface FerryConfig {
     @WithName("replica-announce-port")
     @WithDefault("0")
     int replicaAnnouncePort();
+
+    /**
+     * min-replicas-to-write: writes are refused (NOREPLICAS) while fewer replicas than this acknowledged the stream
+     * within min-replicas-max-lag seconds; 0 turns the check off.
+     */
+    @WithName("min-replicas-to-write")
+    @WithDefault("0")
+    int minReplicasToWrite();
+
+    /** min-replicas-max-lag: seconds since its last acknowledgement within which a replica counts; 0 turns it off. */
+    @WithName("min-replicas-max-lag")
+    @WithDefault("10")
+    int minReplicasMaxLag();
 }

@@ -82,8 +82,23 @@ public final class Dispatcher {
             reject(c, MISCONF);
             return;
         }
-        // a replica takes writes from its master only (replica-read-only), as processCommand checks it here
         ReplicationLinks links = server.replicationLinks();
+        // then checkGoodReplicasStatus (is_write_command: EXEC with a queued write too): min-replicas-to-write
+        // replicas must have acknowledged within min-replicas-max-lag; rejectCommand discards a transaction whose
+        // EXEC it refuses (execCommandAbort)
+        if ((cmd.is(CommandFlags.WRITE) || (cmd.name.equals("exec") && c.transaction().queuedWrite()))
+            && links != null && !links.enoughGoodReplicas()) {
+            cmd.rejectedCalls++;
+            if (cmd.name.equals("exec")) {
+                c.transaction().end();
+                c.transaction().unwatchAll();
+                reject(c, "EXECABORT Transaction discarded because of: " + NOREPLICAS);
+            } else {
+                reject(c, NOREPLICAS);
+            }
+            return;
+        }
+        // a replica takes writes from its master only (replica-read-only), as processCommand checks it here
         boolean replica = links != null && links.isReplica() && c.channel().type() != ClientType.MASTER;
         if (replica && server.settings().replicaReadOnly && (cmd.is(CommandFlags.WRITE)
             || (cmd.name.equals("exec") && c.transaction().queuedWrite()))) {
@@ -133,6 +148,8 @@ public final class Dispatcher {
     private static final String LOADING = "LOADING Redis is loading the dataset in memory";
     static final String READONLY = "READONLY You can't write against a read only replica.";
     static final String MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+    /** shared.noreplicaserr of Redis 7.0. */
+    static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
     /** shared.bgsaveerr of Redis 7.0. */
     static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to"
         + " persist to disk. Commands that may modify the data set are disabled, because this instance is configured"

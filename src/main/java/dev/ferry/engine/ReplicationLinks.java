@@ -34,6 +34,12 @@ public interface ReplicationLinks {
     /** True while this server is a replica whose link to its master is up (synced and streaming). */
     boolean masterLinkUp();
 
+    /**
+     * Redis's checkGoodReplicasStatus: false while min-replicas-to-write and min-replicas-max-lag are set and fewer
+     * replicas acknowledged the stream within the lag, as counted by the last cron (writes then get NOREPLICAS).
+     */
+    boolean enoughGoodReplicas();
+
     /** The 1 Hz part of the server cron: pings, keepalives, acks, timeouts, reconnection. */
     void cron();
 }

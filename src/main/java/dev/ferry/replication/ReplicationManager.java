@@ -57,6 +57,8 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     private long noReplicasSinceMillis = System.currentTimeMillis();
     /** The link to this server's master; null on a master. */
     private MasterLink link;
+    /** Online replicas that acknowledged within min-replicas-max-lag at the last count (Redis's repl_good_slaves_count). */
+    private int goodReplicas;
 
     /** A WAIT: its reply, the offset it waits for, how many replicas. */
     private record AckWaiter(Client client, DeferredReply reply, long offset, long numReplicas, long timer) { }
@@ -67,6 +69,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         this.stream = ctx.replication();
         ctx.info().register(Info.Section.REPLICATION, this);
         ctx.persistence().addSaveListener(this::snapshotEnded);
+        settings.minReplicasChanged = this::refreshGoodReplicas;
         if (settings.replicaofAtStart != null) {
             // a replica from the start: no expiry of its own, and none of its own effects in the stream, even
             // while it loads its snapshot (the link connects once that is in)
@@ -208,6 +211,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         if (!replicas.remove(r)) return;
         r.pending = null;
         LOG.infof("Connection with replica %s lost.", r.name());
+        refreshGoodReplicas();
         if (replicas.isEmpty()) {
             stream.removeConsumer(feed);
             noReplicasSinceMillis = System.currentTimeMillis();
@@ -291,6 +295,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         }
         r.state = Replica.State.ONLINE;
         r.ackMillis = System.currentTimeMillis();
+        refreshGoodReplicas();
         Reply out = r.client.reply();
         if (r.pending != null) for (byte[] b : r.pending) out.raw(b, 0, b.length);
         r.pending = null;
@@ -544,6 +549,30 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
             stream.newHistory();
             LOG.infof("Replication backlog freed after %d seconds without connected replicas.", ttl);
         }
+        refreshGoodReplicas();
+    }
+
+    // ---- min-replicas-to-write ------------------------------------------------------------------------------
+
+    /**
+     * Redis's refreshGoodSlavesCount: online replicas whose last ACK is at most min-replicas-max-lag seconds old.
+     * Counted by the cron, when a replica goes online or away and when the settings change; not kept while the
+     * check is off.
+     */
+    private void refreshGoodReplicas() {
+        if (settings.minReplicasToWrite == 0 || settings.minReplicasMaxLag == 0) return;
+        long now = System.currentTimeMillis() / 1000;
+        int good = 0;
+        for (Replica r : replicas) {
+            if (r.state == Replica.State.ONLINE && now - r.ackMillis / 1000 <= settings.minReplicasMaxLag) good++;
+        }
+        goodReplicas = good;
+    }
+
+    @Override
+    public boolean enoughGoodReplicas() {
+        return isReplica() || settings.minReplicasToWrite == 0 || settings.minReplicasMaxLag == 0
+            || goodReplicas >= settings.minReplicasToWrite;
     }
 
     // ---- INFO replication ----------------------------------------------------------------------------------
@@ -558,6 +587,9 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
             out.field("replica_announced", settings.replicaAnnounced ? 1 : 0);
         }
         out.field("connected_slaves", replicas.size());
+        if (settings.minReplicasToWrite != 0 && settings.minReplicasMaxLag != 0) {
+            out.field("min_slaves_good_slaves", goodReplicas);
+        }
         long now = System.currentTimeMillis() / 1000;
         int i = 0;
         for (Replica r : replicas) {

@@ -209,7 +209,7 @@ class ServerConfigTest {
             {"maxmemory", "1gb", "maxmemory limit or eviction"}, {"maxmemory-policy", "allkeys-lru", "eviction"},
             {"maxmemory-samples", "7", "eviction"}, {"maxmemory-clients", "5%", "client eviction"},
             {"appendonly", "yes", "append-only file"}, {"appendfsync", "always", "append-only file"},
-            {"repl-diskless-sync", "yes", "diskless replication"}, {"min-replicas-to-write", "1", "replication"},
+            {"repl-diskless-sync", "yes", "diskless replication"},
             {"shutdown-timeout", "5", "replication"}, {"notify-keyspace-events", "KEA", "keyspace notifications"},
             {"lazyfree-lazy-server-del", "yes", "lazy freeing"}, {"activerehashing", "no", "rehashes"},
             {"dynamic-hz", "yes", "dynamic hz"}, {"slowlog-max-len", "10", "slow log"},
@@ -254,7 +254,8 @@ class ServerConfigTest {
             "proto-max-bulk-len", "client-query-buffer-limit", "tcp-keepalive", "loglevel", "stream-node-max-bytes",
             "hll-sparse-max-bytes", "daemonize", "databases", "nosuch", "replica-announce-port", "rdbcompression",
             "hz", "lazyfree-lazy-user-del", "busy-reply-threshold", "lua-time-limit", "repl-diskless-load",
-            "sanitize-dump-payload", "maxmemory-eviction-tenacity", "repl-backlog-ttl", "MaxMemory-Policy"};
+            "sanitize-dump-payload", "maxmemory-eviction-tenacity", "repl-backlog-ttl", "MaxMemory-Policy",
+            "min-slaves-to-write", "min-replicas-max-lag"};
         String[] values = {"0", "1", "-1", "yes", "no", "YES", "abc", "", "5mb", "1gb", "1k", "10", "100", "65536",
             "65535", "2147483648", "-2147483649", "05", "+5", " 5", "1.5", "everysec", "allkeys-lru", "noeviction",
             "KEA", "x", "$lshzxetmd", "Ag", "normal 0 0 0", "slave 1mb 2 3", "pubsub 1 2", "5%", "101%", "100%",

@@ -83,6 +83,12 @@ public final class RedisServer implements AutoCloseable {
         new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
     }
 
+    /** SIGKILL: gone at once, without closing anything itself (the kernel closes its sockets). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     /** What it logged (every start in this directory). */
     public String log() throws IOException {
         return Files.readString(dir.resolve("redis.log"));
@@ -96,6 +102,12 @@ public final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // a stopped server (signal STOP) would keep SIGTERM pending for good
+        try {
+            if (process.isAlive()) signal("CONT");
+        } catch (Exception e) {
+            process.destroyForcibly();
+        }
         process.destroy();
         try {
             process.waitFor();

@@ -74,8 +74,6 @@ final class FixedSettings {
         r.fixed("repl-disable-tcp-nodelay", null, "no", bool(), REPLICATION);
         r.fixed("replica-lazy-flush", "slave-lazy-flush", "no", bool(), REPLICATION);
         r.fixed("replica-ignore-maxmemory", "slave-ignore-maxmemory", "yes", bool(), REPLICATION);
-        r.fixed("min-replicas-to-write", "min-slaves-to-write", "0", integer(0, INT_MAX), REPLICATION);
-        r.fixed("min-replicas-max-lag", "min-slaves-max-lag", "10", integer(0, INT_MAX), REPLICATION);
         r.alias("slaveof", "replicaof");
         // Redis waits up to this long for lagging replicas on shutdown: Ferry has none to wait for
         r.fixed("shutdown-timeout", null, "10", integer(0, INT_MAX), REPLICATION);

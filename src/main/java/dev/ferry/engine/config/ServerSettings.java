@@ -65,6 +65,13 @@ public final class ServerSettings implements RespParser.Limits {
     public String replicaAnnounceIp;
     /** repl-timeout and repl-ping-replica-period, in seconds. */
     public int replTimeout = 60, replPingReplicaPeriod = 10;
+    /**
+     * min-replicas-to-write and min-replicas-max-lag (seconds): writes are refused with NOREPLICAS while fewer
+     * replicas acknowledged within the lag (both non-zero to apply); a change recounts them through
+     * {@link #minReplicasChanged}, as Redis's updateGoodSlaves.
+     */
+    public int minReplicasToWrite, minReplicasMaxLag;
+    public Runnable minReplicasChanged = () -> { };
     /** DEBUG SET-ACTIVE-EXPIRE (Redis's server.active_expire_enabled): the cron's expiry cycle runs only when set. */
     public volatile boolean activeExpire = true;
     /** enable-debug-command: "no", "local" or "yes" (Redis's protected action), fixed at start-up like Redis. */
@@ -122,6 +129,8 @@ public final class ServerSettings implements RespParser.Limits {
         replicaPriority = c.replicaPriority();
         replicaAnnounceIp = c.replicaAnnounceIp().orElse("");
         replicaAnnouncePort = c.replicaAnnouncePort();
+        minReplicasToWrite = nonNegative("ferry.min-replicas-to-write", c.minReplicasToWrite());
+        minReplicasMaxLag = nonNegative("ferry.min-replicas-max-lag", c.minReplicasMaxLag());
         enableDebugCommand = protectedAction("ferry.enable-debug-command", c.enableDebugCommand());
 
         ConfigRegistry r = params;
@@ -180,6 +189,14 @@ public final class ServerSettings implements RespParser.Limits {
         r.add("masteruser", null, () -> masteruser == null ? "" : masteruser, v -> () -> masteruser = v.isEmpty() ? null : v);
         // REPLICAOF changes it, CONFIG SET cannot (as in Redis)
         r.immutable("replicaof", () -> replicaofText);
+        r.integer("min-replicas-to-write", "min-slaves-to-write", 0, INT_MAX, () -> minReplicasToWrite, v -> {
+            minReplicasToWrite = (int) v;
+            minReplicasChanged.run();
+        });
+        r.integer("min-replicas-max-lag", "min-slaves-max-lag", 0, INT_MAX, () -> minReplicasMaxLag, v -> {
+            minReplicasMaxLag = (int) v;
+            minReplicasChanged.run();
+        });
         FixedSettings.register(r);
     }
 
@@ -192,6 +209,12 @@ public final class ServerSettings implements RespParser.Limits {
         } catch (InvalidValue e) {
             throw new IllegalArgumentException("ferry.save '" + value + "': " + e.getMessage());
         }
+    }
+
+    /** A start-up integer that Redis bounds to 0..INT_MAX; anything below stops the start-up. */
+    private static int nonNegative(String property, int value) {
+        if (value < 0) throw new IllegalArgumentException(property + " must be 0 or more, not " + value);
+        return value;
     }
 
     /** Redis's protected_action_enum: no, yes, local (any case); anything else stops the start-up. */
