@@ -159,6 +159,25 @@ public interface FerryConfig {
     int replicaAnnouncePort();
 
     /**
+     * repl-diskless-sync: a full resync streams the snapshot straight to the replicas' sockets instead of writing
+     * the snapshot file and sending it (replicas that cannot read such a stream, without capa eof, get the file).
+     * Off by default, not Redis's yes: see the README for the measurements behind the choice.
+     */
+    @WithName("repl-diskless-sync")
+    @WithDefault("false")
+    boolean replDisklessSync();
+
+    /** repl-diskless-sync-delay: seconds a diskless full resync waits for more replicas to share its snapshot. */
+    @WithName("repl-diskless-sync-delay")
+    @WithDefault("5")
+    int replDisklessSyncDelay();
+
+    /** repl-diskless-sync-max-replicas: a diskless full resync starts as soon as this many replicas wait (0: no). */
+    @WithName("repl-diskless-sync-max-replicas")
+    @WithDefault("0")
+    int replDisklessSyncMaxReplicas();
+
+    /**
      * min-replicas-to-write: writes are refused (NOREPLICAS) while fewer replicas than this acknowledged the stream
      * within min-replicas-max-lag seconds; 0 turns the check off.
      */

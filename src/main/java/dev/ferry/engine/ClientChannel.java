@@ -45,6 +45,17 @@ public interface ClientChannel {
      */
     void sendFile(java.nio.channels.FileChannel file, long length, java.util.function.Consumer<Throwable> done);
 
+    /**
+     * Writes bytes straight to the socket, after the replies queued so far and outside the reply buffer and its
+     * limits (a diskless full resync's RDB stream, whose sender bounds what it has in flight). The bytes are not
+     * changed by the channel and may be shared with other channels. written gets null once the socket took them,
+     * or the failure (the connection closed), on the executing loop. A channel without a socket of its own (the
+     * client that applies a master's stream) refuses.
+     */
+    default void sendBytes(java.nio.ByteBuffer bytes, java.util.function.Consumer<Throwable> written) {
+        written.accept(new UnsupportedOperationException("this channel has no socket to send bytes to"));
+    }
+
     /** "ip:port" of the peer and of our side, as CLIENT LIST shows them. */
     String addr();
 

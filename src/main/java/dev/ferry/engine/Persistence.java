@@ -53,7 +53,10 @@ public final class Persistence implements InfoSection {
     private long lastExtraBytes;
     private boolean scheduled;
     private volatile Snapshot running;
-    /** The running background save's file and replication position (what a full resync can attach to). */
+    /**
+     * The running background save's file and replication position (what a full resync can attach to); the file
+     * is null for a snapshot that goes elsewhere (a diskless full resync).
+     */
     private Path runningFile;
     private RdbFileWriter.Aux runningAux;
     private final List<SaveListener> saveListeners = new ArrayList<>();
@@ -80,6 +83,11 @@ public final class Persistence implements InfoSection {
     /** The replication id and offset of the running background save's dataset; null when none runs. */
     public RdbFileWriter.Aux runningAux() {
         return running == null ? null : runningAux;
+    }
+
+    /** True while the running snapshot is a save to the snapshot file (not a diskless transfer). */
+    public boolean savingToDisk() {
+        return running != null && runningFile != null;
     }
 
     public void addSaveListener(SaveListener l) {
@@ -137,7 +145,23 @@ public final class Persistence implements InfoSection {
         scheduled = false;
         Path file = snapshotFile();
         LOG.infof("Background saving started (%s) to %s", why, file);
-        start(new FileSink(file.getParent(), file.getFileName().toString()));
+        start(new FileSink(file.getParent(), file.getFileName().toString()), file);
+        return true;
+    }
+
+    /**
+     * Starts a background snapshot into a sink that is not the snapshot file: a diskless full resync, Redis's
+     * socket-target child. It takes the one snapshot slot (BGSAVE answers "already in progress", INFO says
+     * rdb_bgsave_in_progress:1) and reports its duration and extra memory (rdb_last_bgsave_time_sec,
+     * rdb_last_cow_size), but it saves nothing: LASTSAVE, rdb_changes_since_last_save, rdb_saves and
+     * rdb_last_bgsave_status stay as they are, as Redis 7.0's backgroundSaveDoneHandlerSocket leaves them, and a
+     * failed transfer never brings MISCONF. The save listeners hear its end with a null file. False when a
+     * snapshot is running already.
+     */
+    public boolean startTransfer(String why, SnapshotSink sink) {
+        if (running != null) return false;
+        LOG.infof("Background RDB transfer started (%s) to %s", why, sink.describe());
+        start(sink, null);
         return true;
     }
 
@@ -215,10 +239,13 @@ public final class Persistence implements InfoSection {
         for (SaveWaiter x : w) x.accept(new Snapshot.Result(why, 0, 0, 0, 0));
     }
 
-    private void start(SnapshotSink sink) {
-        dirtyAtStart = keyspace.dirty();
-        lastBgsaveTryMillis = System.currentTimeMillis();
-        rdbSaves++;
+    /** Starts a snapshot into sink; file is the snapshot file it saves, or null for a transfer. */
+    private void start(SnapshotSink sink, Path file) {
+        if (file != null) {
+            dirtyAtStart = keyspace.dirty();
+            lastBgsaveTryMillis = System.currentTimeMillis();
+            rdbSaves++;
+        }
         Snapshot.Loop loop = new Snapshot.Loop() {
             @Override
             public void runSoon(Runnable task) {
@@ -237,7 +264,6 @@ public final class Persistence implements InfoSection {
         };
         Snapshot[] self = new Snapshot[1];
         RdbFileWriter.Aux aux = aux();
-        Path file = sink instanceof FileSink f ? f.target() : null;
         running = self[0] = Snapshot.start(keyspace, aux, options(), sink, loop,
             r -> finished(self[0], r, file, aux));
         runningAux = aux;
@@ -260,12 +286,28 @@ public final class Persistence implements InfoSection {
         running = null;
         runningAux = null;
         runningFile = null;
-        recordOutcome(r);
-        if (r.ok()) LOG.info("Background saving terminated with success");
+        if (file == null) {
+            recordTransfer(r);
+        } else {
+            recordOutcome(r);
+            if (r.ok()) LOG.info("Background saving terminated with success");
+        }
         List<SaveWaiter> w = new ArrayList<>(waiters);
         waiters.clear();
         for (SaveWaiter x : w) x.accept(r);
         for (SaveListener l : new ArrayList<>(saveListeners)) l.saved(r, file, aux);
+    }
+
+    /** A transfer's end: its duration and extra memory, nothing about saves (see {@link #startTransfer}). */
+    private void recordTransfer(Snapshot.Result r) {
+        lastBgsaveSeconds = r.millis() / 1000;
+        lastExtraBytes = r.peakExtraBytes();
+        if (r.ok()) {
+            LOG.infof("Background RDB transfer terminated with success: %d keys, %.1f MB in %.2f s", r.keys(),
+                r.bytes() / 1e6, r.millis() / 1000.0);
+        } else {
+            LOG.warnf("Background transfer error: %s", r.error());
+        }
     }
 
     private void recordOutcome(Snapshot.Result r) {

@@ -33,6 +33,13 @@ final class Replica {
     boolean prePsync;
     long ackOffset;
     long ackMillis;
+    /** When it began to wait for a snapshot to start (what repl-diskless-sync-delay counts from). */
+    long waitingSinceMillis;
+    /**
+     * Online after a diskless transfer, its held stream is sent only after its first REPLCONF ACK, when it has
+     * loaded the snapshot (Redis's repl_start_cmd_stream_on_ack): the EOF mark stays the last bytes it reads.
+     */
+    boolean startStreamOnAck;
     /** The snapshot this replica's full resync waits for or is sent from. */
     RdbFileWriter.Aux snapshot;
     /** Stream bytes after the snapshot's offset, held until the snapshot has been sent. */

@@ -34,9 +34,10 @@ import java.util.Map;
 
 /**
  * The master side of replication (Redis's replication.c): SYNC and PSYNC, the full resync from a disk
- * snapshot that serves every replica waiting for it, the partial resync from the {@link Backlog}, the stream
- * to online replicas, REPLCONF, WAIT, ROLE, INFO replication and the 1 Hz cron (PING, keepalive newlines,
- * timeouts, backlog TTL). Runs on the executing loop.
+ * snapshot that serves every replica waiting for it or streamed to their sockets ({@link DisklessTransfer}),
+ * the partial resync from the {@link Backlog}, the stream to online replicas, REPLCONF, WAIT, ROLE, INFO
+ * replication, min-replicas-to-write, and the 1 Hz cron (PING, keepalive newlines, timeouts, the start of a
+ * delayed diskless transfer, backlog TTL). Runs on the executing loop.
  */
 public final class ReplicationManager implements ReplicationLinks, InfoSection {
     private static final Logger LOG = Logger.getLogger(ReplicationManager.class);
@@ -57,6 +58,8 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     private long noReplicasSinceMillis = System.currentTimeMillis();
     /** The link to this server's master; null on a master. */
     private MasterLink link;
+    /** The running diskless transfer; null when none runs. */
+    private DisklessTransfer transfer;
     /** Online replicas that acknowledged within min-replicas-max-lag at the last count (Redis's repl_good_slaves_count). */
     private int goodReplicas;
 
@@ -151,17 +154,28 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         LOG.infof("Full resync requested by replica %s", r.name());
         attach(r);
         r.state = Replica.State.WAIT_BGSAVE_START;
+        r.waitingSinceMillis = System.currentTimeMillis();
         RdbFileWriter.Aux running = ctx.persistence().runningAux();
         if (running != null) {
             // a save is running: its dataset serves this replica too when the backlog still holds every byte
-            // after its offset (Redis attaches only to a save another replica waits for; the backlog makes any do)
-            if (running.replId().equals(stream.replId()) && stream.backlog().covers(running.replOffset() + 1)) {
+            // after its offset (Redis attaches only to a save another replica waits for; the backlog makes any do).
+            // A transfer to other replicas' sockets cannot be joined halfway.
+            if (!ctx.persistence().savingToDisk()) {
+                LOG.infof("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
+            } else if (running.replId().equals(stream.replId()) && stream.backlog().covers(running.replOffset() + 1)) {
                 LOG.infof("Waiting for end of BGSAVE for SYNC");
                 await(r, running);
                 r.hold(stream.backlog().copyFrom(running.replOffset() + 1));
             } else {
                 LOG.infof("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
             }
+            return;
+        }
+        if (settings.replDisklessSync && r.capaEof && settings.replDisklessSyncDelay > 0) {
+            // the cron starts the transfer once the delay has passed, so that replicas arriving meanwhile share it;
+            // enough of them (repl-diskless-sync-max-replicas) start it now
+            LOG.infof("Delay next BGSAVE for diskless SYNC");
+            startPendingIfDue();
             return;
         }
         startSnapshot();
@@ -210,6 +224,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         known.remove(r.client);
         if (!replicas.remove(r)) return;
         r.pending = null;
+        if (transfer != null) transfer.drop(r);
         LOG.infof("Connection with replica %s lost.", r.name());
         refreshGoodReplicas();
         if (replicas.isEmpty()) {
@@ -218,14 +233,57 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         }
     }
 
-    /** Starts a background save for the replicas waiting for one; each gets +FULLRESYNC with its offset. */
+    /**
+     * Redis's shouldStartChildForReplication: with replicas waiting and no snapshot running, the snapshot starts
+     * unless diskless sync waits for more replicas: until the longest-waiting one has waited
+     * repl-diskless-sync-delay seconds, or repl-diskless-sync-max-replicas of them wait.
+     */
+    private void startPendingIfDue() {
+        if (ctx.persistence().saving()) return;
+        int waiting = 0;
+        long nowSeconds = System.currentTimeMillis() / 1000, maxIdle = 0;
+        for (Replica r : replicas) {
+            if (r.state != Replica.State.WAIT_BGSAVE_START) continue;
+            waiting++;
+            maxIdle = Math.max(maxIdle, nowSeconds - r.waitingSinceMillis / 1000);
+        }
+        if (waiting == 0) return;
+        int maxReplicas = settings.replDisklessSyncMaxReplicas;
+        if (!settings.replDisklessSync || (maxReplicas > 0 && waiting >= maxReplicas)
+            || maxIdle >= settings.replDisklessSyncDelay) {
+            startSnapshot();
+        }
+    }
+
+    /**
+     * Starts a snapshot for the replicas waiting for one (Redis's startBgsaveForReplication); each gets +FULLRESYNC
+     * with its offset. It goes to their sockets when diskless sync is on and every one of them announced capa eof,
+     * else to the snapshot file.
+     */
     private void startSnapshot() {
+        if (ctx.persistence().saving()) return; // one runs: it ends, then we start
+        List<Replica> waiting = new ArrayList<>();
+        boolean allEof = true;
+        for (Replica r : replicas) {
+            if (r.state != Replica.State.WAIT_BGSAVE_START) continue;
+            waiting.add(r);
+            allEof &= r.capaEof;
+        }
+        if (waiting.isEmpty()) return;
+        boolean toSockets = settings.replDisklessSync && allEof;
         // the next write selects its db again: the snapshot's repl-stream-db is then 0 (Redis resets slaveseldb)
         stream.forceSelect();
-        if (!ctx.persistence().startBackgroundSave("replication")) return; // one runs: it ends, then we start
-        LOG.infof("Starting BGSAVE for SYNC with target: disk");
+        LOG.infof("Starting BGSAVE for SYNC with target: %s", toSockets ? "replicas sockets" : "disk");
+        if (toSockets) {
+            DisklessTransfer t = new DisklessTransfer(waiting, task -> ctx.executor().runOnContext(v -> task.run()));
+            if (!ctx.persistence().startTransfer("replication", t)) return;
+            transfer = t;
+            t.aux(ctx.persistence().runningAux());
+        } else if (!ctx.persistence().startBackgroundSave("replication")) {
+            return;
+        }
         RdbFileWriter.Aux aux = ctx.persistence().runningAux();
-        for (Replica r : replicas) if (r.state == Replica.State.WAIT_BGSAVE_START) await(r, aux);
+        for (Replica r : waiting) await(r, aux);
     }
 
     /** The replica waits for this snapshot: +FULLRESYNC now (not to SYNC clients), the stream held after it. */
@@ -240,20 +298,40 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         }
     }
 
-    /** A background save ended: its waiting replicas get the file, or lose their link when it failed. */
+    /**
+     * A background save ended: its waiting replicas get the file, or are online after a transfer to their sockets,
+     * or lose their link when it failed; replicas that waited for the next snapshot may start it.
+     */
     private void snapshotEnded(Snapshot.Result result, Path file, RdbFileWriter.Aux aux) {
+        DisklessTransfer sockets = transfer != null && transfer.aux() == aux ? transfer : null;
+        if (sockets != null) {
+            transfer = null;
+            sockets.close();
+        }
         for (Replica r : new ArrayList<>(replicas)) {
             if (r.state != Replica.State.WAIT_BGSAVE_END || r.snapshot != aux) continue;
-            if (!result.ok() || file == null) {
+            if (!result.ok() || (file == null && sockets == null)) {
                 LOG.warnf("SYNC failed. BGSAVE child returned an error (replica %s): %s", r.name(), result.error());
                 r.client.channel().kill();
-                continue;
+            } else if (sockets != null) {
+                streamed(r, sockets);
+            } else {
+                sendSnapshot(r, file);
             }
-            sendSnapshot(r, file);
         }
-        boolean waiting = false;
-        for (Replica r : replicas) waiting |= r.state == Replica.State.WAIT_BGSAVE_START;
-        if (waiting) startSnapshot();
+        startPendingIfDue();
+    }
+
+    /**
+     * Redis's updateSlavesWaitingBgsave for a socket target: the replica that took the whole snapshot is online,
+     * but its held stream waits for its first REPLCONF ACK, sent once it has loaded the snapshot.
+     */
+    private void streamed(Replica r, DisklessTransfer sockets) {
+        if (!sockets.delivered(r)) return; // dropped during the transfer: its connection is closing
+        LOG.infof("Streamed RDB transfer with replica %s succeeded (socket). Waiting for REPLCONF ACK from slave to "
+            + "enable streaming", r.name());
+        r.startStreamOnAck = true;
+        online(r);
     }
 
     private void sendSnapshot(Replica r, Path file) {
@@ -285,7 +363,10 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         });
     }
 
-    /** Redis's replicaPutOnline: the held stream follows the snapshot, then the live stream. */
+    /**
+     * Redis's replicaPutOnline: the held stream follows the snapshot, then the live stream (after a diskless
+     * transfer, from the first ACK on).
+     */
     private void online(Replica r) {
         if (r.client.channel().closed()) return;
         if (r.rdbOnly) {
@@ -296,6 +377,12 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         r.state = Replica.State.ONLINE;
         r.ackMillis = System.currentTimeMillis();
         refreshGoodReplicas();
+        if (!r.startStreamOnAck) startStream(r);
+    }
+
+    /** Redis's replicaStartCommandStream: the held stream, then the live one. */
+    private void startStream(Replica r) {
+        r.startStreamOnAck = false;
         Reply out = r.client.reply();
         if (r.pending != null) for (byte[] b : r.pending) out.raw(b, 0, b.length);
         r.pending = null;
@@ -310,8 +397,13 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         for (Replica r : replicas) {
             switch (r.state) {
                 case ONLINE -> {
-                    r.client.reply().raw(resp, 0, resp.length);
-                    scheduleFlush();
+                    if (r.startStreamOnAck) {
+                        r.hold(resp);
+                        checkHeldLimit(r);
+                    } else {
+                        r.client.reply().raw(resp, 0, resp.length);
+                        scheduleFlush();
+                    }
                 }
                 case WAIT_BGSAVE_END, SEND_BULK -> {
                     r.hold(resp);
@@ -329,7 +421,9 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         ctx.executor().runOnContext(v -> {
             flushScheduled = false;
             for (Replica r : new ArrayList<>(replicas)) {
-                if (r.state == Replica.State.ONLINE && r.client.reply().position() > 0) r.client.channel().flush();
+                if (r.state == Replica.State.ONLINE && !r.startStreamOnAck && r.client.reply().position() > 0) {
+                    r.client.channel().flush();
+                }
             }
         });
     }
@@ -389,6 +483,8 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
                     if (offset == Long.MIN_VALUE) return;
                     if (offset > r.ackOffset) r.ackOffset = offset;
                     r.ackMillis = System.currentTimeMillis();
+                    // after a diskless transfer, the first ACK says the snapshot is loaded: the stream may follow
+                    if (r.startStreamOnAck && r.state == Replica.State.ONLINE) startStream(r);
                     serveWaiters();
                     return;
                 }
@@ -520,13 +616,17 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         cronTicks++;
         if (link != null) link.cron();
         long now = System.currentTimeMillis();
-        // replicas waiting for their snapshot hear a newline every second, so their link does not time out
+        // replicas waiting for their snapshot hear a newline every second, so their link does not time out; not
+        // those of a transfer to their sockets, where a newline would land inside the snapshot
         for (Replica r : replicas) {
-            if (r.state == Replica.State.WAIT_BGSAVE_START || r.state == Replica.State.WAIT_BGSAVE_END) {
+            boolean streaming = transfer != null && r.snapshot == transfer.aux();
+            if (r.state == Replica.State.WAIT_BGSAVE_START || (r.state == Replica.State.WAIT_BGSAVE_END && !streaming)) {
                 r.client.reply().raw(NEWLINE, 0, 1);
                 r.client.channel().flush();
             }
         }
+        if (transfer != null) transfer.dropStalled(now, settings.replTimeout * 1000L);
+        startPendingIfDue();
         if (!replicas.isEmpty() && cronTicks % settings.replPingReplicaPeriod == 0) {
             stream.ping();
             scheduleFlush();

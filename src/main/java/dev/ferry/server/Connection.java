@@ -87,6 +87,14 @@ final class Connection implements ClientChannel, RespParser.Sink {
     private long outputTimer = -1;
     private int replyPeak;
     private long replyPeakSince;
+    /**
+     * Raw writes ({@link #sendBytes}) that wait for the reply queue to drain, oldest first, and replies written
+     * after them (with no callback), so that nothing overtakes; null when none waits.
+     */
+    private ArrayDeque<RawWrite> rawAfterQueue;
+
+    /** Bytes for the socket outside the reply queue; written is null for replies kept in order behind them. */
+    private record RawWrite(java.nio.ByteBuffer bytes, java.util.function.Consumer<Throwable> written) { }
 
     Connection(long id, NetSocketInternal socket, ServerContext server) {
         this.socket = socket;
@@ -218,6 +226,11 @@ final class Connection implements ClientChannel, RespParser.Sink {
         }
         if (paused) return; // replies of a paused client wait with it (DEBUG SLEEP inside EXEC stays in order)
         int n = reply.position();
+        if (n > 0 && rawAfterQueue != null) {
+            // raw bytes wait for the queue to drain: these replies go after them
+            rawAfterQueue.addLast(new RawWrite(java.nio.ByteBuffer.wrap(reply.drainToArray()), null));
+            return;
+        }
         if (n > 0) {
             if (n > replyPeak) replyPeak = n;
             if (queuedBytes == 0 && n <= DIRECT_WRITE_MAX && channel.isWritable()) {
@@ -284,8 +297,17 @@ final class Connection implements ClientChannel, RespParser.Sink {
         }
         if (queuedBytes == 0) {
             softLimitSince = 0;
+            writeRawAfterQueue();
             if (closeAfterReply && !closed) closeGracefully();
         }
+    }
+
+    /** The queue has drained: the raw writes that waited for it (and replies kept behind them) leave, in order. */
+    private void writeRawAfterQueue() {
+        ArrayDeque<RawWrite> raw = rawAfterQueue;
+        if (raw == null) return;
+        rawAfterQueue = null;
+        for (RawWrite w : raw) writeRaw(w.bytes(), w.written());
     }
 
     /** Continues a pump in a later turn of the loop, after the I/O of the other connections. */
@@ -378,6 +400,11 @@ final class Connection implements ClientChannel, RespParser.Sink {
         queue = null;
         headOffset = 0;
         queuedBytes = 0;
+        ArrayDeque<RawWrite> raw = rawAfterQueue;
+        rawAfterQueue = null;
+        if (raw != null) {
+            for (RawWrite w : raw) if (w.written() != null) w.written().accept(new java.io.IOException("connection closed"));
+        }
         if (outputTimer >= 0) {
             server.vertx().cancelTimer(outputTimer);
             outputTimer = -1;
@@ -459,6 +486,35 @@ final class Connection implements ClientChannel, RespParser.Sink {
             closeQuietly(file);
             done.accept(ar.succeeded() ? null : ar.cause());
         });
+    }
+
+    /**
+     * The bytes go to Netty as they are, wrapped, not copied (the transport copies them into a direct buffer as
+     * it writes); only after the queued replies, which are not bounded by the sender of these bytes.
+     */
+    @Override
+    public void sendBytes(java.nio.ByteBuffer bytes, java.util.function.Consumer<Throwable> written) {
+        flush();
+        if (closed) {
+            written.accept(new java.io.IOException("connection closed"));
+            return;
+        }
+        if (queuedBytes > 0 || rawAfterQueue != null) {
+            if (rawAfterQueue == null) rawAfterQueue = new ArrayDeque<>();
+            rawAfterQueue.addLast(new RawWrite(bytes, written));
+            return;
+        }
+        writeRaw(bytes, written);
+    }
+
+    private void writeRaw(java.nio.ByteBuffer bytes, java.util.function.Consumer<Throwable> written) {
+        server.stats().netOutputBytes += bytes.remaining();
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(bytes.duplicate());
+        if (written == null) {
+            socket.writeMessage(buf, null);
+        } else {
+            socket.writeMessage(buf, ar -> written.accept(ar.succeeded() ? null : ar.cause()));
+        }
     }
 
     private static void closeQuietly(java.nio.channels.FileChannel file) {

@@ -25,7 +25,7 @@ final class FixedSettings {
     static final String RDB = "Ferry has no RDB snapshots yet";
     static final String AOF = "Ferry has no append-only file";
     static final String REPLICATION = "Ferry does not have this replication setting's feature";
-    static final String DISKLESS = "Ferry has no diskless replication yet";
+    static final String DISKLESS = "Ferry has no diskless loading yet";
     static final String NOTIFICATIONS = "Ferry has no keyspace notifications yet";
     static final String LAZYFREE = "Ferry has no lazy freeing (the JVM's garbage collector frees memory)";
     static final String REHASHING = "Ferry always rehashes incrementally; it cannot be turned off yet";
@@ -66,10 +66,7 @@ final class FixedSettings {
         r.fixed("auto-aof-rewrite-percentage", null, "100", integer(0, INT_MAX), AOF);
         r.fixed("auto-aof-rewrite-min-size", null, "67108864", memory(0, LONG_MAX), AOF);
 
-        // replication: what Ferry does not do yet (diskless transfers, the replica side)
-        r.fixed("repl-diskless-sync", null, "no", bool(), DISKLESS);
-        r.fixed("repl-diskless-sync-delay", null, "5", integer(0, INT_MAX), DISKLESS);
-        r.fixed("repl-diskless-sync-max-replicas", null, "0", integer(0, INT_MAX), DISKLESS);
+        // replication: what Ferry does not do yet (a replica's diskless load)
         r.fixed("repl-diskless-load", null, "disabled", oneOf("disabled", "on-empty-db", "swapdb"), DISKLESS);
         r.fixed("repl-disable-tcp-nodelay", null, "no", bool(), REPLICATION);
         r.fixed("replica-lazy-flush", "slave-lazy-flush", "no", bool(), REPLICATION);

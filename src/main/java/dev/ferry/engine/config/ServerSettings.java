@@ -66,6 +66,13 @@ public final class ServerSettings implements RespParser.Limits {
     /** repl-timeout and repl-ping-replica-period, in seconds. */
     public int replTimeout = 60, replPingReplicaPeriod = 10;
     /**
+     * repl-diskless-sync: a full resync streams the snapshot to the replicas' sockets (when every waiting replica
+     * can read it: capa eof) instead of sending the snapshot file; -delay (seconds) and -max-replicas say how long
+     * the first waits for others to share one snapshot.
+     */
+    public boolean replDisklessSync;
+    public int replDisklessSyncDelay, replDisklessSyncMaxReplicas;
+    /**
      * min-replicas-to-write and min-replicas-max-lag (seconds): writes are refused with NOREPLICAS while fewer
      * replicas acknowledged within the lag (both non-zero to apply); a change recounts them through
      * {@link #minReplicasChanged}, as Redis's updateGoodSlaves.
@@ -129,6 +136,9 @@ public final class ServerSettings implements RespParser.Limits {
         replicaPriority = c.replicaPriority();
         replicaAnnounceIp = c.replicaAnnounceIp().orElse("");
         replicaAnnouncePort = c.replicaAnnouncePort();
+        replDisklessSync = c.replDisklessSync();
+        replDisklessSyncDelay = nonNegative("ferry.repl-diskless-sync-delay", c.replDisklessSyncDelay());
+        replDisklessSyncMaxReplicas = nonNegative("ferry.repl-diskless-sync-max-replicas", c.replDisklessSyncMaxReplicas());
         minReplicasToWrite = nonNegative("ferry.min-replicas-to-write", c.minReplicasToWrite());
         minReplicasMaxLag = nonNegative("ferry.min-replicas-max-lag", c.minReplicasMaxLag());
         enableDebugCommand = protectedAction("ferry.enable-debug-command", c.enableDebugCommand());
@@ -189,6 +199,11 @@ public final class ServerSettings implements RespParser.Limits {
         r.add("masteruser", null, () -> masteruser == null ? "" : masteruser, v -> () -> masteruser = v.isEmpty() ? null : v);
         // REPLICAOF changes it, CONFIG SET cannot (as in Redis)
         r.immutable("replicaof", () -> replicaofText);
+        r.bool("repl-diskless-sync", () -> replDisklessSync, v -> replDisklessSync = v);
+        r.integer("repl-diskless-sync-delay", null, 0, INT_MAX, () -> replDisklessSyncDelay,
+            v -> replDisklessSyncDelay = (int) v);
+        r.integer("repl-diskless-sync-max-replicas", null, 0, INT_MAX, () -> replDisklessSyncMaxReplicas,
+            v -> replDisklessSyncMaxReplicas = (int) v);
         r.integer("min-replicas-to-write", "min-slaves-to-write", 0, INT_MAX, () -> minReplicasToWrite, v -> {
             minReplicasToWrite = (int) v;
             minReplicasChanged.run();
