@@ -123,6 +123,23 @@ public final class Database {
     }
 
     /**
+     * The plain SET key value: as {@link #set} without keepTtl, except that a string value of the same length is
+     * overwritten in place ({@link StringValue#overwriteWith}). Only for a command whose old value nobody reads
+     * afterwards and whose own arguments hold no other value of the key (not GETSET, SET GET or MSET).
+     */
+    public void setString(byte[] key, StringValue value) {
+        Dict.Entry e = lookupForWrite(key);
+        if (e == null) {
+            add(key, value);
+            return;
+        }
+        // the barrier ran (lookupForWrite): a string a snapshot captured is never overwritten in place
+        if (!(e.value instanceof StringValue old && old.overwriteWith(value))) e.value = value;
+        if (e.expireAt >= 0) removeExpire(e);
+        keyspace.keyModified(this, key);
+    }
+
+    /**
      * Stores the value of an entry obtained from {@link #lookupForWrite} in this command, and tells WATCH that
      * the key changed; the TTL is kept. The value may be a new one or the entry's own after a change in place
      * (APPEND, SETRANGE, INCR): either way this is the call that records the write.

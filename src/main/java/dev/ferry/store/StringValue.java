@@ -118,6 +118,24 @@ public final class StringValue implements Value, Frozen {
         return new StringValue(b, b.length, RAW);
     }
 
+    /**
+     * SET's overwrite of this value by {@code v} when it can happen in place: both are strings ("raw" or
+     * "embstr", never a shared integer) of the same length and no snapshot holds this one. The bytes are copied
+     * into this value's array, so the key keeps the objects it had: nothing new outlives the command, and no
+     * young object is linked from an old one, which is what a Java collector pays for in an overwrite-heavy
+     * workload (the copying of every new value it keeps, and G1's card refinement of every such link). Readers
+     * copy what they read before the command ends (replies, the stream), so none sees the bytes change.
+     */
+    public boolean overwriteWith(StringValue v) {
+        if (captured || v.len != len || buf.length != len || encoding == INT || encoding == SHARED_INT
+            || v.encoding == INT || v.encoding == SHARED_INT) {
+            return false;
+        }
+        System.arraycopy(v.buf, 0, buf, 0, len);
+        encoding = v.encoding;
+        return true;
+    }
+
     // ---- reading ----------------------------------------------------------------------------------------
 
     public int length() {

@@ -84,7 +84,7 @@ public final class StringFamily implements CommandFamily {
     private void set(Call c) {
         if (c.argc() == 3) {
             // the plain SET of redis-benchmark: one lookup, no option parsing
-            c.db().set(c.arg(1), StringValue.fromArgument(c.arg(2), shareIntegers(c)), false);
+            c.db().setString(c.arg(1), StringValue.fromArgument(c.arg(2), shareIntegers(c)));
             c.keyspace().dirty(1);
             c.reply.ok();
             return;
