@@ -25,6 +25,14 @@ public final class ReplicationStream {
         void accept(byte[] resp, long offsetAfter);
     }
 
+    /**
+     * Receives stream bytes in a buffer the stream reuses: resp[off, off + len) is valid during the call only,
+     * so what is kept must be copied (the replicas' feed, which mostly copies into their output anyway).
+     */
+    public interface SliceConsumer {
+        void accept(byte[] resp, int off, int len);
+    }
+
     /** replid2 when there is none. */
     public static final String NO_REPLID = "0000000000000000000000000000000000000000";
     private static final byte[] MULTI = Ascii.bytes("*1\r\n$5\r\nMULTI\r\n");
@@ -45,6 +53,7 @@ public final class ReplicationStream {
     private int selectedDb = -1;
     private int relayedDb;
     private final List<Consumer> consumers = new ArrayList<>();
+    private SliceConsumer sliceConsumer;
     private int transactionDepth;
     private boolean multiEmitted;
     /**
@@ -175,7 +184,13 @@ public final class ReplicationStream {
     // ---- consumers ------------------------------------------------------------------------------------------
 
     public boolean active() {
-        return !consumers.isEmpty();
+        return !consumers.isEmpty() || sliceConsumer != null;
+    }
+
+    /** The one consumer that takes slices (the replicas' feed); null detaches it. The next effect selects its db. */
+    public void sliceConsumer(SliceConsumer c) {
+        sliceConsumer = c;
+        if (c != null) selectedDb = -1;
     }
 
     /** Attaches a consumer; the next effect starts with a SELECT, as Redis does for a new replica. */
@@ -246,6 +261,7 @@ public final class ReplicationStream {
         if (len == 0) return;
         offset += len;
         backlog.append(bytes, off, len);
+        if (sliceConsumer != null) sliceConsumer.accept(bytes, off, len);
         if (consumers.isEmpty()) return;
         byte[] copy = java.util.Arrays.copyOfRange(bytes, off, off + len);
         for (Consumer c : consumers) c.accept(copy, offset);
@@ -261,6 +277,7 @@ public final class ReplicationStream {
     private void emit(byte[] resp, int len) {
         offset += len;
         backlog.append(resp, 0, len);
+        if (sliceConsumer != null) sliceConsumer.accept(resp, 0, len);
         if (consumers.isEmpty()) return;
         byte[] out = resp == scratch || len != resp.length ? java.util.Arrays.copyOf(resp, len) : resp;
         for (Consumer c : consumers) c.accept(out, offset);

@@ -6,6 +6,7 @@ import dev.ferry.engine.ReplicationStream;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.engine.info.InfoWriter;
+import dev.ferry.protocol.Ascii;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
@@ -513,11 +514,13 @@ final class MasterLink {
     /** Applies every whole command received; offsets advance by whole commands (whole transactions). */
     private void applyStream() {
         ctx.keyspace().applyingMasterStream(true);
+        // this read's stream, even if a command applied here ends the link (which starts a new one)
+        MasterStream in = this.in;
         try {
             byte[][] argv;
             while (state == State.CONNECTED && (argv = in.next()) != null) {
-                unapplied.write(in.buffer(), in.lastStart(), in.lastLength());
-                boolean getAck = argv.length >= 2 && isWord(argv[0], "replconf") && isWord(argv[1], "getack");
+                int start = in.lastStart(), length = in.lastLength();
+                boolean getAck = argv.length >= 2 && Ascii.is(argv[0], "replconf") && Ascii.is(argv[1], "getack");
                 if (getAck) {
                     // Redis answers with the offset before the GETACK itself
                     sendAck();
@@ -525,10 +528,19 @@ final class MasterLink {
                     masterClient.execute(argv);
                     masterClient.reply().truncate(0);
                 }
-                if (!masterClient.inMulti()) {
-                    byte[] applied = unapplied.toByteArray();
-                    unapplied.reset();
-                    stream.feedApplied(applied, 0, applied.length);
+                if (masterClient.inMulti()) {
+                    // a transaction's bytes count (and are relayed) once its EXEC is applied
+                    unapplied.write(in.buffer(), start, length);
+                } else {
+                    if (unapplied.size() > 0) {
+                        unapplied.write(in.buffer(), start, length);
+                        byte[] applied = unapplied.toByteArray();
+                        unapplied.reset();
+                        stream.feedApplied(applied, 0, applied.length);
+                    } else {
+                        // the command's bytes, relayed from the read buffer as they came
+                        stream.feedApplied(in.buffer(), start, length);
+                    }
                     stream.relayedDb(masterClient.db().index());
                 }
             }
@@ -536,10 +548,6 @@ final class MasterLink {
             ctx.keyspace().applyingMasterStream(false);
         }
         if (in.error() != null) close("Protocol error from master: " + in.error());
-    }
-
-    private static boolean isWord(byte[] a, String lower) {
-        return new String(a, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).equals(lower);
     }
 
     void sendAck() {

@@ -50,7 +50,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     private final Map<Client, Replica> known = new IdentityHashMap<>();
     /** Replicas (SYNC or PSYNC done), in the order they attached: INFO's slave0, slave1... */
     private final List<Replica> replicas = new ArrayList<>();
-    private final ReplicationStream.Consumer feed = (resp, offsetAfter) -> feed(resp);
+    private final ReplicationStream.SliceConsumer feed = this::feed;
     private final List<AckWaiter> waiters = new ArrayList<>();
     private boolean flushScheduled;
     private boolean getAckScheduled;
@@ -216,7 +216,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         client.replyMode(Client.REPLY_OFF);
         client.onClose(() -> detach(r));
         r.ackMillis = System.currentTimeMillis();
-        if (replicas.isEmpty()) stream.addConsumer(feed);
+        if (replicas.isEmpty()) stream.sliceConsumer(feed);
         replicas.add(r);
     }
 
@@ -228,7 +228,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         LOG.infof("Connection with replica %s lost.", r.name());
         refreshGoodReplicas();
         if (replicas.isEmpty()) {
-            stream.removeConsumer(feed);
+            stream.sliceConsumer(null);
             noReplicasSinceMillis = System.currentTimeMillis();
         }
     }
@@ -393,20 +393,24 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
 
     // ---- the stream to the replicas ----------------------------------------------------------------------------
 
-    private void feed(byte[] resp) {
+    /** The stream's bytes resp[off, off + len), valid during the call: online replicas copy them into their output. */
+    private void feed(byte[] resp, int off, int len) {
+        byte[] held = null;
         for (Replica r : replicas) {
             switch (r.state) {
                 case ONLINE -> {
                     if (r.startStreamOnAck) {
-                        r.hold(resp);
+                        if (held == null) held = java.util.Arrays.copyOfRange(resp, off, off + len);
+                        r.hold(held);
                         checkHeldLimit(r);
                     } else {
-                        r.client.reply().raw(resp, 0, resp.length);
+                        r.client.reply().raw(resp, off, len);
                         scheduleFlush();
                     }
                 }
                 case WAIT_BGSAVE_END, SEND_BULK -> {
-                    r.hold(resp);
+                    if (held == null) held = java.util.Arrays.copyOfRange(resp, off, off + len);
+                    r.hold(held);
                     checkHeldLimit(r);
                 }
                 default -> { } // its snapshot is not started yet: it will begin after these bytes
