@@ -6,6 +6,8 @@
 #     repl-diskless-sync no: Ferry has disk-based full syncs only), and Redis's replica loads as Redis does;
 #   - SET throughput (redis-benchmark, 50 clients, pipeline 16, REQUESTS requests) on the master with that
 #     replica attached, and how long after the load stops the replica's offset equals the master's (lag_ms).
+# The dataset's keys are redis-benchmark's own (key:000000000000 ...), so its SETs update them (WORKLOAD=update,
+# the default); WORKLOAD=insert fills with DEBUG POPULATE's key:N instead, so the SETs add a second million keys.
 #
 #   bench/replication.sh
 #   KEYS=200000 ROUNDS=3 bench/replication.sh
@@ -60,7 +62,13 @@ declare -A sync_ms rps lag_ms
 for round in $(seq "$ROUNDS"); do
   for kind in ferry redis; do
     start_pair "$kind"
-    redis-cli -p "$MASTER_PORT" debug populate "$KEYS" key "$VALUE_SIZE" >/dev/null
+    if [ "${WORKLOAD:-update}" = insert ]; then
+      redis-cli -p "$MASTER_PORT" debug populate "$KEYS" key "$VALUE_SIZE" >/dev/null
+    else
+      awk -v n="$KEYS" -v size="$VALUE_SIZE" 'BEGIN { v = sprintf("%" size "s", ""); gsub(/ /, "x", v)
+        for (i = 0; i < n; i++) { k = sprintf("key:%012d", i); printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, v } }' \
+        | redis-cli -p "$MASTER_PORT" --pipe >/dev/null
+    fi
     start=$(now_ms)
     redis-cli -p "$REPLICA_PORT" replicaof 127.0.0.1 "$MASTER_PORT" >/dev/null
     while [ "$(field "$REPLICA_PORT" master_link_status)" != up ]; do sleep 0.01; done
@@ -76,7 +84,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 ferry_java=$(sed -n 's/^ferry: java //p' "$work/m.log" 2>/dev/null || true)
-echo "keys=$KEYS value=$VALUE_SIZE rounds=$ROUNDS requests=$REQUESTS redis=$(redis-server --version | awk '{print $3}' | cut -d= -f2) ferry_java=${ferry_java:-see bin/ferry}"
+echo "keys=$KEYS value=$VALUE_SIZE workload=${WORKLOAD:-update} rounds=$ROUNDS requests=$REQUESTS redis=$(redis-server --version | awk '{print $3}' | cut -d= -f2) ferry_java=${ferry_java:-see bin/ferry}"
 for m in sync_ms rps lag_ms; do
   declare -n arr=$m
   f=$(echo "${arr[ferry]}" | tr ' ' '\n' | grep . | median)

@@ -298,24 +298,43 @@ public final class ReplicationStream {
 
     /** Encodes argv into the scratch array (grown as needed); returns the length. */
     private int encodeToScratch(byte[][] argv) {
-        long n = encodedLength(argv);
-        if (n > scratch.length) scratch = new byte[(int) Math.max(n, scratch.length * 2L)];
+        // room enough without counting digits: a header is at most 1 + 10 digits + CRLF
+        long bound = 13;
+        for (byte[] a : argv) bound += a.length + 15;
+        if (bound > scratch.length) scratch = new byte[(int) Math.max(bound, scratch.length * 2L)];
         return encodeInto(argv, scratch);
     }
 
     private static int encodeInto(byte[][] argv, byte[] out) {
-        int p = 0;
-        out[p++] = '*';
-        p = digits(argv.length, out, p);
+        int p = header('*', argv.length, out, 0);
         for (byte[] a : argv) {
-            out[p++] = '$';
-            p = digits(a.length, out, p);
+            p = header('$', a.length, out, p);
             System.arraycopy(a, 0, out, p, a.length);
             p += a.length;
             out[p++] = '\r';
             out[p++] = '\n';
         }
         return p;
+    }
+
+    /** "*n\r\n" and "$n\r\n" for the small n of almost every command, made once. */
+    private static final byte[][] COUNTS = headers('*'), LENGTHS = headers('$');
+
+    private static byte[][] headers(char type) {
+        byte[][] h = new byte[1024][];
+        for (int i = 0; i < h.length; i++) h[i] = Ascii.bytes(type + Integer.toString(i) + "\r\n");
+        return h;
+    }
+
+    /** Writes type, n and CRLF at p; returns the position after them. */
+    private static int header(char type, int n, byte[] out, int p) {
+        if (n < 1024) {
+            byte[] h = (type == '*' ? COUNTS : LENGTHS)[n];
+            System.arraycopy(h, 0, out, p, h.length);
+            return p + h.length;
+        }
+        out[p++] = (byte) type;
+        return digits(n, out, p);
     }
 
     /** Writes v and CRLF at p; returns the position after them. */
