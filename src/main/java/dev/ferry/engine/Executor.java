@@ -73,7 +73,7 @@ public final class Executor {
             cmd.calls++;
             server.stats().commandsProcessed++;
         }
-        if ((keyspace.dirty() != dirtyBefore || call.forcePropagationSet()) && !call.propagateNothingSet()) propagate(call);
+        if ((keyspace.dirty() != dirtyBefore || call.forcePropagationSet()) && !call.propagateNothingSet()) propagateSafely(call, cmd);
         // keys a command (or a whole EXEC) made ready are served once it is complete, before anything else
         // runs (Redis's handleClientsBlockedOnKeys after call())
         if (depth == 0 && server.blocked().hasReadyKeys()) server.blocked().handleReadyKeys(this);
@@ -108,13 +108,29 @@ public final class Executor {
         cmd.micros += (System.nanoTime() - start) / 1000;
         cmd.calls++;
         server.stats().commandsProcessed++;
-        if (keyspace.dirty() != dirtyBefore && !call.propagateNothingSet()) propagate(call);
+        if (keyspace.dirty() != dirtyBefore && !call.propagateNothingSet()) propagateSafely(call, cmd);
         return true;
     }
 
     /** True while EXEC runs its queued commands (Redis's CLIENT_DENY_BLOCKING during EXEC). */
     public boolean inExec() {
         return depth > 1;
+    }
+
+    /**
+     * The command has run and answered: a failure to propagate it (a bug) is logged and must not take the
+     * client's reply, or the rest of its pipeline, with it (ARCHITECTURE.md rule 8: one reply per command).
+     */
+    private void propagateSafely(Call call, CommandSpec cmd) {
+        try {
+            propagate(call);
+        } catch (RuntimeException e) {
+            if (loggedFailures.add("propagate " + cmd.fullName)) {
+                LOG.errorf(e, "Unexpected failure propagating '%s' (logged once per command)", cmd.fullName);
+            } else {
+                LOG.errorf("Unexpected failure propagating '%s': %s", cmd.fullName, e);
+            }
+        }
     }
 
     private void propagate(Call call) {
