@@ -193,7 +193,10 @@ public final class Snapshot {
         slices++;
         long deadline = System.nanoTime() + SLICE_NANOS;
         while (true) {
-            boolean roomy = inFlight.get() < MAX_IN_FLIGHT;
+            // over the bound, the walk waits for the writer, unless the writer has nothing to write: what holds
+            // the bytes may be table captures of keys in a chunk not handed over yet (one still filling, or held
+            // for a database the walk has not reached), and only walking on hands them over (else both wait)
+            boolean roomy = inFlight.get() < MAX_IN_FLIGHT || queue.isEmpty();
             TableCapture urgent = awaited;
             if (!roomy && (urgent == null || urgent.complete())) break;
             if (capture.step(BUCKETS_PER_CHECK, roomy, urgent)) {
