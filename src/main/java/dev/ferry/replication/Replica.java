@@ -1,6 +1,7 @@
 package dev.ferry.replication;
 
 import dev.ferry.engine.Client;
+import dev.ferry.engine.config.OutputLimitClock;
 import dev.ferry.rdb.RdbFileWriter;
 
 import java.util.ArrayDeque;
@@ -45,8 +46,8 @@ final class Replica {
     /** Stream bytes after the snapshot's offset, held until the snapshot has been sent. */
     ArrayDeque<byte[]> pending;
     long pendingBytes;
-    /** Unix second since when the held bytes have been over the soft limit; 0 when not over it. */
-    long softLimitSince;
+    /** The soft limit's clock of the held bytes. */
+    final OutputLimitClock heldLimit = new OutputLimitClock();
 
     Replica(Client client) {
         this.client = client;

@@ -10,7 +10,6 @@ import dev.ferry.engine.Errors;
 import dev.ferry.engine.ReplicationLinks;
 import dev.ferry.engine.ReplicationStream;
 import dev.ferry.engine.ServerContext;
-import dev.ferry.engine.config.OutputBufferLimits;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.engine.info.Info;
 import dev.ferry.engine.info.InfoSection;
@@ -438,20 +437,10 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
      * is dropped, and its next PSYNC decides.
      */
     private void checkHeldLimit(Replica r) {
-        OutputBufferLimits limits = settings.outputBufferLimits;
-        int cls = ClientType.REPLICA.limitClass();
-        long hard = limits.hard(cls), soft = limits.soft(cls);
-        if (hard != 0 && Long.compareUnsigned(hard, settings.replBacklogSize) < 0) hard = settings.replBacklogSize;
-        long used = r.pendingBytes;
-        long now = System.currentTimeMillis() / 1000;
-        boolean over = hard != 0 && used >= hard;
-        if (!over && soft != 0 && used >= soft) {
-            if (r.softLimitSince == 0) r.softLimitSince = now;
-            else over = now - r.softLimitSince > limits.softSeconds(cls);
-        } else if (soft == 0 || used < soft) {
-            r.softLimitSince = 0;
+        if (!r.heldLimit.over(settings, ClientType.REPLICA.limitClass(), true, r.pendingBytes,
+            System.currentTimeMillis() / 1000)) {
+            return;
         }
-        if (!over) return;
         ctx.stats().clientOutputBufferLimitDisconnections++;
         LOG.warnf("Client %s scheduled to be closed ASAP for overcoming of output buffer limits.",
             ClientInfo.line(r.client, 0));

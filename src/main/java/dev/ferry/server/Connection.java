@@ -5,7 +5,7 @@ import dev.ferry.engine.ClientChannel;
 import dev.ferry.engine.ClientInfo;
 import dev.ferry.engine.ClientType;
 import dev.ferry.engine.ServerContext;
-import dev.ferry.engine.config.ServerSettings;
+import dev.ferry.engine.config.OutputLimitClock;
 import dev.ferry.protocol.Reply;
 import dev.ferry.protocol.RespParser;
 import io.netty.buffer.ByteBuf;
@@ -81,8 +81,7 @@ final class Connection implements ClientChannel, RespParser.Sink {
     private long queuedBytes;
     private boolean pumping;
     private boolean pumpScheduled;
-    /** Unix second since when the output has been over the soft limit (Redis's obuf_soft_limit_reached_time); 0 = not over. */
-    private long softLimitSince;
+    private final OutputLimitClock outputLimit = new OutputLimitClock();
     /** The timer that checks the limits while replies wait; -1 when none. */
     private long outputTimer = -1;
     private int replyPeak;
@@ -296,7 +295,7 @@ final class Connection implements ClientChannel, RespParser.Sink {
             pumping = false;
         }
         if (queuedBytes == 0) {
-            softLimitSince = 0;
+            outputLimit.reset();
             writeRawAfterQueue();
             if (closeAfterReply && !closed) closeGracefully();
         }
@@ -332,7 +331,7 @@ final class Connection implements ClientChannel, RespParser.Sink {
         long used = pendingOutputBytes();
         long now = System.currentTimeMillis();
         peaks.output(used, now);
-        if (!overOutputLimit(used, now / 1000)) return false;
+        if (!outputLimit.over(server.settings(), type.limitClass(), type == ClientType.REPLICA, used, now / 1000)) return false;
         String info = ClientInfo.line(client, 0);
         server.stats().clientOutputBufferLimitDisconnections++;
         if (async) LOG.warnf("Client %s scheduled to be closed ASAP for overcoming of output buffer limits.", info);
@@ -350,31 +349,6 @@ final class Connection implements ClientChannel, RespParser.Sink {
             if (closed || queuedBytes == 0) return;
             if (!closeOnOutputLimit(false)) watchOutput();
         });
-    }
-
-    /** Redis's checkClientOutputBufferLimits. */
-    private boolean overOutputLimit(long used, long nowSeconds) {
-        ServerSettings s = server.settings();
-        int cls = type.limitClass();
-        long hard = s.outputBufferLimits.hard(cls), soft = s.outputBufferLimits.soft(cls);
-        long softSeconds = s.outputBufferLimits.softSeconds(cls);
-        // a replica's hard limit below the backlog size would drop it right after a partial resync
-        if (type == ClientType.REPLICA && hard != 0 && Long.compareUnsigned(hard, s.replBacklogSize) < 0) {
-            hard = s.replBacklogSize;
-        }
-        boolean overHard = hard != 0 && Long.compareUnsigned(used, hard) >= 0;
-        boolean overSoft = soft != 0 && Long.compareUnsigned(used, soft) >= 0;
-        if (overSoft) {
-            if (softLimitSince == 0) {
-                softLimitSince = nowSeconds; // first time over it
-                overSoft = false;
-            } else if (nowSeconds - softLimitSince <= softSeconds) {
-                overSoft = false; // not over it long enough yet
-            }
-        } else {
-            softLimitSince = 0;
-        }
-        return overHard || overSoft;
     }
 
     /** Vert.x's close: writes what Netty holds first (QUIT's +OK), then closes. */
