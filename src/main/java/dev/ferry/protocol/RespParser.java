@@ -32,6 +32,13 @@ public final class RespParser {
     public interface Sink {
         boolean onCommand(byte[][] argv);
 
+        /**
+         * Called before parsing a read that starts with a whole command, with the read's bytes a[from, to): a
+         * hint to look its keys up ahead ({@link PipelineKeys}). Must not change anything a command could observe.
+         */
+        default void prefetch(byte[] a, int from, int to) {
+        }
+
         /** True while the connection still needs AUTH: Redis then refuses large frames from it. */
         default boolean authRequired() {
             return false;
@@ -147,6 +154,7 @@ public final class RespParser {
 
     private Result feed(ReadBytes in, Sink sink) {
         queryBufferLimit = limits.queryBufferLimit();
+        if (state == IDLE) sink.prefetch(in.a, in.r, in.w);
         while (in.isReadable()) {
             switch (state) {
                 case IDLE -> {

@@ -7,6 +7,7 @@ import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.engine.info.InfoWriter;
 import dev.ferry.protocol.Ascii;
+import dev.ferry.store.Dict;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
@@ -511,6 +512,10 @@ final class MasterLink {
         unapplied.reset();
     }
 
+    /** The keys of the stream's next commands, found by PipelineKeys; shared: only the executing loop applies. */
+    private static final int[] KEY_OFFS = new int[32], KEY_LENS = new int[32];
+    private static final Dict.Entry[] PREFETCHED = new Dict.Entry[32];
+
     /** Applies every whole command received; offsets advance by whole commands (whole transactions). */
     private void applyStream() {
         ctx.keyspace().applyingMasterStream(true);
@@ -518,7 +523,15 @@ final class MasterLink {
         MasterStream in = this.in;
         try {
             byte[][] argv;
-            while (state == State.CONNECTED && (argv = in.next()) != null) {
+            int untilPrefetch = 0;
+            while (state == State.CONNECTED) {
+                if (untilPrefetch-- == 0) {
+                    // the next commands' keys, looked up together (Dict.prefetch); again once they have run
+                    int n = in.firstKeys(KEY_OFFS, KEY_LENS);
+                    if (n >= 2) masterClient.db().table().prefetch(in.buffer(), KEY_OFFS, KEY_LENS, n, PREFETCHED);
+                    untilPrefetch = n;
+                }
+                if ((argv = in.next()) == null) break;
                 int start = in.lastStart(), length = in.lastLength();
                 boolean getAck = argv.length >= 2 && Ascii.is(argv[0], "replconf") && Ascii.is(argv[1], "getack");
                 if (getAck) {

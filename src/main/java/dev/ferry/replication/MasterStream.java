@@ -1,5 +1,7 @@
 package dev.ferry.replication;
 
+import dev.ferry.protocol.PipelineKeys;
+
 import java.util.Arrays;
 
 /**
@@ -66,6 +68,11 @@ final class MasterStream {
 
     int lastLength() {
         return lastLength;
+    }
+
+    /** The extent of the first key of each of the next whole commands, as {@link PipelineKeys#firstKeys}. */
+    int firstKeys(int[] offs, int[] lens) {
+        return PipelineKeys.firstKeys(buf, start, end, offs, lens);
     }
 
     String error() {

@@ -7,7 +7,9 @@ import dev.ferry.engine.ClientType;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.OutputLimitClock;
 import dev.ferry.protocol.Reply;
+import dev.ferry.protocol.PipelineKeys;
 import dev.ferry.protocol.RespParser;
+import dev.ferry.store.Dict;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -203,6 +205,17 @@ final class Connection implements ClientChannel, RespParser.Sink {
     public boolean onCommand(byte[][] argv) {
         client.execute(argv);
         return !paused && !blocked && !closeAfterReply && !closed;
+    }
+
+    /** A pipeline's first keys, found by {@link PipelineKeys}; shared: only the executing loop parses. */
+    private static final int[] KEY_OFFS = new int[32], KEY_LENS = new int[32];
+    private static final Dict.Entry[] PREFETCHED = new Dict.Entry[32];
+
+    @Override
+    public void prefetch(byte[] a, int from, int to) {
+        if (to - from < 64) return; // one short command: nothing to overlap
+        int n = PipelineKeys.firstKeys(a, from, to, KEY_OFFS, KEY_LENS);
+        if (n >= 2) client.db().table().prefetch(a, KEY_OFFS, KEY_LENS, n, PREFETCHED);
     }
 
     @Override

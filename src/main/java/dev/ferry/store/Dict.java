@@ -104,16 +104,21 @@ public final class Dict {
     }
 
     public static int hash(byte[] key) {
+        return hash(key, 0, key.length);
+    }
+
+    /** The hash of the key a[off, off + len). */
+    static int hash(byte[] a, int off, int len) {
         // a seeded multiply-xorshift over 8-byte words: fast for short keys, and the random seed keeps
         // bucket placement unpredictable to clients
-        long h = SEED ^ (key.length * 0x9E3779B97F4A7C15L);
-        int i = 0, n = key.length;
+        long h = SEED ^ (len * 0x9E3779B97F4A7C15L);
+        int i = off, n = off + len;
         for (; i + 8 <= n; i += 8) {
-            h = (h ^ (long) LONGS.get(key, i)) * 0xBF58476D1CE4E5B9L;
+            h = (h ^ (long) LONGS.get(a, i)) * 0xBF58476D1CE4E5B9L;
             h ^= h >>> 31;
         }
         long tail = 0;
-        for (int shift = 0; i < n; i++, shift += 8) tail |= (key[i] & 0xffL) << shift;
+        for (int shift = 0; i < n; i++, shift += 8) tail |= (a[i] & 0xffL) << shift;
         h = (h ^ tail) * 0x94D049BB133111EBL;
         h ^= h >>> 29;
         h *= 0xBF58476D1CE4E5B9L;
@@ -136,6 +141,53 @@ public final class Dict {
         }
         return null;
     }
+
+    /**
+     * Reads, without changing anything, the memory that looking up these keys (a pipeline's, a[offs[i],
+     * offs[i] + lens[i])) will touch: bucket heads, entries, key and value headers. Each pass's loads are
+     * independent of each other, so the processor overlaps their cache misses, where the commands that follow,
+     * one lookup after another, would wait for each miss alone (Valkey 8 prefetches a batch's keys likewise).
+     */
+    public void prefetch(byte[] a, int[] offs, int[] lens, int n, Entry[] scratch) {
+        if (size() == 0) return;
+        int[] hashes = prefetchHashes;
+        if (hashes.length < n) hashes = prefetchHashes = new int[n];
+        Entry[] tab = tables[rehashIdx >= 0 ? 1 : 0];
+        int mask = tab.length - 1;
+        for (int i = 0; i < n; i++) {
+            int h = hash(a, offs[i], lens[i]);
+            hashes[i] = h;
+            scratch[i] = tab[h & mask];
+        }
+        if (rehashIdx >= 0) {
+            // the key may still be in the old table: look there when the new one's bucket is empty
+            Entry[] old = tables[0];
+            int oldMask = old.length - 1;
+            for (int i = 0; i < n; i++) {
+                if (scratch[i] == null) scratch[i] = old[hashes[i] & oldMask];
+            }
+        }
+        int sink = 0;
+        for (int i = 0; i < n; i++) {
+            Entry e = scratch[i];
+            while (e != null && e.hash != hashes[i]) e = e.next;
+            scratch[i] = e;
+        }
+        for (int i = 0; i < n; i++) {
+            Entry e = scratch[i];
+            if (e == null) continue;
+            sink += e.key.length;
+            Value v = e.value;
+            if (v != null) sink += v.prefetchHint();
+        }
+        for (int i = 0; i < n; i++) scratch[i] = null;
+        prefetchSink = sink;
+    }
+
+    private int[] prefetchHashes = new int[16];
+    /** Keeps the prefetch's loads alive: the compiler may not drop reads whose sum is stored. */
+    @SuppressWarnings("unused")
+    private int prefetchSink;
 
     /** Like {@link #find} but first hands the entry's bucket to a running snapshot. */
     public Entry findForWrite(byte[] key) {

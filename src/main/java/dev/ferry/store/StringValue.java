@@ -73,6 +73,14 @@ public final class StringValue implements Value, Frozen {
         this.encoding = encoding;
     }
 
+    @Override
+    public int prefetchHint() {
+        byte[] b = buf;
+        int n = len;
+        // the first and last bytes: a 100-byte value spans two or three cache lines
+        return n == 0 ? encoding : b[0] + b[n - 1];
+    }
+
     // ---- making values ----------------------------------------------------------------------------------
 
     /**

@@ -35,6 +35,14 @@ public sealed interface Value permits StringValue, ListValue, HashValue, SetValu
      */
     void digest(Digest into);
 
+    /**
+     * Reads what a command on this value touches first (for {@link Dict#prefetch}): the object, and for a string
+     * its bytes. Returns anything derived from what it read.
+     */
+    default int prefetchHint() {
+        return 0;
+    }
+
     /** What OBJECT REFCOUNT and DEBUG OBJECT print: 1, or INT_MAX for Redis's shared objects. */
     default long refcount() {
         return 1;

@@ -127,4 +127,33 @@ class DictTest {
         assertFalse(d.snapshotRunning());
         assertEquals(atEpoch, snapshot);
     }
+
+    @Test
+    void hashOfARangeIsTheHashOfTheKey() {
+        byte[] buf = b("xxkey:000000000042yy");
+        assertEquals(Dict.hash(b("key:000000000042")), Dict.hash(buf, 2, 16));
+        assertEquals(Dict.hash(b("")), Dict.hash(buf, 5, 0));
+        assertEquals(Dict.hash(b("k")), Dict.hash(buf, 2, 1));
+    }
+
+    /** A pipeline's prefetch reads only: no rehash step, no snapshot barrier, nothing found or lost. */
+    @Test
+    void prefetchChangesNothing() {
+        Dict d = new Dict();
+        int n = 0;
+        while (!d.rehashing() || d.size() < 1000) d.add(b("key" + n++), v("v"));
+        int[] visits = {0};
+        d.beginSnapshot(chain -> visits[0]++);
+        byte[] buf = b("key1key999key5nokey");
+        int[] offs = {0, 4, 10, 14}, lens = {4, 6, 4, 5};
+        Dict.Entry[] scratch = new Dict.Entry[4];
+        int size = d.size(), buckets = d.buckets();
+        for (int i = 0; i < 100; i++) d.prefetch(buf, offs, lens, 4, scratch);
+        assertTrue(d.rehashing(), "prefetch moved the rehash on");
+        assertEquals(size, d.size());
+        assertEquals(buckets, d.buckets());
+        assertEquals(0, visits[0], "prefetch handed buckets to the snapshot");
+        for (Dict.Entry e : scratch) assertNull(e, "prefetch kept entries reachable");
+        assertEquals("v", text(d.find(b("key999")).value()));
+    }
 }

@@ -1,0 +1,72 @@
+package dev.ferry.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PipelineKeysTest {
+
+    private static List<String> keys(String resp, int max) {
+        byte[] a = resp.getBytes(StandardCharsets.ISO_8859_1);
+        int[] offs = new int[max], lens = new int[max];
+        int n = PipelineKeys.firstKeys(a, 0, a.length, offs, lens);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(new String(a, offs[i], lens[i], StandardCharsets.ISO_8859_1));
+        return out;
+    }
+
+    @Test
+    void findsTheSecondArgumentOfEachWholeCommand() {
+        String pipeline = "*3\r\n$3\r\nSET\r\n$2\r\nk1\r\n$5\r\nhello\r\n"
+                + "*1\r\n$4\r\nPING\r\n" // no key: skipped
+                + "*2\r\n$3\r\nGET\r\n$0\r\n\r\n" // an empty key is a key
+                + "*2\r\n$3\r\nGET\r\n$2\r\nk3\r\n"
+                + "*3\r\n$3\r\nSET\r\n$2\r\nk4\r\n$5\r\nhel"; // incomplete: not counted
+        assertEquals(List.of("k1", "", "k3"), keys(pipeline, 32));
+        assertEquals(List.of("k1", ""), keys(pipeline, 2));
+    }
+
+    @Test
+    void stopsAtWhatIsNotAWellFormedMultibulk() {
+        assertEquals(List.of(), keys("PING\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 8)); // inline first
+        assertEquals(List.of("a"), keys("*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$-1\r\n", 8));
+        assertEquals(List.of(), keys("*2\r\n$3\r\nGET\r\n$99999999999\r\nk\r\n", 8));
+        assertEquals(List.of(), keys("*0\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 8));
+        assertEquals(List.of(), keys("*2\n$3\r\nGET\r\n$1\r\nk\r\n", 8));
+    }
+
+    /** Pipelines cut anywhere and with bytes changed: never a throw, and every key found lies in the range. */
+    @Test
+    void cutAndMangledPipelinesNeverThrowAndKeysStayInTheRange() {
+        Random rnd = new Random(7);
+        String alphabet = "*$\r\n0123456789k";
+        int[] offs = new int[16], lens = new int[16];
+        int found = 0;
+        for (int round = 0; round < 50_000; round++) {
+            StringBuilder sb = new StringBuilder();
+            for (int c = rnd.nextInt(6); c >= 0; c--) {
+                int argc = rnd.nextInt(4);
+                sb.append('*').append(argc).append("\r\n");
+                for (int i = 0; i < argc; i++) {
+                    String arg = "k".repeat(rnd.nextInt(12));
+                    sb.append('$').append(arg.length()).append("\r\n").append(arg).append("\r\n");
+                }
+            }
+            byte[] a = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+            for (int m = rnd.nextInt(3); m > 0; m--) a[rnd.nextInt(a.length)] = (byte) alphabet.charAt(rnd.nextInt(alphabet.length()));
+            int to = rnd.nextInt(a.length + 1);
+            int n = PipelineKeys.firstKeys(a, 0, to, offs, lens);
+            found += n;
+            for (int i = 0; i < n; i++) {
+                assertTrue(offs[i] >= 0 && lens[i] >= 0 && offs[i] + lens[i] <= to, "key " + i + " outside the range");
+            }
+        }
+        assertTrue(found > 10_000, "the pipelines held keys: " + found);
+    }
+}
