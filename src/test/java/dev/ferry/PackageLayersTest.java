@@ -28,9 +28,10 @@ class PackageLayersTest {
         "store", List.of("engine", "command", "server", "api", "rdb", "snapshot"),
         "rdb", List.of("snapshot", "engine", "command", "server", "api"),
         "snapshot", List.of("engine", "replication", "command", "server", "api"),
-        "engine", List.of("replication", "command", "server", "api"),
+        "engine", List.of("replication", "archive", "command", "server", "api"),
         "replication", List.of("command", "server", "api"),
-        "command", List.of("server", "api"));
+        "command", List.of("server", "api"),
+        "archive", List.of("command", "server", "api", "replication"));
 
     @Test
     void packagesHaveNoCycleAndLayersPointDown() {

@@ -48,14 +48,8 @@ public final class FileArchiveStore implements ArchiveStore {
         Files.createDirectories(target.getParent());
         writeMeta(target, metadata);
         Path tmp = temp(target);
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-            long size = in.size(), done = 0;
-            while (done < size) {
-                done += in.transferTo(done, Math.min(CHUNK, size - done), out);
-                progress.transferred(done, size);
-            }
-            out.force(true);
+        try {
+            copy(file, tmp, progress);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -68,14 +62,8 @@ public final class FileArchiveStore implements ArchiveStore {
         Path source = path(key);
         if (!Files.isRegularFile(source)) return false;
         Path tmp = temp(target);
-        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-            long size = in.size(), done = 0;
-            while (done < size) {
-                done += in.transferTo(done, Math.min(CHUNK, size - done), out);
-                progress.transferred(done, size);
-            }
-            out.force(true);
+        try {
+            copy(source, tmp, progress);
         } catch (NoSuchFileException e) {
             Files.deleteIfExists(tmp);
             return false;
@@ -136,6 +124,19 @@ public final class FileArchiveStore implements ArchiveStore {
 
     @Override
     public void close() {
+    }
+
+    /** Copies from into a new file to, forced to disk, reporting progress per chunk. */
+    private static void copy(Path from, Path to, Progress progress) throws IOException {
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+            long size = in.size(), done = 0;
+            while (done < size) {
+                done += in.transferTo(done, Math.min(CHUNK, size - done), out);
+                progress.transferred(done, size);
+            }
+            out.force(true);
+        }
     }
 
     private static Path temp(Path target) throws IOException {

@@ -189,4 +189,35 @@ public interface FerryConfig {
     @WithName("min-replicas-max-lag")
     @WithDefault("10")
     int minReplicasMaxLag();
+
+    /** Where snapshots are archived, and by whom (ferry.archive.*). */
+    Archive archive();
+
+    interface Archive {
+        /**
+         * The archive: {@code s3://bucket[/prefix]}, {@code file:///absolute/path}, or {@code none}; unset = a file
+         * archive in the directory {@code archive} under ferry.dir, so that a laptop runs the whole flow.
+         */
+        Optional<String> url();
+
+        /** Which node uploads its snapshots: master, replica (spares the master entirely) or both. */
+        @WithDefault("master")
+        String role();
+
+        /** A snapshot is taken and archived at least this often when there were writes, even without save rules; 0 = never. */
+        @WithDefault("1h")
+        Duration interval();
+
+        /** How many archived snapshots the manifest keeps; older objects are deleted after the new manifest is written. */
+        @WithDefault("7")
+        int retain();
+
+        /**
+         * A start on an empty disk whose archive cannot give it a snapshot: fail (stay loading and not ready, log why,
+         * retry) or empty (start with no data, warned).
+         */
+        @WithName("bootstrap-failure")
+        @WithDefault("fail")
+        String bootstrapFailure();
+    }
 }

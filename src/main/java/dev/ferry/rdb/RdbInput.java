@@ -91,6 +91,12 @@ final class RdbInput {
         return error("Unexpected end of RDB data");
     }
 
+    /** The next byte without consuming it. */
+    int peekByte() throws IOException {
+        if (pos == lim && !fill(1)) throw truncated();
+        return buf[pos] & 0xFF;
+    }
+
     int readByte() throws IOException {
         if (pos == lim && !fill(1)) throw truncated();
         return buf[pos++] & 0xFF;

@@ -148,6 +148,19 @@ public final class RdbReader implements Closeable {
         }
     }
 
+    /**
+     * Reads the header and the AUX fields that follow it, and stops before the first other record: what an
+     * archive needs to describe a file ({@link #version}, {@link #aux}) without reading its keys.
+     */
+    public void readHeaderAux() throws IOException {
+        readHeader();
+        while (in.total() < 0 || in.position() < in.total()) {
+            if (in.peekByte() != RdbType.OPCODE_AUX) return;
+            in.readByte();
+            aux.accept(readString("AUX key"), readString("AUX value"));
+        }
+    }
+
     private void readHeader() throws IOException {
         byte[] magic = new byte[9];
         in.readFully(magic, 0, 9);

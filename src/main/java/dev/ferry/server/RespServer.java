@@ -3,7 +3,10 @@ package dev.ferry.server;
 import java.io.IOException;
 import java.nio.file.Path;
 import dev.ferry.command.Commands;
+import dev.ferry.archive.Archiver;
+import dev.ferry.archive.Bootstrap;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.engine.info.Info;
 import dev.ferry.engine.Client;
 import dev.ferry.engine.CommandTable;
 import dev.ferry.engine.ServerContext;
@@ -74,12 +77,16 @@ public class RespServer {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private volatile ServerContext context;
+    /** The snapshot archive; null with ferry.archive.url=none. */
+    private volatile Archiver archiver;
     private volatile int port = -1;
     private final LoopHeartbeat heartbeat = new LoopHeartbeat();
     private volatile Thread loopThread;
 
     void onStart(@Observes StartupEvent ev) throws Exception {
         FatalErrors.install();
+        ArchiveSetup.settings(config); // an invalid ferry.archive.* stops the start-up here, with its name
+        ArchiveSetup.store(config);
         shutdown = new Shutdown(config.shutdownGrace().toMillis(), this::loopState);
         shutdown.handleSignals(this::finalSave);
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(false));
@@ -134,6 +141,8 @@ public class RespServer {
             LOG.warnf("Exiting without the executing loop: %s", loopState());
             vertx.close();
         }
+        Archiver a = archiver;
+        if (a != null) a.close();
         shutdown.finished();
     }
 
@@ -216,6 +225,11 @@ public class RespServer {
         return port;
     }
 
+    /** The snapshot archive, or null when there is none. */
+    public Archiver archiver() {
+        return archiver;
+    }
+
     public ServerContext context() {
         return context;
     }
@@ -254,6 +268,8 @@ public class RespServer {
                 Quarkus.asyncExit(0);
             });
             ProcessInfo.register(ctx);
+            archiver = ArchiveSetup.archiver(config, ctx);
+            if (archiver != null) ctx.info().register(Info.Section.ARCHIVE, archiver);
             RespServer.this.context = ctx;
             heartbeat.beat();
             vertx.setPeriodic(LoopHeartbeat.PERIOD_MS, id -> heartbeat.beat());
@@ -268,10 +284,18 @@ public class RespServer {
                 ctx.settings().boundPort(port);
                 new ServerCron(ctx).start();
                 try {
-                    new StartupLoader(ctx, Path.of(config.dir(), config.dbfilename()), code -> {
+                    Path snapshotFile = Path.of(config.dir(), config.dbfilename());
+                    StartupLoader loader = new StartupLoader(ctx, snapshotFile, code -> {
                         shutdown.request(code);
                         Quarkus.asyncExit(code);
-                    }).start();
+                    });
+                    Bootstrap bootstrap = null;
+                    if (archiver != null) {
+                        archiver.start();
+                        bootstrap = new Bootstrap(ctx, archiver.store(), archiver.settings(), snapshotFile, loader::load, loader::startEmpty);
+                        archiver.bootstrap(bootstrap);
+                    }
+                    loader.start(bootstrap);
                 } catch (IOException e) {
                     started.fail(e);
                     return;

@@ -1,5 +1,6 @@
 package dev.ferry.server;
 
+import dev.ferry.archive.Bootstrap;
 import dev.ferry.engine.DatasetLoader;
 import dev.ferry.engine.Persistence;
 import dev.ferry.engine.ServerContext;
@@ -37,21 +38,62 @@ final class StartupLoader {
     }
 
     /**
-     * Starts loading when the file exists (on the executing loop); false when there is nothing to load. Either
-     * way, the replication links hear when the dataset is in (a replica then connects to its master).
+     * Starts loading when the file exists (on the executing loop); else, with an archive, bootstraps from it; false
+     * when there is nothing to load. Either way, the replication links hear when the dataset is in (a replica then
+     * connects to its master, with the loaded snapshot's replid and offset).
      */
-    boolean start() throws IOException {
-        if (!Files.isRegularFile(file)) {
-            ctx.replicationLinks().loadedAtStartup(null);
-            return false;
+    boolean start(Bootstrap bootstrap) throws IOException {
+        if (Files.isRegularFile(file)) {
+            load(file, new Bootstrap.LoadOutcome() {
+                @Override
+                public void loaded() {
+                }
+
+                @Override
+                public void failed(Exception e, boolean format) {
+                    if (format) {
+                        LOG.errorf("Cannot load %s: %s. The file is left as it is; Ferry does not start on a snapshot it cannot read.",
+                            file, e.getMessage());
+                    } else {
+                        LOG.errorf(e, "Cannot load %s: %s. The file is left as it is.", file, e.getMessage());
+                    }
+                    fail.accept(1);
+                }
+            });
+            return true;
         }
+        if (bootstrap != null) {
+            // -LOADING for commands and readiness DOWN until the archive's snapshot is in (or the start is empty)
+            ctx.persistence().loadingStarted(0);
+            bootstrap.start();
+            return true;
+        }
+        ctx.replicationLinks().loadedAtStartup(null);
+        return false;
+    }
+
+    /** Starts with no data: no snapshot anywhere, or the archive gave none and that is allowed. */
+    void startEmpty() {
+        ctx.persistence().loadingFinished(0, 0);
+        ctx.replicationLinks().loadedAtStartup(null);
+    }
+
+    /** Loads a snapshot file into the empty keyspace and tells the replication links where it resumes from. */
+    void load(Path snapshot, Bootstrap.LoadOutcome outcome) {
         Persistence p = ctx.persistence();
-        p.loadingStarted(Files.size(file));
-        DatasetLoader.start(ctx, file, ctx.keyspace().ownsExpiry(), p::loadingProgress, new DatasetLoader.Done() {
+        long size;
+        try {
+            size = Files.size(snapshot);
+        } catch (IOException e) {
+            outcome.failed(e, false);
+            return;
+        }
+        p.loadingStarted(size);
+        DatasetLoader.start(ctx, snapshot, ctx.keyspace().ownsExpiry(), p::loadingProgress, new DatasetLoader.Done() {
             @Override
             public void loaded(DatasetLoader.Loaded l) {
                 if (!DatasetLoader.install(ctx.keyspace(), l, false)) {
-                    LOG.errorf("Cannot load %s: a database was written to during the load. The file is left as it is.", file);
+                    LOG.errorf("Cannot load %s: a database was written to during the load. The file is left as it is.", snapshot);
                     fail.accept(1);
                     return;
                 }
@@ -59,20 +101,14 @@ final class StartupLoader {
                 LOG.infof("Done loading RDB (written by redis-ver %s), keys loaded: %d, keys expired: %d.",
                     l.redisVer() == null ? "unknown" : l.redisVer(), l.keysLoaded(), l.keysExpired());
                 LOG.infof("DB loaded from disk: %s", DatasetLoader.rate(l));
+                outcome.loaded();
                 ctx.replicationLinks().loadedAtStartup(l.aux());
             }
 
             @Override
             public void failed(Exception e, boolean format) {
-                if (format) {
-                    LOG.errorf("Cannot load %s: %s. The file is left as it is; Ferry does not start on a snapshot it cannot read.",
-                        file, e.getMessage());
-                } else {
-                    LOG.errorf(e, "Cannot load %s: %s. The file is left as it is.", file, e.getMessage());
-                }
-                fail.accept(1);
+                outcome.failed(e, format);
             }
         });
-        return true;
     }
 }

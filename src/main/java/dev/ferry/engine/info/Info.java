@@ -29,7 +29,9 @@ public final class Info {
         COMMANDSTATS("commandstats", "Commandstats", false),
         ERRORSTATS("errorstats", "Errorstats", true),
         CLUSTER("cluster", "Cluster", true),
-        KEYSPACE("keyspace", "Keyspace", true);
+        KEYSPACE("keyspace", "Keyspace", true),
+        /** Ferry's own: the snapshot archive and the bootstrap from it (absent without an archive). */
+        ARCHIVE("archive", "Archive", true);
 
         final String name;
         final String title;

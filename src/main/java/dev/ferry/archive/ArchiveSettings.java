@@ -1,0 +1,53 @@
+package dev.ferry.archive;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What the archive does, as configured ({@code ferry.archive.*}).
+ *
+ * @param role             which node uploads its snapshots: the master, a replica, or both
+ * @param interval         a snapshot is taken and archived at least this often, even without save rules; zero: never
+ * @param retain           how many archived snapshots the manifest keeps (older objects are deleted)
+ * @param bootstrapFailure what a start on an empty disk does when the archive cannot give it a snapshot
+ */
+public record ArchiveSettings(Role role, Duration interval, int retain, BootstrapFailure bootstrapFailure) {
+
+    public enum Role {
+        MASTER, REPLICA, BOTH;
+
+        /** Whether a node that is (or is not) a replica archives its snapshots. */
+        boolean archives(boolean isReplica) {
+            return this == BOTH || (this == REPLICA) == isReplica;
+        }
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** fail: stay not-ready and retry, never start empty by accident; empty: start with no data, warned. */
+    public enum BootstrapFailure {
+        FAIL, EMPTY
+    }
+
+    public ArchiveSettings {
+        if (retain < 1) throw new IllegalArgumentException("ferry.archive.retain must be at least 1, got " + retain);
+        if (interval.isNegative()) throw new IllegalArgumentException("ferry.archive.interval must not be negative");
+    }
+
+    static <E extends Enum<E>> E parse(Class<E> type, String setting, String value) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            StringBuilder allowed = new StringBuilder();
+            for (E c : type.getEnumConstants()) allowed.append(allowed.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
+            throw new IllegalArgumentException(setting + " must be one of " + allowed + ", got '" + value + "'");
+        }
+    }
+
+    public static ArchiveSettings of(String role, Duration interval, int retain, String bootstrapFailure) {
+        return new ArchiveSettings(parse(Role.class, "ferry.archive.role", role), interval, retain,
+            parse(BootstrapFailure.class, "ferry.archive.bootstrap-failure", bootstrapFailure));
+    }
+}

@@ -1,0 +1,87 @@
+package dev.ferry.archive;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * manifest.json: the archive's table of contents, newest snapshot first. Readers take the newest complete
+ * snapshot from it with one GET and never LIST the bucket; a snapshot is in it only once its object was uploaded
+ * and verified, and an object leaves the bucket only after a manifest without it was written.
+ *
+ * @param format    the manifest's own format version (1)
+ * @param updated   when it was written, ISO-8601 UTC
+ * @param snapshots the retained snapshots, newest first
+ */
+public record Manifest(
+    @JsonProperty("format") int format,
+    @JsonProperty("updated") String updated,
+    @JsonProperty("snapshots") List<ArchivedSnapshot> snapshots) {
+
+    public static final String KEY = "manifest.json";
+    static final int FORMAT = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public Manifest {
+        snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
+    }
+
+    static Manifest empty() {
+        return new Manifest(FORMAT, null, List.of());
+    }
+
+    /** The newest snapshot, or null when there is none. */
+    public ArchivedSnapshot latest() {
+        return snapshots.isEmpty() ? null : snapshots.get(0);
+    }
+
+    /**
+     * This manifest with s as the newest snapshot (replacing an entry of the same key) and at most retain
+     * snapshots; what no longer fits is in {@link Updated#dropped}.
+     */
+    Updated with(ArchivedSnapshot s, int retain, String now) {
+        List<ArchivedSnapshot> kept = new ArrayList<>();
+        kept.add(s);
+        List<ArchivedSnapshot> dropped = new ArrayList<>();
+        for (ArchivedSnapshot old : snapshots) {
+            if (old.key().equals(s.key())) continue;
+            if (kept.size() < retain) kept.add(old);
+            else dropped.add(old);
+        }
+        return new Updated(new Manifest(FORMAT, now, kept), dropped);
+    }
+
+    record Updated(Manifest manifest, List<ArchivedSnapshot> dropped) { }
+
+    byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the manifest as JSON", e);
+        }
+    }
+
+    /** Parses a manifest; an IOException says why it cannot be used (bad JSON, a format this version does not know). */
+    static Manifest parse(byte[] json) throws IOException {
+        Manifest m;
+        try {
+            m = JSON.readValue(json, Manifest.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException("manifest.json is not a valid manifest: " + e.getOriginalMessage(), e);
+        }
+        if (m.format() != FORMAT) throw new IOException("manifest.json has format " + m.format() + ", this Ferry reads format " + FORMAT);
+        for (ArchivedSnapshot s : m.snapshots()) {
+            if (s == null || s.key() == null || s.key().isEmpty()) throw new IOException("manifest.json lists a snapshot without a key");
+        }
+        return m;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.ferry.it;
+
+import dev.ferry.support.RandomWorkload;
+import dev.ferry.support.RawClient;
+import dev.ferry.support.RedisServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static dev.ferry.support.ReplicationChecks.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The archive's reason to exist, end to end with Ferry processes and a file archive: a master archives its
+ * snapshots; a replica started on an empty disk bootstraps from the newest one and continues with a partial
+ * resync (the master runs no full sync for it); a corrupt newest snapshot falls back to the previous one; an
+ * unreadable manifest keeps the server loading until the archive is readable again.
+ */
+class ArchiveBootstrapIT {
+
+    private static String[] props(int port, Path archive, String... more) {
+        List<String> p = new ArrayList<>(List.of("-Dferry.port=" + port, "-Dferry.save=\"\"", "-Dferry.enable-debug-command=local",
+            "-Dferry.archive.url=" + archive.toUri()));
+        p.addAll(List.of(more));
+        return p.toArray(new String[0]);
+    }
+
+    /** BGSAVE, then waits until the archive announced that many snapshots in all. */
+    private static void archiveSnapshot(RawClient c, int uploadsOk) throws Exception {
+        assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (stat(c, "archive_uploads_ok") < uploadsOk) {
+            if (System.currentTimeMillis() > deadline) fail("no archive upload: " + c.call("INFO", "archive"));
+            Thread.sleep(20);
+        }
+    }
+
+    private static String infoArchive(RawClient c, String field) throws IOException {
+        for (String line : c.call("INFO", "archive").split("\r\n")) {
+            if (line.startsWith(field + ":")) return line.substring(field.length() + 1);
+        }
+        return null;
+    }
+
+    @Test
+    void aReplicaOnAnEmptyDiskBootstrapsAndContinuesPartially() throws Exception {
+        Path archive = Files.createTempDirectory("ferry-archive");
+        int mp = RedisServer.freePort(), rp = RedisServer.freePort();
+        try (FerryProcess master = FerryProcess.start(props(mp, archive))) {
+            master.awaitPort(mp);
+            try (RawClient m = new RawClient(mp)) {
+                fillEveryType(m);
+                RandomWorkload writes = new RandomWorkload(11L, "ar:");
+                writes.run(m, 2000);
+                archiveSnapshot(m, 1);
+                writes.run(m, 2000); // after the snapshot: the replica gets these from the backlog
+                long full = stat(m, "sync_full"), partial = stat(m, "sync_partial_ok");
+                try (FerryProcess replica = FerryProcess.start(props(rp, archive, "-Dferry.replicaof=127.0.0.1 " + mp))) {
+                    replica.awaitPort(rp);
+                    try (RawClient r = new RawClient(rp)) {
+                        assertSameData(m, r, replica::log);
+                        assertEquals("done", infoArchive(r, "bootstrap_state"), replica.log());
+                        assertEquals(full, stat(m, "sync_full"), "the master ran no full sync");
+                        assertEquals(partial + 1, stat(m, "sync_partial_ok"), "the replica continued partially");
+                        assertEquals("0", infoArchive(r, "archive_active"), "a replica does not archive with role master");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aCorruptNewestSnapshotFallsBackToThePreviousOne() throws Exception {
+        Path archive = Files.createTempDirectory("ferry-archive");
+        int mp = RedisServer.freePort(), rp = RedisServer.freePort();
+        try (FerryProcess master = FerryProcess.start(props(mp, archive))) {
+            master.awaitPort(mp);
+            try (RawClient m = new RawClient(mp)) {
+                fillEveryType(m);
+                archiveSnapshot(m, 1);
+                new RandomWorkload(12L, "ar:").run(m, 500);
+                archiveSnapshot(m, 2);
+                // a byte in the middle of the newest object changes; its size and trailer do not
+                Path newest;
+                try (Stream<Path> s = Files.list(archive.resolve("snapshots"))) {
+                    newest = s.filter(p -> p.toString().endsWith(".rdb")).sorted().reduce((a, b) -> {
+                        try {
+                            return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b)) >= 0 ? a : b;
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }).orElseThrow();
+                }
+                byte[] bytes = Files.readAllBytes(newest);
+                bytes[bytes.length / 2] ^= 0x5a;
+                Files.write(newest, bytes);
+                try (FerryProcess replica = FerryProcess.start(props(rp, archive, "-Dferry.replicaof=127.0.0.1 " + mp))) {
+                    replica.awaitPort(rp);
+                    try (RawClient r = new RawClient(rp)) {
+                        assertSameData(m, r, replica::log);
+                        assertEquals("done", infoArchive(r, "bootstrap_state"));
+                        assertTrue(replica.log().contains("cannot be loaded") && replica.log().contains("trying the previous one"),
+                            replica.log());
+                        assertEquals(0, stat(m, "sync_full"), "the previous snapshot's offset is in the backlog too");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnreadableManifestKeepsTheServerLoadingUntilItIsReadable() throws Exception {
+        Path archive = Files.createTempDirectory("ferry-archive");
+        int mp = RedisServer.freePort(), rp = RedisServer.freePort();
+        try (FerryProcess master = FerryProcess.start(props(mp, archive))) {
+            master.awaitPort(mp);
+            try (RawClient m = new RawClient(mp)) {
+                m.call("SET", "k", "v");
+                archiveSnapshot(m, 1);
+            }
+        }
+        Path manifest = archive.resolve("manifest.json");
+        byte[] good = Files.readAllBytes(manifest);
+        Files.writeString(manifest, "{ not json");
+        try (FerryProcess node = FerryProcess.start(props(rp, archive))) {
+            node.awaitPort(rp);
+            try (RawClient r = new RawClient(rp)) {
+                long deadline = System.currentTimeMillis() + 20_000;
+                while (!"retrying".equals(infoArchive(r, "bootstrap_state"))) {
+                    if (System.currentTimeMillis() > deadline) fail("no retry: " + node.log());
+                    Thread.sleep(50);
+                }
+                assertTrue(r.call("GET", "k").startsWith("-LOADING"), "no accidental empty start");
+                assertTrue(node.log().contains("not a valid manifest"), node.log());
+                Files.write(manifest, good);
+                deadline = System.currentTimeMillis() + 30_000;
+                while (!"done".equals(infoArchive(r, "bootstrap_state"))) {
+                    if (System.currentTimeMillis() > deadline) fail("no recovery: " + node.log());
+                    Thread.sleep(50);
+                }
+                assertEquals("$1\r\nv\r\n", r.call("GET", "k"));
+            }
+        }
+    }
+}
