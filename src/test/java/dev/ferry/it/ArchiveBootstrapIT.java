@@ -76,6 +76,38 @@ class ArchiveBootstrapIT {
         }
     }
 
+    /** ferry.archive.role=replica: the master never archives; a replica's snapshot carries the master's position. */
+    @Test
+    void anArchiveWrittenByAReplicaBootstrapsAnotherOne() throws Exception {
+        Path archive = Files.createTempDirectory("ferry-archive");
+        int mp = RedisServer.freePort(), r1p = RedisServer.freePort(), r2p = RedisServer.freePort();
+        try (FerryProcess master = FerryProcess.start(props(mp, archive, "-Dferry.archive.role=replica"));
+             FerryProcess first = FerryProcess.start(props(r1p, archive, "-Dferry.archive.role=replica", "-Dferry.replicaof=127.0.0.1 " + mp))) {
+            master.awaitPort(mp);
+            first.awaitPort(r1p);
+            try (RawClient m = new RawClient(mp); RawClient r1 = new RawClient(r1p)) {
+                fillEveryType(m);
+                RandomWorkload writes = new RandomWorkload(13L, "ar:");
+                writes.run(m, 2000);
+                assertSameData(m, r1, first::log);
+                archiveSnapshot(r1, 1);
+                assertEquals("0", infoArchive(m, "archive_uploads_ok"), "the master archived nothing");
+                assertEquals(info(m, "master_replid"), infoArchive(r1, "archive_last_replid"));
+                writes.run(m, 2000);
+                long full = stat(m, "sync_full"), partial = stat(m, "sync_partial_ok");
+                try (FerryProcess second = FerryProcess.start(props(r2p, archive, "-Dferry.replicaof=127.0.0.1 " + mp))) {
+                    second.awaitPort(r2p);
+                    try (RawClient r2 = new RawClient(r2p)) {
+                        assertSameData(m, r2, second::log);
+                        assertEquals("done", infoArchive(r2, "bootstrap_state"), second.log());
+                        assertEquals(full, stat(m, "sync_full"), "the master ran no full sync for the second replica");
+                        assertEquals(partial + 1, stat(m, "sync_partial_ok"));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aCorruptNewestSnapshotFallsBackToThePreviousOne() throws Exception {
         Path archive = Files.createTempDirectory("ferry-archive");
