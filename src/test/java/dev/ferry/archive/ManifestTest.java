@@ -1,0 +1,66 @@
+package dev.ferry.archive;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ManifestTest {
+
+    private static ArchivedSnapshot snap(int n) {
+        return new ArchivedSnapshot("snapshots/" + n + ".rdb", "a".repeat(40), n * 100L, "00000000000000ff", 1000 + n, n, 10,
+            "2026-12-01T00:00:0" + n + "Z", "master");
+    }
+
+    private static List<String> keys(Manifest m) {
+        return m.snapshots().stream().map(ArchivedSnapshot::key).toList();
+    }
+
+    @Test
+    void newestFirstAndRetentionDropsTheOldest() {
+        Manifest m = Manifest.empty();
+        assertNull(m.latest());
+        for (int i = 1; i <= 3; i++) m = m.with(snap(i), 2, "now").manifest();
+        assertEquals(List.of("snapshots/3.rdb", "snapshots/2.rdb"), keys(m));
+        Manifest.Updated next = m.with(snap(4), 2, "later");
+        assertEquals(List.of("snapshots/4.rdb", "snapshots/3.rdb"), keys(next.manifest()));
+        assertEquals(List.of("snapshots/2.rdb"), next.dropped().stream().map(ArchivedSnapshot::key).toList());
+        assertEquals("snapshots/4.rdb", next.manifest().latest().key());
+    }
+
+    @Test
+    void theSameKeyTwiceIsListedOnce() {
+        Manifest m = Manifest.empty().with(snap(1), 7, "t").manifest().with(snap(1), 7, "t").manifest();
+        assertEquals(List.of("snapshots/1.rdb"), keys(m));
+    }
+
+    @Test
+    void jsonRoundTripAndRefusals() throws IOException {
+        Manifest m = Manifest.empty().with(snap(1), 7, "t").manifest().with(snap(2), 7, "t2").manifest();
+        Manifest back = Manifest.parse(m.toJson());
+        assertEquals(m, back);
+        String json = new String(m.toJson(), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"replid\"") && json.contains("\"rdb_version\" : 10"), json);
+        assertThrows(IOException.class, () -> Manifest.parse("{ not json".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IOException.class, () -> Manifest.parse("{\"format\": 2, \"snapshots\": []}".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IOException.class, () -> Manifest.parse("{\"format\": 1, \"snapshots\": [{\"offset\": 1}]}".getBytes(StandardCharsets.UTF_8)));
+        // fields a later version adds are ignored
+        Manifest extra = Manifest.parse("{\"format\": 1, \"future\": true, \"snapshots\": []}".getBytes(StandardCharsets.UTF_8));
+        assertNull(extra.latest());
+    }
+
+    @Test
+    void backoffGrowsAndIsCapped() {
+        for (int attempt = 1; attempt < 40; attempt++) {
+            long d = Archiver.backoff(attempt);
+            long base = Math.min(300_000, 1000L << Math.min(20, attempt - 1));
+            assertTrue(d >= base / 2 && d <= base, "attempt " + attempt + ": " + d);
+        }
+    }
+}
