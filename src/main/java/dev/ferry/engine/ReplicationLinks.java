@@ -13,6 +13,9 @@ public interface ReplicationLinks {
     /** REPLCONF option value ... (listening-port, ip-address, capa, ack, getack). */
     void replconf(Call call);
 
+    /** A bare newline from a replica: refreshes its last ACK time, as a REPLCONF ACK does (it is loading). */
+    void replicaKeepalive(Client replica);
+
     /** WAIT numreplicas timeout: replies once that many replicas acknowledged this client's writes. */
     void waitForReplicas(Call call, long numReplicas, long timeoutMillis);
 

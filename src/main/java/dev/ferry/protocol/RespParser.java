@@ -39,6 +39,10 @@ public final class RespParser {
         default void prefetch(byte[] a, int from, int to) {
         }
 
+        /** An inline request with nothing in it (a bare newline): a replica's keepalive while it loads. */
+        default void onEmptyLine() {
+        }
+
         /** True while the connection still needs AUTH: Redis then refuses large frames from it. */
         default boolean authRequired() {
             return false;
@@ -255,6 +259,7 @@ public final class RespParser {
                     state = IDLE;
                     endLine();
                     if (args == null) return fail("unbalanced quotes in request");
+                    if (end == 0) sink.onEmptyLine();
                     if (cmd != null && !sink.onCommand(cmd)) return Result.STOPPED;
                 }
                 case STALLED -> {

@@ -450,6 +450,12 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     // ---- REPLCONF, WAIT, ROLE ----------------------------------------------------------------------------------
 
     @Override
+    public void replicaKeepalive(Client client) {
+        Replica r = known.get(client);
+        if (r != null && r.state != null) r.ackMillis = System.currentTimeMillis();
+    }
+
+    @Override
     public void replconf(Call c) {
         if (c.argc() % 2 == 0) throw Errors.syntax();
         Replica r = known.computeIfAbsent(c.client, Replica::new);

@@ -219,6 +219,13 @@ final class Connection implements ClientChannel, RespParser.Sink {
     }
 
     @Override
+    public void onEmptyLine() {
+        // Redis's processInlineBuffer: a newline from a replica refreshes its last ACK time (it pings back so
+        // while it loads a large snapshot, and is not timed out meanwhile)
+        if (type == ClientType.REPLICA) server.replicationLinks().replicaKeepalive(client);
+    }
+
+    @Override
     public boolean authRequired() {
         return client.authRequired();
     }

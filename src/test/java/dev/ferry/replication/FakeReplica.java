@@ -50,6 +50,12 @@ final class FakeReplica implements AutoCloseable {
         out.flush();
     }
 
+    /** Bytes as they are, outside any command (a replica's keepalive newline). */
+    void sendRaw(String bytes) throws IOException {
+        out.write(bytes.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
     /** PSYNC ? -1: returns the +FULLRESYNC line (the keepalive newlines before it skipped). */
     String psync() throws IOException {
         send("PSYNC", "?", "-1");

@@ -28,8 +28,8 @@ class SlowReplicaTest {
         int port = FerryPort.get();
         try (RawClient f = new RawClient(port)) {
             f.call("FLUSHALL");
-            String limits = value(f.call("CONFIG", "GET", "client-output-buffer-limit"));
-            String backlog = value(f.call("CONFIG", "GET", "repl-backlog-size"));
+            String limits = config(f, "client-output-buffer-limit");
+            String backlog = config(f, "repl-backlog-size");
             assertEquals("+OK\r\n", f.call("CONFIG", "SET", "client-output-buffer-limit", "replica 2mb 1mb 1",
                 "repl-backlog-size", "1mb"));
             RedisServer replica = RedisServer.start("--replicaof", "127.0.0.1", Integer.toString(port),
@@ -66,11 +66,5 @@ class SlowReplicaTest {
     /** Clients closed by client-output-buffer-limit (Redis 7.2's INFO field, which 7.0 has not: Ferry's metric). */
     private static long droppedForOutputLimit() throws Exception {
         return OnFerry.call(ctx -> ctx.stats().clientOutputBufferLimitDisconnections);
-    }
-
-    /** The value of a CONFIG GET reply for one name. */
-    private static String value(String reply) {
-        String[] lines = reply.split("\r\n");
-        return lines[lines.length - 1];
     }
 }

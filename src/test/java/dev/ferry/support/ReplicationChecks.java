@@ -16,6 +16,12 @@ public final class ReplicationChecks {
         return null;
     }
 
+    /** CONFIG GET of one setting: its value. */
+    public static String config(RawClient c, String name) throws IOException {
+        String[] lines = c.call("CONFIG", "GET", name).split("\r\n");
+        return lines[lines.length - 1];
+    }
+
     public static long stat(RawClient c, String field) throws IOException {
         return Long.parseLong(info(c, field));
     }
