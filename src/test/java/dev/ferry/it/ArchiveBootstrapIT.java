@@ -181,4 +181,53 @@ class ArchiveBootstrapIT {
             }
         }
     }
+
+    /**
+     * kill -9 in the middle of an upload: the manifest does not list the snapshot and no object has its key (a file
+     * archive writes a temporary file and renames it); the node restarted on the same directories archives its next
+     * snapshot normally.
+     */
+    @Test
+    void aKillDuringAnUploadAnnouncesNothing() throws Exception {
+        Path archive = Files.createTempDirectory("ferry-archive");
+        Path dir = Files.createTempDirectory("ferry-it");
+        int port = RedisServer.freePort();
+        String manifestBefore;
+        try (FerryProcess node = FerryProcess.start(props(port, archive, "-Dferry.dir=" + dir))) {
+            node.awaitPort(port);
+            try (RawClient c = new RawClient(port)) {
+                c.call("SET", "first", "1");
+                archiveSnapshot(c, 1);
+                manifestBefore = Files.readString(archive.resolve("manifest.json"));
+                // 1M keys of 300 B: an upload that lasts long enough to be caught in the middle
+                assertEquals("+OK\r\n", c.call("DEBUG", "POPULATE", "1000000", "big", "300"));
+                assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (!"1".equals(infoArchive(c, "archive_in_progress"))) {
+                    if (System.currentTimeMillis() > deadline) fail("the upload was not seen running: " + c.call("INFO", "archive"));
+                    Thread.sleep(5);
+                }
+                node.process.destroyForcibly().waitFor();
+            }
+        }
+        assertEquals(manifestBefore, Files.readString(archive.resolve("manifest.json")), "the manifest is unchanged");
+        try (Stream<Path> s = Files.list(archive.resolve("snapshots"))) {
+            List<String> visible = s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") && n.endsWith(".rdb")).toList();
+            assertEquals(1, visible.size(), "only the first snapshot's object exists: " + visible);
+        }
+        try (FerryProcess node = FerryProcess.start(props(port, archive, "-Dferry.dir=" + dir))) {
+            node.awaitPort(port);
+            try (RawClient c = new RawClient(port)) {
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (c.call("PING").startsWith("-LOADING")) {
+                    if (System.currentTimeMillis() > deadline) fail("not loaded: " + node.log());
+                    Thread.sleep(50);
+                }
+                c.call("FLUSHALL");
+                c.call("SET", "second", "2");
+                archiveSnapshot(c, 1);
+                assertTrue(Files.readString(archive.resolve("manifest.json")).contains("\"keys\" : 1"), "the new snapshot is listed");
+            }
+        }
+    }
 }
