@@ -77,6 +77,7 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
 
     /** On the executing loop: hears saves, and asks for one every interval when none came. */
     public void start() {
+        worker.execute(this::removeLeftovers);
         ctx.persistence().addSaveListener(this);
         if (!settings.interval().isZero()) ctx.vertx().setPeriodic(1000, id -> intervalCheck());
         LOG.infof("Archive: %s (archiving role %s, retain %d, interval %s)", store.describe(), settings.role().word(),
@@ -166,6 +167,29 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
             } catch (IOException e) {
                 LOG.warnf("Archive: cannot delete %s: %s", link, e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The links of uploads and the downloads of a bootstrap that a killed process left in ferry.dir: each may hold a
+     * whole snapshot's disk space. Only files of this shape, which nothing else writes, and none of this process's
+     * (its bootstrap has not started yet; its first upload waits behind this task).
+     */
+    private void removeLeftovers() {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.endsWith(".rdb") && n.startsWith(".archive-");
+            }).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                    LOG.infof("Archive: removed %s, left by an upload that did not finish", p);
+                } catch (IOException e) {
+                    LOG.warnf("Archive: cannot remove %s: %s", p, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            // no directory yet: nothing was left
         }
     }
 

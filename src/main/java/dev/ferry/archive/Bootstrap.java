@@ -152,7 +152,8 @@ public final class Bootstrap {
      * gone then); throws when the archive failed.
      */
     private String download(ArchivedSnapshot s) throws IOException {
-        Path tmp = target.resolveSibling(".bootstrap-" + System.nanoTime() + ".rdb");
+        // one name: a download a killed process left is replaced, never accumulates
+        Path tmp = target.resolveSibling(".bootstrap-download.rdb");
         long start = System.nanoTime();
         LOG.infof("Bootstrap: downloading %s (%.1f MB, replid %s, offset %d)", s.key(), s.bytes() / 1e6, s.replId(), s.offset());
         try {
