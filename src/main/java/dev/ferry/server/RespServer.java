@@ -7,6 +7,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.engine.Client;
 import dev.ferry.engine.CommandTable;
 import dev.ferry.engine.ServerContext;
+import dev.ferry.engine.StartupPhases;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.replication.ReplicationManager;
 import io.netty.channel.ChannelConfig;
@@ -254,6 +255,8 @@ public class RespServer {
                 Quarkus.asyncExit(0);
             });
             ProcessInfo.register(ctx);
+            // held before the context is visible, so /q/health/started never sees a bound port and nothing held
+            StartupPhases.Phase load = ctx.startupPhases().hold("load the snapshot");
             RespServer.this.context = ctx;
             heartbeat.beat();
             vertx.setPeriodic(LoopHeartbeat.PERIOD_MS, id -> heartbeat.beat());
@@ -271,7 +274,7 @@ public class RespServer {
                     new StartupLoader(ctx, Path.of(config.dir(), config.dbfilename()), code -> {
                         shutdown.request(code);
                         Quarkus.asyncExit(code);
-                    }).start();
+                    }, load::release).start();
                 } catch (IOException e) {
                     started.fail(e);
                     return;

@@ -28,12 +28,14 @@ final class StartupLoader {
     private final ServerContext ctx;
     private final Path file;
     private final IntConsumer fail;
+    private final Runnable loaded;
 
-    /** fail receives the exit code when the file cannot be loaded. */
-    StartupLoader(ServerContext ctx, Path file, IntConsumer fail) {
+    /** fail receives the exit code when the file cannot be loaded; loaded runs once the dataset is in (or none). */
+    StartupLoader(ServerContext ctx, Path file, IntConsumer fail, Runnable loaded) {
         this.ctx = ctx;
         this.file = file;
         this.fail = fail;
+        this.loaded = loaded;
     }
 
     /**
@@ -43,6 +45,7 @@ final class StartupLoader {
     boolean start() throws IOException {
         if (!Files.isRegularFile(file)) {
             ctx.replicationLinks().loadedAtStartup(null);
+            loaded.run();
             return false;
         }
         Persistence p = ctx.persistence();
@@ -60,6 +63,7 @@ final class StartupLoader {
                     l.redisVer() == null ? "unknown" : l.redisVer(), l.keysLoaded(), l.keysExpired());
                 LOG.infof("DB loaded from disk: %s", DatasetLoader.rate(l));
                 ctx.replicationLinks().loadedAtStartup(l.aux());
+                loaded.run();
             }
 
             @Override
