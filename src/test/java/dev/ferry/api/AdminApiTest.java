@@ -171,6 +171,18 @@ class AdminApiTest {
         }
     }
 
+    /** The token is in no answer: INFO, CONFIG GET, the metrics, the OpenAPI document, the problems. */
+    @Test
+    void theTokenIsShownNowhere() throws Exception {
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            assertFalse(c.call("INFO", "everything").contains(TOKEN));
+            assertFalse(c.call("CONFIG", "GET", "*").contains(TOKEN));
+        }
+        assertFalse(http.get("/q/metrics").body().contains(TOKEN));
+        assertFalse(http.get("/q/openapi").body().contains(TOKEN));
+        assertFalse(http.send("PUT", MASTER, "{}", TOKEN).body().contains(TOKEN));
+    }
+
     @Test
     void startedIsUpOnceTheStartUpIsOver() throws Exception {
         HttpResponse<String> r = http.get("/q/health/started");
