@@ -42,10 +42,7 @@ public class FerryMetrics {
         // one series per database (INFO keyspace lists the non-empty ones): a size read, as ferry.keys does
         for (int db = 0; db < config.databases(); db++) {
             int index = db;
-            Gauge.builder("ferry.db.keys", resp, r -> {
-                    ServerContext ctx = r.context();
-                    return ctx == null ? 0 : ctx.keyspace().db(index).size();
-                })
+            ServerGauge.builder("ferry.db.keys", resp, ctx -> ctx.keyspace().db(index).size())
                 .description("Keys in one database (INFO keyspace keys=)")
                 .tag("db", Integer.toString(db))
                 .register(registry);
@@ -75,11 +72,6 @@ public class FerryMetrics {
     }
 
     private void gauge(String name, String description, ToDoubleFunction<ServerContext> read) {
-        Gauge.builder(name, resp, r -> {
-                ServerContext ctx = r.context();
-                return ctx == null ? 0 : read.applyAsDouble(ctx);
-            })
-            .description(description)
-            .register(registry);
+        ServerGauge.builder(name, resp, read).description(description).register(registry);
     }
 }

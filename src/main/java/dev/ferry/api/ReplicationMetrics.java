@@ -3,7 +3,6 @@ package dev.ferry.api;
 import dev.ferry.engine.ReplicationStatus;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.server.RespServer;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -71,12 +70,7 @@ public class ReplicationMetrics {
     }
 
     private void gauge(String name, String description, ToDoubleFunction<ServerContext> read) {
-        Gauge.builder(name, resp, r -> {
-                ServerContext ctx = r.context();
-                return ctx == null ? 0 : read.applyAsDouble(ctx);
-            })
-            .description(description)
-            .register(registry);
+        ServerGauge.builder(name, resp, read).description(description).register(registry);
     }
 
     private void published(String name, String description, ToDoubleFunction<ReplicationStatus> read) {
