@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.support.Eventually;
 import dev.ferry.support.FerryPort;
 import dev.ferry.support.Http;
+import dev.ferry.support.OnFerry;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisServer;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -142,6 +143,7 @@ class AdminApiTest {
             } finally {
                 f.call("REPLICAOF", "NO", "ONE");
                 f.call("DEL", "api:admin:from-redis");
+                freshHistory();
             }
         }
     }
@@ -168,7 +170,16 @@ class AdminApiTest {
             try (RawClient f = new RawClient(FerryPort.get())) {
                 f.call("REPLICAOF", "NO", "ONE");
             }
+            freshHistory();
         }
+    }
+
+    /**
+     * The shared Ferry back to a history of its own with no replid2, as it started: the promotion kept the replica's
+     * history as replid2, which other test classes (ServerInfoTest) expect to find empty.
+     */
+    private static void freshHistory() throws Exception {
+        OnFerry.run(ctx -> ctx.replication().newHistory());
     }
 
     /** The token is in no answer: INFO, CONFIG GET, the metrics, the OpenAPI document, the problems. */
