@@ -1,5 +1,6 @@
 package dev.ferry.api;
 
+import dev.ferry.config.FerryConfig;
 import dev.ferry.server.RespServer;
 import dev.ferry.engine.ServerContext;
 import io.micrometer.core.instrument.Gauge;
@@ -9,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -22,6 +25,10 @@ public class FerryMetrics {
     MeterRegistry registry;
     @Inject
     RespServer resp;
+    @Inject
+    FerryConfig config;
+
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
     void register(@Observes StartupEvent ev) {
         gauge("ferry.clients.connected", "Connected RESP clients (INFO connected_clients)",
@@ -32,6 +39,18 @@ public class FerryMetrics {
             "Clients closed for overcoming client-output-buffer-limit since start or CONFIG RESETSTAT",
             ctx -> ctx.stats().clientOutputBufferLimitDisconnections);
         gauge("ferry.keys", "Keys in all databases", ctx -> ctx.keyspace().totalKeys());
+        // one series per database (INFO keyspace lists the non-empty ones): a size read, as ferry.keys does
+        for (int db = 0; db < config.databases(); db++) {
+            int index = db;
+            ServerGauge.builder("ferry.db.keys", resp, ctx -> ctx.keyspace().db(index).size())
+                .description("Keys in one database (INFO keyspace keys=)")
+                .tag("db", Integer.toString(db))
+                .register(registry);
+        }
+        // the JVM heap in use, what INFO reports as used_memory (MemoryMXBean is safe from any thread)
+        Gauge.builder("ferry.memory.used.bytes", MEMORY, m -> m.getHeapMemoryUsage().getUsed())
+            .description("Memory in use (INFO used_memory: the JVM heap)")
+            .register(registry);
         gauge("ferry.expired.keys", "Keys deleted because their TTL passed (INFO expired_keys)",
             ctx -> ctx.keyspace().stats.expiredKeys);
         // snapshots and the start-up load: progress of what runs now, outcome of the last
@@ -53,11 +72,6 @@ public class FerryMetrics {
     }
 
     private void gauge(String name, String description, ToDoubleFunction<ServerContext> read) {
-        Gauge.builder(name, resp, r -> {
-                ServerContext ctx = r.context();
-                return ctx == null ? 0 : read.applyAsDouble(ctx);
-            })
-            .description(description)
-            .register(registry);
+        ServerGauge.builder(name, resp, read).description(description).register(registry);
     }
 }

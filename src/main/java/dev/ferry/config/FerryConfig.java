@@ -68,6 +68,27 @@ public interface FerryConfig {
     Duration livenessTimeout();
 
     /**
+     * The bearer token the admin API's changing endpoints (PUT /api/v1/replication/master) require; unset, they are
+     * refused (403), never open. Never logged, nor shown by INFO, CONFIG GET or the metrics.
+     */
+    @WithName("admin-token")
+    Optional<String> adminToken();
+
+    /** What /q/health/ready requires beyond the bound port and a loaded dataset. */
+    Health health();
+
+    interface Health {
+        /**
+         * A replica is ready while its master was heard from (a byte of the stream, or the ping a master sends every
+         * repl-ping-replica-period, 10 s by default) within this long. 30s, not less: an idle master is silent for
+         * up to 10 s between two pings, and a bound under that would make readiness flap.
+         */
+        @WithName("max-lag")
+        @WithDefault("30s")
+        Duration maxLag();
+    }
+
+    /**
      * How long a stop (SIGTERM, SHUTDOWN) may take before a watchdog halts the process: the executing loop
      * gets until half a second before it to finish its command and close the clients, and is then left
      * behind. Not Redis's shutdown-timeout, which is how long Redis waits for lagging replicas.

@@ -25,6 +25,21 @@ public interface ReplicationLinks {
     /** REPLICAOF host port, or REPLICAOF NO ONE (host null). */
     void replicaOf(Call call, String host, int port);
 
+    /**
+     * REPLICAOF without a client (the admin API): follows host:port, or becomes a master when host is null; who
+     * names the requester in the log. False when nothing changed (already following that master).
+     */
+    boolean replicaOf(String host, int port, String who);
+
+    /** The replication state now; on the executing loop only. */
+    ReplicationStatus status();
+
+    /**
+     * The state as last published by the executing loop (every second by the cron, and at every REPLICAOF), for
+     * threads that must not wait on the loop: readiness and metrics. Null before the first publication.
+     */
+    ReplicationStatus lastStatus();
+
     /** True while this server follows a master (INFO role:slave, HELLO role, replica-read-only). */
     boolean isReplica();
 

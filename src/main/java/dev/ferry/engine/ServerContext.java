@@ -40,6 +40,7 @@ public final class ServerContext {
     private final Monitors monitors = new Monitors(this);
     private final Dispatcher dispatcher;
     private Runnable shutdown = () -> { };
+    private final StartupPhases startupPhases = new StartupPhases();
 
     public ServerContext(Vertx vertx, ServerSettings settings, CommandTable commands) {
         this.vertx = vertx;
@@ -158,6 +159,11 @@ public final class ServerContext {
 
     public void executor(Context c) {
         executor = c;
+    }
+
+    /** What the start-up still waits for (/q/health/started); any thread. */
+    public StartupPhases startupPhases() {
+        return startupPhases;
     }
 
     public void onShutdown(Runnable r) {

@@ -2,6 +2,7 @@ package dev.ferry.replication;
 
 import dev.ferry.engine.Client;
 import dev.ferry.engine.DatasetLoader;
+import dev.ferry.engine.ReplicationStatus;
 import dev.ferry.engine.ReplicationStream;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
@@ -75,6 +76,8 @@ final class MasterLink {
     private long lastIoMillis;
     /** Unix ms since when the link has been down (INFO master_link_down_since_seconds); 0 = never up. */
     private long downSinceMillis;
+    /** Unix ms since when the link has been up; 0 while down. */
+    private long upSinceMillis;
     private boolean everUp;
     private boolean stopped;
 
@@ -503,6 +506,7 @@ final class MasterLink {
         state = State.CONNECTED;
         everUp = true;
         downSinceMillis = 0;
+        upSinceMillis = System.currentTimeMillis();
         masterChannel = new MasterChannel(name(), () -> close("Connection with master killed."));
         masterClient = new Client(ctx.clients().nextId(), masterChannel, ctx);
         masterClient.authenticated(true);
@@ -588,6 +592,7 @@ final class MasterLink {
         if (state == State.CONNECTED || everUp) {
             if (downSinceMillis == 0) downSinceMillis = System.currentTimeMillis();
         }
+        upSinceMillis = 0;
         // a transaction cut in half is dropped, as Redis discards the master's partial MULTI
         unapplied.reset();
         NetSocket s = socket;
@@ -661,6 +666,13 @@ final class MasterLink {
             out.field("master_sync_last_io_seconds_ago", (now - lastIoMillis) / 1000);
         }
         if (!up()) out.field("master_link_down_since_seconds", downSinceMillis == 0 ? -1 : (now - downSinceMillis) / 1000);
+    }
+
+    /** The link's state for other threads (the admin API, readiness). */
+    ReplicationStatus.MasterLinkStatus status() {
+        return new ReplicationStatus.MasterLinkStatus(host, port, state.role, up(),
+            state == State.TRANSFER || state == State.LOADING,
+            lastIoMillis, upSinceMillis, downSinceMillis);
     }
 
     /** ROLE's offset: what the link applied, -1 while there is no link. */

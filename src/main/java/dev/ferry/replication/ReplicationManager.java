@@ -8,6 +8,7 @@ import dev.ferry.engine.ClientType;
 import dev.ferry.engine.DeferredReply;
 import dev.ferry.engine.Errors;
 import dev.ferry.engine.ReplicationLinks;
+import dev.ferry.engine.ReplicationStatus;
 import dev.ferry.engine.ReplicationStream;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
@@ -61,6 +62,8 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     private DisklessTransfer transfer;
     /** Online replicas that acknowledged within min-replicas-max-lag at the last count (Redis's repl_good_slaves_count). */
     private int goodReplicas;
+    /** The state as of the last cron or REPLICAOF, for other threads (see {@link #lastStatus()}). */
+    private volatile ReplicationStatus published;
 
     /** A WAIT: its reply, the offset it waits for, how many replicas. */
     private record AckWaiter(Client client, DeferredReply reply, long offset, long numReplicas, long timer) { }
@@ -78,6 +81,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
             stream.demote();
             ctx.keyspace().ownsExpiry(false);
         }
+        publishStatus();
     }
 
     @Override
@@ -581,9 +585,16 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
 
     @Override
     public void replicaOf(Call c, String host, int port) {
-        String who = ClientInfo.line(c.client, 0);
-        if (host == null) {
-            if (link != null) {
+        boolean changed = replicaOf(host, port, ClientInfo.line(c.client, 0));
+        if (host != null && !changed) c.reply.simple("OK Already connected to specified master");
+        else c.reply.ok();
+    }
+
+    @Override
+    public boolean replicaOf(String host, int port, String who) {
+        try {
+            if (host == null) {
+                if (link == null) return false;
                 // Redis's replicationUnsetMaster: a new history that remembers the old one as replid2, so the
                 // other replicas of the old master continue here with a partial resync
                 link.stop();
@@ -593,19 +604,45 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
                 ctx.keyspace().ownsExpiry(true);
                 disconnectReplicas();
                 LOG.infof("MASTER MODE enabled (user request from '%s')", who);
+                return true;
             }
-            c.reply.ok();
-            return;
+            if (link != null && link.host.equalsIgnoreCase(host) && link.port == port) {
+                LOG.info("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
+                return false;
+            }
+            // the history we hold (our own as a master, or the old master's) is what we ask to continue
+            follow(host, port, true, link != null ? 0 : stream.streamDb());
+            LOG.infof("REPLICAOF %s:%d enabled (user request from '%s')", host, port, who);
+            return true;
+        } finally {
+            publishStatus();
         }
-        if (link != null && link.host.equalsIgnoreCase(host) && link.port == port) {
-            LOG.info("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
-            c.reply.simple("OK Already connected to specified master");
-            return;
+    }
+
+    // ---- the state for other threads -------------------------------------------------------------------------
+
+    @Override
+    public ReplicationStatus status() {
+        List<ReplicationStatus.ReplicaStatus> attached = new ArrayList<>(replicas.size());
+        for (Replica r : replicas) {
+            attached.add(new ReplicationStatus.ReplicaStatus(r.ip(), r.listeningPort, r.state.info, r.ackOffset,
+                r.ackMillis));
         }
-        // the history we hold (our own as a master, or the old master's) is what we ask to continue
-        follow(host, port, true, link != null ? 0 : stream.streamDb());
-        LOG.infof("REPLICAOF %s:%d enabled (user request from '%s')", host, port, who);
-        c.reply.ok();
+        Backlog backlog = stream.backlog();
+        return new ReplicationStatus(System.currentTimeMillis(), isReplica(), stream.replId(), stream.replId2(),
+            stream.offset(), stream.secondReplOffset(),
+            new ReplicationStatus.BacklogStatus(backlog.size(), backlog.firstByteOffset(), backlog.histlen()),
+            List.copyOf(attached), link == null ? null : link.status());
+    }
+
+    @Override
+    public ReplicationStatus lastStatus() {
+        return published;
+    }
+
+    /** Publishes the state for readiness and metrics, which read it without waiting on the loop. */
+    private void publishStatus() {
+        published = status();
     }
 
     // ---- cron ------------------------------------------------------------------------------------------------
@@ -649,6 +686,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
             LOG.infof("Replication backlog freed after %d seconds without connected replicas.", ttl);
         }
         refreshGoodReplicas();
+        publishStatus();
     }
 
     // ---- min-replicas-to-write ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import dev.ferry.engine.info.Info;
 import dev.ferry.engine.Client;
 import dev.ferry.engine.CommandTable;
 import dev.ferry.engine.ServerContext;
+import dev.ferry.engine.StartupPhases;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.replication.ReplicationManager;
 import io.netty.channel.ChannelConfig;
@@ -270,6 +271,8 @@ public class RespServer {
             ProcessInfo.register(ctx);
             archiver = ArchiveSetup.archiver(config, ctx);
             if (archiver != null) ctx.info().register(Info.Section.ARCHIVE, archiver);
+            // held before the context is visible, so /q/health/started never sees a bound port and nothing held
+            StartupPhases.Phase load = ctx.startupPhases().hold("load the snapshot");
             RespServer.this.context = ctx;
             heartbeat.beat();
             vertx.setPeriodic(LoopHeartbeat.PERIOD_MS, id -> heartbeat.beat());
@@ -288,7 +291,7 @@ public class RespServer {
                     StartupLoader loader = new StartupLoader(ctx, snapshotFile, code -> {
                         shutdown.request(code);
                         Quarkus.asyncExit(code);
-                    });
+                    }, load::release);
                     Bootstrap bootstrap = null;
                     if (archiver != null) {
                         archiver.start();

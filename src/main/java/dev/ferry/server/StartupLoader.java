@@ -29,12 +29,14 @@ final class StartupLoader {
     private final ServerContext ctx;
     private final Path file;
     private final IntConsumer fail;
+    private final Runnable loaded;
 
-    /** fail receives the exit code when the file cannot be loaded. */
-    StartupLoader(ServerContext ctx, Path file, IntConsumer fail) {
+    /** fail receives the exit code when the file cannot be loaded; loaded runs once the dataset is in (or none). */
+    StartupLoader(ServerContext ctx, Path file, IntConsumer fail, Runnable loaded) {
         this.ctx = ctx;
         this.file = file;
         this.fail = fail;
+        this.loaded = loaded;
     }
 
     /**
@@ -69,6 +71,7 @@ final class StartupLoader {
             return true;
         }
         ctx.replicationLinks().loadedAtStartup(null);
+        loaded.run();
         return false;
     }
 
@@ -76,6 +79,7 @@ final class StartupLoader {
     void startEmpty() {
         ctx.persistence().loadingFinished(0, 0);
         ctx.replicationLinks().loadedAtStartup(null);
+        loaded.run();
     }
 
     /** Loads a snapshot file into the empty keyspace and tells the replication links where it resumes from. */
@@ -103,6 +107,7 @@ final class StartupLoader {
                 LOG.infof("DB loaded from disk: %s", DatasetLoader.rate(l));
                 outcome.loaded();
                 ctx.replicationLinks().loadedAtStartup(l.aux());
+                loaded.run();
             }
 
             @Override
