@@ -7,7 +7,6 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -146,34 +145,9 @@ public final class Bootstrap {
         });
     }
 
-    /**
-     * On a worker: the snapshot into a temporary file beside the target, checked against the manifest, then
-     * renamed onto the target. Returns null when in place, or why the snapshot was refused (the temporary file is
-     * gone then); throws when the archive failed.
-     */
+    /** On a worker: the snapshot in place as the target, or why it was refused; throws when the archive failed. */
     private String download(ArchivedSnapshot s) throws IOException {
-        // one name: a download a killed process left is replaced, never accumulates
-        Path tmp = target.resolveSibling(".bootstrap-download.rdb");
-        long start = System.nanoTime();
-        LOG.infof("Bootstrap: downloading %s (%.1f MB, replid %s, offset %d)", s.key(), s.bytes() / 1e6, s.replId(), s.offset());
-        try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            boolean found = store.download(s.key(), tmp, new Archiver.ProgressLog("Bootstrap: downloading " + s.key(), start,
-                (b, t) -> downloaded = b));
-            if (!found) return "the manifest lists it but the archive does not have it";
-            SnapshotFacts facts = SnapshotFacts.read(tmp);
-            if (facts.size() != s.bytes()) return "it has " + facts.size() + " bytes, the manifest says " + s.bytes();
-            if (!facts.crc64Hex().equals(s.crc64())) return "its CRC64 trailer is " + facts.crc64Hex() + ", the manifest says " + s.crc64();
-            if (facts.replOffset() != s.offset()) return "its repl-offset is " + facts.replOffset() + ", the manifest says " + s.offset();
-            double secs = (System.nanoTime() - start) / 1e9;
-            LOG.infof("Bootstrap: downloaded %s, %.1f MB in %.2f s (%.1f MB/s)", s.key(), s.bytes() / 1e6, secs, s.bytes() / 1e6 / Math.max(secs, 0.001));
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return null;
-        } catch (dev.ferry.rdb.RdbFormatException e) {
-            return "its header cannot be read: " + e.getMessage();
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return SnapshotDownload.fetch(store, s, target, "Bootstrap", b -> downloaded = b);
     }
 
     /** The archive cannot give a snapshot now: retry (bootstrap-failure=fail) or start empty (=empty). */

@@ -14,9 +14,9 @@ import java.nio.file.Path;
  * the file being archived, never from what the server believed it wrote, so the metadata cannot describe a
  * different file (the save after it may have replaced the path meanwhile).
  */
-record SnapshotFacts(int rdbVersion, String replId, long replOffset, long size, long crc64) {
+public record SnapshotFacts(int rdbVersion, String replId, long replOffset, long size, long crc64) {
 
-    static SnapshotFacts read(Path file) throws IOException {
+    public static SnapshotFacts read(Path file) throws IOException {
         RdbAux aux;
         int version;
         try (RdbReader reader = RdbReader.open(file)) {
@@ -37,7 +37,7 @@ record SnapshotFacts(int rdbVersion, String replId, long replOffset, long size, 
         return new SnapshotFacts(version, aux.replId(), aux.replOffset(), size, crc);
     }
 
-    String crc64Hex() {
+    public String crc64Hex() {
         return String.format("%016x", crc64);
     }
 }

@@ -13,6 +13,12 @@ public interface ReplicationLinks {
     /** REPLCONF option value ... (listening-port, ip-address, capa, ack, getack). */
     void replconf(Call call);
 
+    /**
+     * The dataset was replaced from a snapshot outside replication (a restore through the admin API): a new history
+     * starts and every replica is dropped, so that each reconnects and takes a full resync of the new data.
+     */
+    void datasetReplaced();
+
     /** A bare newline from a replica: refreshes its last ACK time, as a REPLCONF ACK does (it is loading). */
     void replicaKeepalive(Client replica);
 

@@ -454,6 +454,13 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     // ---- REPLCONF, WAIT, ROLE ----------------------------------------------------------------------------------
 
     @Override
+    public void datasetReplaced() {
+        stream.newHistory();
+        disconnectReplicas();
+        LOG.infof("Dataset replaced by a restore: new replication ID %s, replicas resynchronize", stream.replId());
+    }
+
+    @Override
     public void replicaKeepalive(Client client) {
         Replica r = known.get(client);
         if (r != null && r.state != null) r.ackMillis = System.currentTimeMillis();

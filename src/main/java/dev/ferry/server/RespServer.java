@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import dev.ferry.command.Commands;
 import dev.ferry.archive.Archiver;
 import dev.ferry.archive.Bootstrap;
+import dev.ferry.archive.Restore;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.engine.info.Info;
 import dev.ferry.engine.Client;
@@ -78,6 +79,8 @@ public class RespServer {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private volatile ServerContext context;
+    /** Restores of the dataset through the admin API. */
+    private volatile Restore restore;
     /** The snapshot archive; null with ferry.archive.url=none. */
     private volatile Archiver archiver;
     private volatile int port = -1;
@@ -226,6 +229,11 @@ public class RespServer {
         return port;
     }
 
+    /** Restores of the dataset (the admin API); null before the start. */
+    public Restore restore() {
+        return restore;
+    }
+
     /** The snapshot archive, or null when there is none. */
     public Archiver archiver() {
         return archiver;
@@ -269,6 +277,7 @@ public class RespServer {
                 Quarkus.asyncExit(0);
             });
             ProcessInfo.register(ctx);
+            restore = new Restore(ctx, Path.of(config.dir()));
             archiver = ArchiveSetup.archiver(config, ctx);
             if (archiver != null) ctx.info().register(Info.Section.ARCHIVE, archiver);
             // held before the context is visible, so /q/health/started never sees a bound port and nothing held
