@@ -30,7 +30,8 @@ class PackageLayersTest {
         "snapshot", List.of("engine", "replication", "command", "server", "api"),
         "engine", List.of("replication", "command", "server", "api"),
         "replication", List.of("command", "server", "api"),
-        "command", List.of("server", "api"));
+        "command", List.of("server", "api"),
+        "archive", List.of("command", "server", "api"));
 
     @Test
     void packagesHaveNoCycleAndLayersPointDown() {
