@@ -52,6 +52,13 @@ public final class S3ArchiveStore implements ArchiveStore {
     static final long PART_SIZE = 16L * 1024 * 1024;
     static final long TRANSFER_BUFFER = 4 * PART_SIZE;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * How long a request may wait for a connection: the connect, TLS, and a free connection of the pool (never
+     * short of them: at most 4 parts are in flight). Not the SDK's 10 s: against a closed port an attempt's
+     * acquisition was seen to hang instead of being refused (in 1 to 5 calls of 15, with the SDK's own threads as
+     * with ours), and each such attempt costs this.
+     */
+    static final Duration CONNECTION_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
     static final Duration SMALL_CALL_ATTEMPT = Duration.ofSeconds(10);
     private static final AwsRequestOverrideConfiguration SMALL_CALL = AwsRequestOverrideConfiguration.builder()
         .apiCallAttemptTimeout(SMALL_CALL_ATTEMPT).apiCallTimeout(SMALL_CALL_ATTEMPT.multipliedBy(3)).build();
@@ -65,7 +72,7 @@ public final class S3ArchiveStore implements ArchiveStore {
      * period, which would take most of a stop's grace (ferry.shutdown-grace); once the client is closed nothing
      * runs on them, so they end without one.
      */
-    private final EventLoopGroup loops = new NioEventLoopGroup(2, new DefaultThreadFactory("ferry-s3", true));
+    private final EventLoopGroup loops;
 
     /** Credentials: {@link ArchiveStores} passes the SDK's default chain; tests pass fixed ones. */
     public S3ArchiveStore(ArchiveUrl.S3 url, S3Settings settings, AwsCredentialsProvider credentials) {
@@ -74,10 +81,12 @@ public final class S3ArchiveStore implements ArchiveStore {
         Region region = region(settings);
         this.failures = new S3Failures(settings.endpoint().map(Object::toString).orElse("AWS S3 (" + region + ")"));
         boolean everywhere = settings.checksum() == S3Settings.Checksum.WHEN_SUPPORTED;
+        this.loops = new NioEventLoopGroup(2, new DefaultThreadFactory("ferry-s3", true));
         S3AsyncClientBuilder b = S3AsyncClient.builder()
             .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                 .eventLoopGroup(SdkEventLoopGroup.create(loops))
-                .connectionTimeout(CONNECT_TIMEOUT))
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .connectionAcquisitionTimeout(CONNECTION_ACQUIRE_TIMEOUT))
             .credentialsProvider(credentials)
             .region(region)
             .forcePathStyle(settings.pathStyle())

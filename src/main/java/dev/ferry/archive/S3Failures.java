@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Turns what the SDK threw into an IOException an operator can act on: which operation, which object at which
@@ -29,11 +30,7 @@ final class S3Failures {
         this.server = server;
     }
 
-    String server() {
-        return server;
-    }
-
-    /** The S3 error code of a failure the server answered (NoSuchKey, ...), or null. */
+    /** The error the server answered with (NoSuchKey, AccessDenied, ...), or null when there was no answer. */
     static S3Exception answered(Throwable t) {
         Throwable c = unwrap(t);
         return c instanceof S3Exception e ? e : null;
@@ -65,6 +62,11 @@ final class S3Failures {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ConnectException || c instanceof NoRouteToHostException || c instanceof UnknownHostException) {
                 return "cannot reach " + server + " (" + c.getMessage() + ")";
+            }
+            // seen against a closed port: after refused connections an attempt's connection acquisition can hang
+            // until the HTTP client's acquisition timeout instead of being refused again
+            if (c instanceof TimeoutException || String.valueOf(c.getMessage()).contains("Acquire operation took longer")) {
+                return "cannot reach " + server + ": no connection in time";
             }
         }
         for (Throwable c = t; c != null; c = c.getCause()) {

@@ -4,7 +4,8 @@ package dev.ferry.archive;
  * The bytes of one transfer moved so far, handed to its {@link ArchiveStore.Progress}. Parts of a multipart transfer
  * move at once on several SDK threads and a failed part is sent again from its start, so each part reports the
  * furthest it got ({@link Part}) and only bytes past that count: the total never counts a byte twice and never goes
- * back. Reports are serialized so the callback sees a growing count.
+ * back. Reports are serialized so the callback sees a growing count; it runs on the SDK's threads, so it must be
+ * cheap (a counter, a gauge), never blocking.
  */
 final class TransferCounter {
     private final ArchiveStore.Progress progress;

@@ -28,13 +28,15 @@ public final class S3Proxy implements AutoCloseable {
     private final String credential;
     private final Path dir;
     private final int port;
-    private Process process;
+    private volatile Process process;
 
     private S3Proxy(String identity, String credential, Path dir, int port) {
         this.identity = identity;
         this.credential = credential;
         this.dir = dir;
         this.port = port;
+        // a test JVM that ends without close() (a crash, a kill) must not leave the server running
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
     }
 
     /** A new server on a free port with an empty store. */
@@ -107,10 +109,11 @@ public final class S3Proxy implements AutoCloseable {
 
     /** Kills the server at once, as a crash or a network cut would look to a client. */
     public void stop() {
-        if (process == null) return;
-        process.destroyForcibly();
+        Process p = process;
+        if (p == null) return;
+        p.destroyForcibly();
         try {
-            process.waitFor(30, TimeUnit.SECONDS);
+            p.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
