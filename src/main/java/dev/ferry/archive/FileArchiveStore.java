@@ -139,12 +139,14 @@ public final class FileArchiveStore implements ArchiveStore {
         }
     }
 
-    private static Path temp(Path target) throws IOException {
+    /** A new temporary file's name beside target, hidden, unique to this process and moment. */
+    static Path temp(Path target) throws IOException {
         Files.createDirectories(target.getParent());
         return target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     }
 
-    private static void publish(Path tmp, Path target) throws IOException {
+    /** Puts tmp in target's place in one step where the file system can. */
+    static void publish(Path tmp, Path target) throws IOException {
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

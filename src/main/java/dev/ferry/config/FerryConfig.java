@@ -217,7 +217,8 @@ public interface FerryConfig {
     interface Archive {
         /**
          * The archive: {@code s3://bucket[/prefix]}, {@code file:///absolute/path}, or {@code none}; unset = a file
-         * archive in the directory {@code archive} under ferry.dir, so that a laptop runs the whole flow.
+         * archive in the directory {@code archive} under ferry.dir, so that a laptop runs the whole flow. Parsed by
+         * {@link dev.ferry.archive.ArchiveUrl}.
          */
         Optional<String> url();
 
@@ -240,5 +241,44 @@ public interface FerryConfig {
         @WithName("bootstrap-failure")
         @WithDefault("fail")
         String bootstrapFailure();
+
+        /** How an {@code s3://} archive is reached; read by {@link dev.ferry.archive.S3Settings}. */
+        S3 s3();
+
+        /**
+         * ferry.archive.s3.*: everything is optional and AWS S3 needs none of it (region and credentials come from the
+         * SDK's default chains: environment, profile, web identity, container, instance metadata). An S3-compatible
+         * server (MinIO, s3proxy) needs the endpoint, and the defaults below then change to what such servers accept.
+         */
+        interface S3 {
+            /** The server's URL, http(s)://host[:port], instead of AWS's; unset = AWS S3. */
+            Optional<String> endpoint();
+
+            /** The region to sign for; unset = the SDK's region chain, or us-east-1 with an endpoint and no region anywhere. */
+            Optional<String> region();
+
+            /** true: http://endpoint/bucket/key; false: http://bucket.endpoint/key. Unset = true with an endpoint, else false. */
+            @WithName("path-style")
+            Optional<String> pathStyle();
+
+            /**
+             * when_supported (send and check CRC checksums on every request, the SDK's default) or when_required (only
+             * where S3 requires them: many S3-compatible servers reject the former). Unset = when_required with an
+             * endpoint, else when_supported.
+             */
+            Optional<String> checksum();
+
+            /** Server-side encryption of stored objects: none (the bucket's default), AES256 or aws:kms. */
+            @WithDefault("none")
+            String sse();
+
+            /** The KMS key of sse=aws:kms; unset = the account's aws/s3 key. An error with any other sse. */
+            @WithName("sse-kms-key-id")
+            Optional<String> sseKmsKeyId();
+
+            /** The storage class of stored objects (STANDARD, STANDARD_IA, ...); unset = the bucket's default. */
+            @WithName("storage-class")
+            Optional<String> storageClass();
+        }
     }
 }

@@ -3,13 +3,14 @@ package dev.ferry.server;
 import dev.ferry.archive.ArchiveSettings;
 import dev.ferry.archive.ArchiveStore;
 import dev.ferry.archive.Archiver;
+import dev.ferry.archive.ArchiveStores;
+import dev.ferry.archive.ArchiveUrl;
 import dev.ferry.archive.FileArchiveStore;
+import dev.ferry.archive.S3Settings;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.engine.ServerContext;
 
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Reads ferry.archive.* into the archive this server uses. Unset url: a file archive in {@code <ferry.dir>/archive}
@@ -26,13 +27,24 @@ final class ArchiveSetup {
         return ArchiveSettings.of(a.role(), a.interval(), a.retain(), a.bootstrapFailure());
     }
 
+    /** Checks ferry.archive.* without opening anything (no client, no region or credential chain). */
+    static void check(FerryConfig config) {
+        settings(config);
+        String url = url(config);
+        if (!url.isEmpty() && !url.equalsIgnoreCase("none")) ArchiveUrl.parse(url);
+        S3Settings.from(config.archive().s3());
+    }
+
+    private static String url(FerryConfig config) {
+        return config.archive().url().map(String::trim).orElse("");
+    }
+
     /** The archive's store, or null when ferry.archive.url=none. */
     static ArchiveStore store(FerryConfig config) {
-        String url = config.archive().url().map(String::trim).orElse("");
+        String url = url(config);
         if (url.equalsIgnoreCase("none")) return null;
         if (url.isEmpty()) return new FileArchiveStore(Path.of(config.dir(), "archive"));
-        if (url.toLowerCase(Locale.ROOT).startsWith("file:")) return new FileArchiveStore(Path.of(URI.create(url)));
-        throw new IllegalArgumentException("ferry.archive.url: '" + url + "' is not file:///path or none");
+        return ArchiveStores.open(ArchiveUrl.parse(url), S3Settings.from(config.archive().s3()));
     }
 
     static Archiver archiver(FerryConfig config, ServerContext ctx) {

@@ -89,8 +89,7 @@ public class RespServer {
 
     void onStart(@Observes StartupEvent ev) throws Exception {
         FatalErrors.install();
-        ArchiveSetup.settings(config); // an invalid ferry.archive.* stops the start-up here, with its name
-        ArchiveSetup.store(config);
+        ArchiveSetup.check(config); // an invalid ferry.archive.* stops the start-up here, with its name
         shutdown = new Shutdown(config.shutdownGrace().toMillis(), this::loopState);
         shutdown.handleSignals(this::finalSave);
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(false));

@@ -22,9 +22,13 @@ public final class Peers {
             File f = new File(dir, binary);
             if (f.canExecute()) return f.getAbsolutePath();
         }
-        String why = binary + " is not installed (apt-get install -y redis-server redis-tools)";
+        missing(binary + " is not installed (apt-get install -y redis-server redis-tools)");
+        return null;
+    }
+
+    /** Skips the test with why, or fails it when peers are required. */
+    static void missing(String why) {
         if (required()) Assertions.fail(why + ", and PEERS_REQUIRED=true makes that a failure");
         Assumptions.abort("SKIPPED: " + why);
-        return null;
     }
 }
