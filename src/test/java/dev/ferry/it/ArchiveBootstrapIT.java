@@ -54,7 +54,7 @@ class ArchiveBootstrapIT {
         Path archive = Files.createTempDirectory("ferry-archive");
         int mp = RedisServer.freePort(), rp = RedisServer.freePort();
         try (FerryProcess master = FerryProcess.start(props(mp, archive))) {
-            master.awaitPort(mp);
+            master.awaitReady(mp);
             try (RawClient m = new RawClient(mp)) {
                 fillEveryType(m);
                 RandomWorkload writes = new RandomWorkload(11L, "ar:");
@@ -83,8 +83,8 @@ class ArchiveBootstrapIT {
         int mp = RedisServer.freePort(), r1p = RedisServer.freePort(), r2p = RedisServer.freePort();
         try (FerryProcess master = FerryProcess.start(props(mp, archive, "-Dferry.archive.role=replica"));
              FerryProcess first = FerryProcess.start(props(r1p, archive, "-Dferry.archive.role=replica", "-Dferry.replicaof=127.0.0.1 " + mp))) {
-            master.awaitPort(mp);
-            first.awaitPort(r1p);
+            master.awaitReady(mp);
+            first.awaitReady(r1p);
             try (RawClient m = new RawClient(mp); RawClient r1 = new RawClient(r1p)) {
                 fillEveryType(m);
                 RandomWorkload writes = new RandomWorkload(13L, "ar:");
@@ -113,7 +113,7 @@ class ArchiveBootstrapIT {
         Path archive = Files.createTempDirectory("ferry-archive");
         int mp = RedisServer.freePort(), rp = RedisServer.freePort();
         try (FerryProcess master = FerryProcess.start(props(mp, archive))) {
-            master.awaitPort(mp);
+            master.awaitReady(mp);
             try (RawClient m = new RawClient(mp)) {
                 fillEveryType(m);
                 archiveSnapshot(m, 1);
@@ -152,7 +152,7 @@ class ArchiveBootstrapIT {
         Path archive = Files.createTempDirectory("ferry-archive");
         int mp = RedisServer.freePort(), rp = RedisServer.freePort();
         try (FerryProcess master = FerryProcess.start(props(mp, archive))) {
-            master.awaitPort(mp);
+            master.awaitReady(mp);
             try (RawClient m = new RawClient(mp)) {
                 m.call("SET", "k", "v");
                 archiveSnapshot(m, 1);
@@ -194,7 +194,7 @@ class ArchiveBootstrapIT {
         int port = RedisServer.freePort();
         String manifestBefore;
         try (FerryProcess node = FerryProcess.start(props(port, archive, "-Dferry.dir=" + dir))) {
-            node.awaitPort(port);
+            node.awaitReady(port);
             try (RawClient c = new RawClient(port)) {
                 c.call("SET", "first", "1");
                 archiveSnapshot(c, 1);
@@ -216,7 +216,7 @@ class ArchiveBootstrapIT {
             assertEquals(1, visible.size(), "only the first snapshot's object exists: " + visible);
         }
         try (FerryProcess node = FerryProcess.start(props(port, archive, "-Dferry.dir=" + dir))) {
-            node.awaitPort(port);
+            node.awaitReady(port);
             try (RawClient c = new RawClient(port)) {
                 long deadline = System.currentTimeMillis() + 60_000;
                 while (c.call("PING").startsWith("-LOADING")) {

@@ -80,6 +80,18 @@ final class FerryProcess implements AutoCloseable {
         throw new IllegalStateException("Ferry did not open port " + port + ": " + log());
     }
 
+    /** Waits until the port accepts connections and the dataset is in (PING no longer answers -LOADING). */
+    void awaitReady(int port) throws Exception {
+        awaitPort(port);
+        long deadline = System.currentTimeMillis() + 60_000;
+        try (dev.ferry.support.RawClient c = new dev.ferry.support.RawClient(port)) {
+            while (c.call("PING").startsWith("-LOADING")) {
+                if (System.currentTimeMillis() > deadline) throw new IllegalStateException("still loading: " + log());
+                Thread.sleep(20);
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
         process.destroy();
