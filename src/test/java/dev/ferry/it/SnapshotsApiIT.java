@@ -1,0 +1,78 @@
+package dev.ferry.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.support.Http;
+import dev.ferry.support.RawClient;
+import dev.ferry.support.RedisServer;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * /api/v1/snapshots over HTTP on the packaged Ferry with a file archive: a snapshot taken through the API is
+ * archived and listed; one archived snapshot is shown by id; a restore from it brings back the data it holds and
+ * drops what was written after it; the token and the problem answers.
+ */
+class SnapshotsApiIT {
+    private static final String TOKEN = "snapshots-it-token";
+
+    private static JsonNode await(Http http, String path, java.util.function.Predicate<JsonNode> done) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            HttpResponse<String> r = http.get(path);
+            if (r.statusCode() == 200 && done.test(Http.json(r))) return Http.json(r);
+            if (System.currentTimeMillis() > deadline) fail(path + " never got there: " + r.statusCode() + " " + r.body());
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void takeListShowAndRestore() throws Exception {
+        Path archive = Files.createTempDirectory("ferry-archive");
+        int port = RedisServer.freePort(), httpPort = RedisServer.freePort();
+        try (FerryProcess ferry = FerryProcess.start("-Dferry.port=" + port, "-Dquarkus.http.port=" + httpPort,
+            "-Dferry.save=\"\"", "-Dferry.admin-token=" + TOKEN, "-Dferry.archive.url=" + archive.toUri())) {
+            ferry.awaitReady(port);
+            Http http = new Http("http://127.0.0.1:" + httpPort);
+            try (RawClient c = new RawClient(port)) {
+                c.call("MSET", "a", "1", "b", "2");
+
+                assertEquals(401, http.send("POST", "/api/v1/snapshots", "", null).statusCode());
+                assertEquals(401, http.send("POST", "/api/v1/snapshots", "", "wrong").statusCode());
+                HttpResponse<String> taken = http.send("POST", "/api/v1/snapshots", "", TOKEN);
+                assertEquals(202, taken.statusCode(), taken.body());
+                assertEquals("/api/v1/snapshots/local", java.net.URI.create(taken.headers().firstValue("Location").orElseThrow()).getPath());
+
+                JsonNode list = await(http, "/api/v1/snapshots", j -> j.get("archived").size() == 1 && j.get("local").get("archived").asBoolean());
+                JsonNode snap = list.get("archived").get(0);
+                assertEquals(2, snap.get("keys").asLong(), list.toString());
+                assertEquals(list.get("local").get("offset").asLong(), snap.get("offset").asLong());
+                assertEquals(list.get("local").get("crc64").asText(), snap.get("crc64").asText());
+                String id = snap.get("id").asText();
+                HttpResponse<String> one = http.get("/api/v1/snapshots/" + id);
+                assertEquals(200, one.statusCode(), one.body());
+                assertEquals(snap, Http.json(one));
+                HttpResponse<String> missing = http.get("/api/v1/snapshots/no-such-id");
+                assertEquals(404, missing.statusCode());
+                assertEquals("application/problem+json", missing.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+
+                c.call("DEL", "a");
+                c.call("SET", "c", "3");
+                assertEquals(401, http.send("POST", "/api/v1/snapshots/" + id + "/restore", "", null).statusCode());
+                assertEquals(404, http.send("POST", "/api/v1/snapshots/no-such-id/restore", "", TOKEN).statusCode());
+                HttpResponse<String> restore = http.send("POST", "/api/v1/snapshots/" + id + "/restore", "", TOKEN);
+                assertEquals(202, restore.statusCode(), restore.body());
+                await(http, "/api/v1/snapshots", j -> "done".equals(j.get("restore").get("state").asText()));
+                assertEquals("$1\r\n1\r\n", c.call("GET", "a"), "the snapshot's key is back");
+                assertEquals("$-1\r\n", c.call("GET", "c"), "a key written after the snapshot is gone");
+                assertEquals(":2\r\n", c.call("DBSIZE"));
+            }
+        }
+    }
+}
