@@ -353,6 +353,10 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
         return lastDurationMillis;
     }
 
+    public boolean uploading() {
+        return currentKey != null;
+    }
+
     /** Logs a transfer's percent and MB/s every 2 s, and hands the bytes to a sink of its own. */
     static final class ProgressLog implements ArchiveStore.Progress {
         private final String what;

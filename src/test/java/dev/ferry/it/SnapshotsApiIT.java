@@ -54,6 +54,11 @@ class SnapshotsApiIT {
                 assertEquals(2, snap.get("keys").asLong(), list.toString());
                 assertEquals(list.get("local").get("offset").asLong(), snap.get("offset").asLong());
                 assertEquals(list.get("local").get("crc64").asText(), snap.get("crc64").asText());
+                String metrics = http.get("/q/metrics").body();
+                assertTrue(metrics.contains("ferry_archive_uploads_ok_total 1.0"), "archive metrics:\n" + metrics);
+                assertTrue(metrics.lines().anyMatch(l -> l.startsWith("ferry_archive_last_success_timestamp_seconds ")
+                    && Double.parseDouble(l.split(" ")[1]) > 1.7e9), "last success time");
+                assertTrue(metrics.contains("ferry_bootstrap_finished 1.0"), "the bootstrap (an empty archive) ended");
                 String id = snap.get("id").asText();
                 HttpResponse<String> one = http.get("/api/v1/snapshots/" + id);
                 assertEquals(200, one.statusCode(), one.body());
