@@ -7,8 +7,12 @@
 # count of full syncs and saves (bootstrap must add none). WRITES SETs are made on the master after the archived
 # snapshot, so every bootstrap has a delta to fetch from the backlog. Prints medians.
 #
+# ARCHIVE=file (default): a local directory; ARCHIVE=s3: s3proxy (target/s3proxy/s3proxy.jar, copied by the build) as its
+# own JVM on this machine, reached through the S3 API as AWS would be.
+#
 #   bench/archive.sh
 #   KEYS=200000 ROUNDS=3 bench/archive.sh
+#   ARCHIVE=s3 bench/archive.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,8 +36,23 @@ cpu_ms() { awk '{ print ($14 + $15) * 10 }' "/proc/$1/stat"; }
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 mkdir -p "$work/m" "$work/archive"
+ARCHIVE=${ARCHIVE:-file}
+archive_props=(-Dferry.archive.url="file://$work/archive")
+if [ "$ARCHIVE" = s3 ]; then
+  [ -f target/s3proxy/s3proxy.jar ] || ./mvnw -B -q process-test-resources
+  s3port=$((MASTER_PORT + 2))
+  mkdir -p "$work/s3/bench"
+  printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$s3port" s3proxy.authorization=aws-v2-or-v4 s3proxy.identity=bench \
+    s3proxy.credential=bench-secret jclouds.provider=filesystem-nio2 "jclouds.filesystem.basedir=$work/s3" \
+    jclouds.identity=bench jclouds.credential=bench-secret >"$work/s3proxy.properties"
+  java -Xmx512m -jar target/s3proxy/s3proxy.jar --properties "$work/s3proxy.properties" >"$work/s3proxy.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 300); do (echo >/dev/tcp/127.0.0.1/$s3port) 2>/dev/null && break; sleep 0.1; done
+  archive_props=(-Dferry.archive.url=s3://bench/tier -Dferry.archive.s3.endpoint="http://127.0.0.1:$s3port"
+    -Dferry.archive.s3.region=us-east-1 -Daws.accessKeyId=bench -Daws.secretAccessKey=bench-secret)
+fi
 bin/ferry -Dferry.port="$MASTER_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/m" -Dferry.save='""' \
-  -Dferry.archive.url="file://$work/archive" >"$work/m.log" 2>&1 &
+  "${archive_props[@]}" >"$work/m.log" 2>&1 &
 master=$!; pids+=($master)
 await_port "$MASTER_PORT"
 awk -v n="$KEYS" -v size="$VALUE_SIZE" 'BEGIN { v = sprintf("%" size "s", ""); gsub(/ /, "x", v)
@@ -51,11 +70,11 @@ for round in $(seq "$ROUNDS"); do
   redis-benchmark -p "$MASTER_PORT" -t set -n "$WRITES" -r "$KEYS" -d "$VALUE_SIZE" -P 16 -q >/dev/null 2>&1
   for kind in bootstrap fullsync; do
     rm -rf "$work/r"; mkdir -p "$work/r"
-    url="file://$work/archive"; [ "$kind" = fullsync ] && url=none
+    props=("${archive_props[@]}"); [ "$kind" = fullsync ] && props=(-Dferry.archive.url=none)
     full0=$(field "$MASTER_PORT" sync_full stats); saves0=$(field "$MASTER_PORT" rdb_saves persistence); c0=$(cpu_ms "$master")
     start=$(now_ms)
     bin/ferry -Dferry.port="$REPLICA_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/r" -Dferry.save='""' \
-      -Dferry.archive.url="$url" -Dferry.replicaof="127.0.0.1 $MASTER_PORT" >"$work/r.log" 2>&1 &
+      "${props[@]}" -Dferry.replicaof="127.0.0.1 $MASTER_PORT" >"$work/r.log" 2>&1 &
     replica=$!; pids+=($replica)
     await_port "$REPLICA_PORT"
     until [ "$(field "$REPLICA_PORT" master_link_status replication)" = up ]; do sleep 0.01; done
@@ -70,7 +89,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 ferry_java=$(sed -n 's/^ferry: java //p' "$work/m.log" 2>/dev/null || true)
-echo "keys=$KEYS value=$VALUE_SIZE rounds=$ROUNDS writes_after_snapshot=$WRITES snapshot_mb=$snapshot_mb archive=file ferry_java=${ferry_java:-see bin/ferry}"
+echo "keys=$KEYS value=$VALUE_SIZE rounds=$ROUNDS writes_after_snapshot=$WRITES snapshot_mb=$snapshot_mb archive=$ARCHIVE ferry_java=${ferry_java:-see bin/ferry}"
 echo "archive: bgsave to archived ${archive_ms} ms (upload and verify ${upload_ms} ms)"
 for kind in bootstrap fullsync; do
   echo "$kind: replica up median $(echo "${join_ms[$kind]}" | tr ' ' '\n' | grep . | median) ms, master cpu median $(echo "${cpu_ms_of[$kind]}" | tr ' ' '\n' | grep . | median) ms, master full syncs ${full_of[$kind]}, master saves ${saves_of[$kind]}"
