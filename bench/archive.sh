@@ -55,6 +55,7 @@ bin/ferry -Dferry.port="$MASTER_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/m
   "${archive_props[@]}" >"$work/m.log" 2>&1 &
 master=$!; pids+=($master)
 await_port "$MASTER_PORT"
+until redis-cli -p "$MASTER_PORT" ping 2>/dev/null | grep -q PONG; do sleep 0.1; done # its own bootstrap: an empty archive
 awk -v n="$KEYS" -v size="$VALUE_SIZE" 'BEGIN { v = sprintf("%" size "s", ""); gsub(/ /, "x", v)
   for (i = 0; i < n; i++) { k = sprintf("key:%012d", i); printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, v } }' \
   | redis-cli -p "$MASTER_PORT" --pipe >/dev/null
@@ -83,6 +84,7 @@ for round in $(seq "$ROUNDS"); do
     full_of[$kind]+="$(( $(field "$MASTER_PORT" sync_full stats) - full0 )) "
     saves_of[$kind]+="$(( $(field "$MASTER_PORT" rdb_saves persistence) - saves0 )) "
     echo "round $round $kind: replica up in $(echo "${join_ms[$kind]}" | awk '{print $NF}') ms, master cpu $(echo "${cpu_ms_of[$kind]}" | awk '{print $NF}') ms, full syncs +$(echo "${full_of[$kind]}" | awk '{print $NF}'), saves +$(echo "${saves_of[$kind]}" | awk '{print $NF}')" >&2
+    cp "$work/r.log" "${TMPDIR:-/tmp}/ferry-archive-bench-$kind.log" # the last round's replica log, kept for a look
     kill -9 "$replica"; wait "$replica" 2>/dev/null || true
     sleep 0.5
   done
