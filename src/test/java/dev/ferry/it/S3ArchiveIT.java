@@ -32,12 +32,6 @@ class S3ArchiveIT {
         return p.toArray(new String[0]);
     }
 
-    private static String infoArchive(RawClient c, String field) throws IOException {
-        for (String line : c.call("INFO", "archive").split("\r\n")) {
-            if (line.startsWith(field + ":")) return line.substring(field.length() + 1);
-        }
-        return null;
-    }
 
     private static void awaitUploads(RawClient c, long n, long millis) throws Exception {
         long deadline = System.currentTimeMillis() + millis;
@@ -62,8 +56,8 @@ class S3ArchiveIT {
                     writes.run(m, 1000);
                     assertEquals("+Background saving started\r\n", m.call("BGSAVE"));
                     awaitUploads(m, 1, 60_000);
-                    assertTrue(infoArchive(m, "archive_url").startsWith("s3://" + BUCKET + "/tier-a"), m.call("INFO", "archive"));
-                    assertTrue(Long.parseLong(infoArchive(m, "archive_last_bytes")) > 32 << 20, "a multipart upload");
+                    assertTrue(info(m, "archive_url").startsWith("s3://" + BUCKET + "/tier-a"), m.call("INFO", "archive"));
+                    assertTrue(Long.parseLong(info(m, "archive_last_bytes")) > 32 << 20, "a multipart upload");
                     assertTrue(!master.log().contains("it-secret"), "no credential in the log");
                     writes.run(m, 1000);
                     long full = stat(m, "sync_full"), partial = stat(m, "sync_partial_ok");
@@ -71,7 +65,7 @@ class S3ArchiveIT {
                         replica.awaitPort(rp);
                         try (RawClient r = new RawClient(rp)) {
                             assertSameData(m, r, replica::log);
-                            assertEquals("done", infoArchive(r, "bootstrap_state"), replica.log());
+                            assertEquals("done", info(r, "bootstrap_state"), replica.log());
                             assertEquals(full, stat(m, "sync_full"), "the master ran no full sync");
                             assertEquals(partial + 1, stat(m, "sync_partial_ok"));
                         }
@@ -92,7 +86,7 @@ class S3ArchiveIT {
                     c.call("SET", "a", "1");
                     assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
                     awaitUploads(c, 1, 60_000);
-                    String firstKey = infoArchive(c, "archive_last_key");
+                    String firstKey = info(c, "archive_last_key");
                     s3.stop();
                     c.call("SET", "b", "2");
                     assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
@@ -103,12 +97,12 @@ class S3ArchiveIT {
                         Thread.sleep(100);
                     }
                     assertEquals(1, stat(c, "archive_uploads_ok"));
-                    assertTrue(infoArchive(c, "archive_last_error") != null, c.call("INFO", "archive"));
+                    assertTrue(info(c, "archive_last_error") != null, c.call("INFO", "archive"));
                     s3.start();
                     awaitUploads(c, 2, 90_000);
                     assertEquals(0, stat(c, "archive_consecutive_failures"));
-                    assertEquals("2", infoArchive(c, "archive_snapshots_retained"), "the first snapshot is still retained");
-                    assertTrue(!firstKey.equals(infoArchive(c, "archive_last_key")));
+                    assertEquals("2", info(c, "archive_snapshots_retained"), "the first snapshot is still retained");
+                    assertTrue(!firstKey.equals(info(c, "archive_last_key")));
                 }
             }
         }
