@@ -290,6 +290,13 @@ final class MasterLink {
             fullSyncReplId = f.length > 1 && f[1].length() == 40 ? f[1] : ReplicationStream.NO_REPLID;
             fullSyncOffset = f.length > 2 ? parseLong(f[2], -1) : -1;
             LOG.infof("Full resync from master: %s:%d", fullSyncReplId, fullSyncOffset);
+            if (cachedMaster) {
+                // a partial resync was asked for (the history of a loaded snapshot, or of the link before): say why it
+                // is not one, since an operator who bootstrapped from the archive expects +CONTINUE
+                LOG.warnf("The master refused to continue from %s:%d: its backlog no longer holds that offset, or it "
+                    + "does not know that history. Full resynchronization instead (a larger repl-backlog-size on the "
+                    + "master, or more frequent snapshots, avoid it)", stream.replId(), stream.offset() + 1);
+            }
             beginTransfer();
             return;
         }

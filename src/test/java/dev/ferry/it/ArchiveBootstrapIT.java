@@ -113,6 +113,32 @@ class ArchiveBootstrapIT {
         }
     }
 
+    /** A backlog that no longer holds the snapshot's offset: the replica takes a full sync and says why. */
+    @Test
+    void aSnapshotOlderThanTheBacklogFallsBackToAFullSync() throws Exception {
+        Path archive = Files.createTempDirectory("ferry-archive");
+        int mp = RedisServer.freePort(), rp = RedisServer.freePort();
+        try (FerryProcess master = FerryProcess.start(props(mp, archive, "-Dferry.repl-backlog-size=1mb"))) {
+            master.awaitReady(mp);
+            try (RawClient m = new RawClient(mp)) {
+                m.call("SET", "k", "v");
+                archiveSnapshot(m, 1);
+                String big = "x".repeat(10_000);
+                for (int i = 0; i < 300; i++) m.call("SET", "after:" + (i % 10), big); // 3 MB: past the 1 MB backlog
+                long full = stat(m, "sync_full");
+                try (FerryProcess replica = FerryProcess.start(props(rp, archive, "-Dferry.replicaof=127.0.0.1 " + mp))) {
+                    replica.awaitPort(rp);
+                    try (RawClient r = new RawClient(rp)) {
+                        assertSameData(m, r, replica::log);
+                        assertEquals("done", info(r, "bootstrap_state"));
+                        assertEquals(full + 1, stat(m, "sync_full"), "a full sync instead");
+                        assertTrue(replica.log().contains("its backlog no longer holds that offset"), replica.log());
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aCorruptNewestSnapshotFallsBackToThePreviousOne() throws Exception {
         Path archive = Files.createTempDirectory("ferry-archive");
