@@ -6,10 +6,12 @@ import dev.ferry.archive.Archiver;
 import dev.ferry.archive.ArchiveStores;
 import dev.ferry.archive.ArchiveUrl;
 import dev.ferry.archive.FileArchiveStore;
+import dev.ferry.archive.Manifest;
 import dev.ferry.archive.S3Settings;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.engine.ServerContext;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -45,6 +47,22 @@ final class ArchiveSetup {
         if (url.equalsIgnoreCase("none")) return null;
         if (url.isEmpty()) return new FileArchiveStore(Path.of(config.dir(), "archive"));
         return ArchiveStores.open(ArchiveUrl.parse(url), S3Settings.from(config.archive().s3()));
+    }
+
+    /**
+     * True when a start has nothing to bootstrap from and can say so without asking anyone: no local snapshot, and a
+     * file archive (the embedded default) without a manifest, a first start. Checked on the start-up thread before
+     * the port opens, so such a server answers at once instead of -LOADING while its empty archive is read. S3 is
+     * asked by the bootstrap, on a worker, while the server answers -LOADING.
+     */
+    static boolean firstStartOnAnEmptyFileArchive(FerryConfig config) {
+        if (Files.exists(Path.of(config.dir(), config.dbfilename()))) return false;
+        String url = url(config);
+        Path root;
+        if (url.isEmpty()) root = Path.of(config.dir(), "archive");
+        else if (ArchiveUrl.parse(url) instanceof ArchiveUrl.Local local) root = local.directory();
+        else return false;
+        return !Files.exists(root.resolve(Manifest.KEY));
     }
 
     static Archiver archiver(FerryConfig config, ServerContext ctx) {

@@ -79,6 +79,8 @@ public class RespServer {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private volatile ServerContext context;
+    /** A first start on an empty file archive: no bootstrap, no -LOADING window (read before the port opens). */
+    private volatile boolean nothingToBootstrap;
     /** Restores of the dataset through the admin API. */
     private volatile Restore restore;
     /** The snapshot archive; null with ferry.archive.url=none. */
@@ -90,6 +92,7 @@ public class RespServer {
     void onStart(@Observes StartupEvent ev) throws Exception {
         FatalErrors.install();
         ArchiveSetup.check(config); // an invalid ferry.archive.* stops the start-up here, with its name
+        nothingToBootstrap = ArchiveSetup.firstStartOnAnEmptyFileArchive(config);
         shutdown = new Shutdown(config.shutdownGrace().toMillis(), this::loopState);
         shutdown.handleSignals(this::finalSave);
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(false));
@@ -301,8 +304,11 @@ public class RespServer {
                         Quarkus.asyncExit(code);
                     }, load::release);
                     Bootstrap bootstrap = null;
-                    if (archiver != null) {
-                        archiver.start();
+                    if (archiver != null) archiver.start();
+                    if (archiver != null && nothingToBootstrap) {
+                        LOG.infof("No local snapshot and no manifest in %s: a first start, with an empty dataset", archiver.store().describe());
+                    }
+                    if (archiver != null && !nothingToBootstrap) {
                         bootstrap = new Bootstrap(ctx, archiver.store(), archiver.settings(), snapshotFile, loader::load, loader::startEmpty);
                         archiver.bootstrap(bootstrap);
                     }
