@@ -58,6 +58,7 @@ final class ArchiveSetup {
     static boolean firstStartOnAnEmptyFileArchive(FerryConfig config) {
         if (Files.exists(Path.of(config.dir(), config.dbfilename()))) return false;
         String url = url(config);
+        if (url.equalsIgnoreCase("none")) return false;
         Path root;
         if (url.isEmpty()) root = Path.of(config.dir(), "archive");
         else if (ArchiveUrl.parse(url) instanceof ArchiveUrl.Local local) root = local.directory();
