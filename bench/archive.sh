@@ -72,6 +72,8 @@ for round in $(seq "$ROUNDS"); do
   for kind in bootstrap fullsync; do
     rm -rf "$work/r"; mkdir -p "$work/r"
     props=("${archive_props[@]}"); [ "$kind" = fullsync ] && props=(-Dferry.archive.url=none)
+    # a full sync's snapshot is archived like any other: its upload must not run into the next measurement
+    until [ "$(field "$MASTER_PORT" archive_in_progress archive)" = 0 ]; do sleep 0.1; done
     full0=$(field "$MASTER_PORT" sync_full stats); saves0=$(field "$MASTER_PORT" rdb_saves persistence); c0=$(cpu_ms "$master")
     start=$(now_ms)
     bin/ferry -Dferry.port="$REPLICA_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/r" -Dferry.save='""' \

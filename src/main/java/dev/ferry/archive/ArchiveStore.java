@@ -1,6 +1,7 @@
 package dev.ferry.archive;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +34,13 @@ public interface ArchiveStore extends AutoCloseable {
 
     /** Writes the object to target (replacing it); false when there is no such object. */
     boolean download(String key, Path target, Progress progress) throws IOException;
+
+    /**
+     * The object's bytes as a stream, read as they arrive (a load can start before the transfer ends), or empty when
+     * there is no such object. Reading blocks; a transfer that fails midway throws an IOException from read. The
+     * caller closes it.
+     */
+    Optional<InputStream> open(String key) throws IOException;
 
     /** A small object (the manifest) whole, or empty when it does not exist. */
     Optional<byte[]> read(String key) throws IOException;

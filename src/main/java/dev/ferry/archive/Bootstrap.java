@@ -1,11 +1,11 @@
 package dev.ferry.archive;
 
+import dev.ferry.engine.DatasetLoader;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.info.InfoWriter;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,20 +17,20 @@ import java.util.List;
  * <p>Never an accidental empty start: a manifest that cannot be read, an unreachable archive or snapshots that all
  * fail their checks keep the server loading (commands get -LOADING, readiness and the start-up probe stay DOWN)
  * and the bootstrap is retried with backoff, unless {@code ferry.archive.bootstrap-failure=empty}. A snapshot
- * whose size or CRC64 trailer differ from the manifest's, or that the loader refuses (its CRC64 over the whole
- * file is checked while loading), is skipped with a warning and the next older retained one is tried. An archive
+ * that the loader refuses (its CRC64 over the whole file is checked while loading), or whose size, CRC64 trailer
+ * or offset differ from the manifest's, is skipped with a warning and the next older retained one is tried. An archive
  * with no manifest at all is a first start: the server starts empty and says so.
  *
- * <p>Downloads run on a worker thread; loading goes through the same loader as a local snapshot. The file is
- * downloaded beside {@code dbfilename} and renamed onto it once its checks pass: nothing else writes there while
- * the server is loading.
+ * <p>The snapshot is loaded as it downloads, by the same loader as a local snapshot, on its thread; what it reads is
+ * also written beside {@code dbfilename} and renamed onto it once its checks pass (nothing else writes there while
+ * the server is loading), so a restart finds it on disk.
  */
 public final class Bootstrap {
     private static final Logger LOG = Logger.getLogger(Bootstrap.class);
 
-    /** Loads a snapshot file as the start-up load does; calls back on the executing loop. */
+    /** Loads a snapshot of size bytes as the start-up load does; calls back on the executing loop. */
     public interface Loader {
-        void load(Path file, LoadOutcome outcome);
+        void load(DatasetLoader.Source source, long size, LoadOutcome outcome);
     }
 
     public interface LoadOutcome {
@@ -98,7 +98,10 @@ public final class Bootstrap {
         return json == null ? null : Manifest.parse(json);
     }
 
-    /** Downloads and checks snapshots[i] on a worker, then loads it; on a bad snapshot, the next older one. */
+    /**
+     * Loads snapshots[i] as it downloads (see {@link StreamedSnapshot}); on a snapshot that is bad or fails its
+     * checks, the next older one.
+     */
     private void tryCandidate(List<ArchivedSnapshot> snapshots, int i) {
         if (i >= snapshots.size()) {
             failed("none of the " + snapshots.size() + " archived snapshot(s) passed its checks");
@@ -109,45 +112,28 @@ public final class Bootstrap {
         snapshotKey = s.key();
         downloaded = 0;
         downloadTotal = s.bytes();
-        ctx.vertx().<String>executeBlocking(() -> download(s), false).onComplete(ar -> {
-            if (ar.failed()) {
-                // the archive itself failed (not the snapshot): the whole bootstrap is retried
-                failed("cannot download " + s.key() + ": " + message(ar.cause()));
-                return;
+        var progress = new Archiver.ProgressLog("Bootstrap: downloading " + s.key(), System.nanoTime(), (b, t) -> downloaded = b);
+        var source = new StreamedSnapshot(store, s, target, "Bootstrap", progress, () -> state = State.LOADING);
+        loader.load(source, s.bytes(), new LoadOutcome() {
+            @Override
+            public void loaded() {
+                finish(State.DONE);
+                LOG.infof("Bootstrap: loaded %s (replid %s, offset %d) from the archive in %.2f s", s.key(), s.replId(),
+                    s.offset(), (finishedMillis - startedMillis) / 1000.0);
             }
-            if (ar.result() != null) {
-                LOG.warnf("Bootstrap: skipping the archived snapshot %s: %s%s", s.key(), ar.result(),
+
+            @Override
+            public void failed(Exception e, boolean format) {
+                if (!format) {
+                    // the archive or the disk failed (not the snapshot): the whole bootstrap is retried
+                    Bootstrap.this.failed("cannot download and load " + s.key() + ": " + message(e));
+                    return;
+                }
+                LOG.warnf("Bootstrap: skipping the archived snapshot %s: %s%s", s.key(), e.getMessage(),
                     i + 1 < snapshots.size() ? "; trying the previous one" : "");
                 tryCandidate(snapshots, i + 1);
-                return;
             }
-            state = State.LOADING;
-            loader.load(target, new LoadOutcome() {
-                @Override
-                public void loaded() {
-                    finish(State.DONE);
-                    LOG.infof("Bootstrap: loaded %s (replid %s, offset %d) from the archive in %.2f s", s.key(), s.replId(),
-                        s.offset(), (finishedMillis - startedMillis) / 1000.0);
-                }
-
-                @Override
-                public void failed(Exception e, boolean format) {
-                    if (!format) {
-                        Bootstrap.this.failed("cannot load " + s.key() + ": " + message(e));
-                        return;
-                    }
-                    LOG.warnf("Bootstrap: the archived snapshot %s cannot be loaded: %s%s", s.key(), e.getMessage(),
-                        i + 1 < snapshots.size() ? "; trying the previous one" : "");
-                    ctx.vertx().executeBlocking(() -> Files.deleteIfExists(target), false)
-                        .onComplete(x -> tryCandidate(snapshots, i + 1));
-                }
-            });
         });
-    }
-
-    /** On a worker: the snapshot in place as the target, or why it was refused; throws when the archive failed. */
-    private String download(ArchivedSnapshot s) throws IOException {
-        return SnapshotDownload.fetch(store, s, target, "Bootstrap", b -> downloaded = b);
     }
 
     /** The archive cannot give a snapshot now: retry (bootstrap-failure=fail) or start empty (=empty). */

@@ -1,8 +1,10 @@
 package dev.ferry.archive;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -55,6 +57,15 @@ public final class FileArchiveStore implements ArchiveStore {
             throw e;
         }
         publish(tmp, target);
+    }
+
+    @Override
+    public Optional<InputStream> open(String key) throws IOException {
+        try {
+            return Optional.of(Files.newInputStream(path(key)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -134,6 +145,22 @@ public final class FileArchiveStore implements ArchiveStore {
             while (done < size) {
                 done += in.transferTo(done, Math.min(CHUNK, size - done), out);
                 progress.transferred(done, size);
+            }
+            out.force(true);
+        }
+    }
+
+    /** Writes a stream of total bytes (-1 when unknown) to a new file, synced before it returns. */
+    static void write(InputStream in, long total, Path to, Progress progress) throws IOException {
+        byte[] buf = new byte[1 << 20];
+        try (FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+            long done = 0;
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                while (b.hasRemaining()) out.write(b);
+                done += n;
+                progress.transferred(done, total);
             }
             out.force(true);
         }

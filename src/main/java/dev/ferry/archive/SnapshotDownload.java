@@ -20,6 +20,14 @@ final class SnapshotDownload {
     private SnapshotDownload() {
     }
 
+    /** Why the file is not the snapshot the manifest lists, or null when its size, CRC64 trailer and offset agree. */
+    static String mismatch(SnapshotFacts facts, ArchivedSnapshot s) {
+        if (facts.size() != s.bytes()) return "it has " + facts.size() + " bytes, the manifest says " + s.bytes();
+        if (!facts.crc64Hex().equals(s.crc64())) return "its CRC64 trailer is " + facts.crc64Hex() + ", the manifest says " + s.crc64();
+        if (facts.replOffset() != s.offset()) return "its repl-offset is " + facts.replOffset() + ", the manifest says " + s.offset();
+        return null;
+    }
+
     /**
      * On a worker thread. Returns null when the snapshot is in place as target, or why it was refused (nothing is
      * left behind then); throws when the archive itself failed.
@@ -33,10 +41,8 @@ final class SnapshotDownload {
             boolean found = store.download(s.key(), tmp, new Archiver.ProgressLog(who + ": downloading " + s.key(), start,
                 (b, t) -> downloaded.accept(b)));
             if (!found) return "the manifest lists it but the archive does not have it";
-            SnapshotFacts facts = SnapshotFacts.read(tmp);
-            if (facts.size() != s.bytes()) return "it has " + facts.size() + " bytes, the manifest says " + s.bytes();
-            if (!facts.crc64Hex().equals(s.crc64())) return "its CRC64 trailer is " + facts.crc64Hex() + ", the manifest says " + s.crc64();
-            if (facts.replOffset() != s.offset()) return "its repl-offset is " + facts.replOffset() + ", the manifest says " + s.offset();
+            String mismatch = mismatch(SnapshotFacts.read(tmp), s);
+            if (mismatch != null) return mismatch;
             double secs = (System.nanoTime() - start) / 1e9;
             LOG.infof("%s: downloaded %s, %.1f MB in %.2f s (%.1f MB/s)", who, s.key(), s.bytes() / 1e6, secs, s.bytes() / 1e6 / Math.max(secs, 0.001));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -37,6 +37,41 @@ public final class DatasetLoader {
         void failed(Exception e, boolean format);
     }
 
+    /**
+     * Where a load reads from: a file, or a transfer read as it arrives. The loader thread calls {@link #open}, reads
+     * the whole RDB, then {@link #finished} (a last check or the publication of what was read, before the loop
+     * installs anything) or, when anything failed, {@link #abandoned}.
+     */
+    public interface Source {
+        RdbReader open() throws IOException;
+
+        /** Throws {@link Refused} when what was read is not what was expected (nothing is installed then). */
+        default void finished(Loaded l) throws IOException {}
+
+        default void abandoned() {}
+
+        static Source of(Path file) {
+            return new Source() {
+                @Override
+                public RdbReader open() throws IOException {
+                    return RdbReader.open(file);
+                }
+
+                @Override
+                public String toString() {
+                    return file.toString();
+                }
+            };
+        }
+    }
+
+    /** The source is readable but not the snapshot it should be (another may do): a failure of the data, not of I/O. */
+    public static final class Refused extends IOException {
+        public Refused(String why) {
+            super(why);
+        }
+    }
+
     private DatasetLoader() {}
 
     /**
@@ -44,17 +79,25 @@ public final class DatasetLoader {
      * drops them; a replica keeps them until its master deletes them). progress gets the bytes read so far.
      */
     public static void start(ServerContext ctx, Path file, boolean dropExpired, LongConsumer progress, Done done) {
+        start(ctx, Source.of(file), dropExpired, progress, done);
+    }
+
+    /** {@link #start(ServerContext, Path, boolean, LongConsumer, Done)} from any source. */
+    public static void start(ServerContext ctx, Source source, boolean dropExpired, LongConsumer progress, Done done) {
         RdbValueBuilder.Limits limits = ctx.settings().loadLimits();
         int databases = ctx.keyspace().databases();
         // expiry is judged against the time the load began, as Redis judges it against its start
         long now = System.currentTimeMillis();
         Thread worker = new Thread(() -> {
             try {
-                Loaded l = read(file, databases, limits, now, dropExpired, progress);
+                Loaded l = read(source, databases, limits, now, dropExpired, progress);
+                source.finished(l);
                 ctx.executor().runOnContext(v -> done.loaded(l));
-            } catch (RdbFormatException e) {
+            } catch (RdbFormatException | Refused e) {
+                source.abandoned();
                 ctx.executor().runOnContext(v -> done.failed(e, true));
             } catch (IOException | RuntimeException e) {
+                source.abandoned();
                 ctx.executor().runOnContext(v -> done.failed(e, false));
             }
         }, "ferry-rdb-loader");
@@ -75,14 +118,14 @@ public final class DatasetLoader {
         return true;
     }
 
-    private static Loaded read(Path file, int databases, RdbValueBuilder.Limits limits, long now, boolean dropExpired,
+    private static Loaded read(Source source, int databases, RdbValueBuilder.Limits limits, long now, boolean dropExpired,
                                LongConsumer progress) throws IOException {
         long started = System.nanoTime();
         long[] lastLog = {started};
         LoadedDatabase[] dbs = new LoadedDatabase[databases];
         long[] counts = new long[2]; // loaded, expired
-        try (RdbReader reader = RdbReader.open(file)) {
-            LOG.infof("Loading RDB from %s (%.1f MB)", file, reader.total() / 1e6);
+        try (RdbReader reader = source.open()) {
+            LOG.infof("Loading RDB from %s (%.1f MB)", source, reader.total() / 1e6);
             long fileBytes = reader.total();
             RdbValueBuilder builder = new RdbValueBuilder(limits, new RdbValueBuilder.Sink() {
                 @Override

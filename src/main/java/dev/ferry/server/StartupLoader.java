@@ -84,7 +84,6 @@ final class StartupLoader {
 
     /** Loads a snapshot file into the empty keyspace and tells the replication links where it resumes from. */
     void load(Path snapshot, Bootstrap.LoadOutcome outcome) {
-        Persistence p = ctx.persistence();
         long size;
         try {
             size = Files.size(snapshot);
@@ -92,6 +91,12 @@ final class StartupLoader {
             outcome.failed(e, false);
             return;
         }
+        load(DatasetLoader.Source.of(snapshot), size, outcome);
+    }
+
+    /** The same from any source of size bytes (an archived snapshot read as it downloads). */
+    void load(DatasetLoader.Source snapshot, long size, Bootstrap.LoadOutcome outcome) {
+        Persistence p = ctx.persistence();
         p.loadingStarted(size);
         DatasetLoader.start(ctx, snapshot, ctx.keyspace().ownsExpiry(), p::loadingProgress, new DatasetLoader.Done() {
             @Override

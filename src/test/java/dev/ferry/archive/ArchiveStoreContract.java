@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.archive.ArchiveStore.ObjectInfo;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,6 +61,17 @@ abstract class ArchiveStoreContract {
             try (Stream<Path> files = Files.list(restored.getParent())) {
                 assertEquals(List.of(restored), files.toList(), "no temporary file is left beside the download");
             }
+
+            // read as a stream, in uneven pieces, to its end
+            try (InputStream in = store.open("snapshots/big.rdb").orElseThrow()) {
+                Path streamed = tmp.resolve("streamed.rdb");
+                try (OutputStream out = Files.newOutputStream(streamed)) {
+                    byte[] buf = new byte[70_001];
+                    int n;
+                    while ((n = in.read(buf, 0, 1 + (int) (Files.size(source) % buf.length))) >= 0) out.write(buf, 0, n);
+                }
+                assertEquals(-1, Files.mismatch(source, streamed), "the stream differs from the upload");
+            }
         }
     }
 
@@ -83,6 +95,7 @@ abstract class ArchiveStoreContract {
             Path target = tmp.resolve("restore").resolve("none.rdb");
             assertFalse(store.download("snapshots/none.rdb", target, ArchiveStore.Progress.NONE));
             assertFalse(Files.exists(target));
+            assertEquals(Optional.empty(), store.open("snapshots/none.rdb"));
         }
     }
 
