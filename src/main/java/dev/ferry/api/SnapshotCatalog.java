@@ -48,11 +48,16 @@ public class SnapshotCatalog {
 
     /** The local snapshot, or null when there is none (or it cannot be read). */
     SnapshotView local() {
+        return local(archived().snapshots());
+    }
+
+    /** The same, told whether it is archived by a list of archived snapshots already read. */
+    SnapshotView local(List<ArchivedSnapshot> archivedSnapshots) {
         Path file = localFile();
         try {
             SnapshotFacts f = SnapshotFacts.read(file);
             String created = Files.getLastModifiedTime(file).toInstant().toString();
-            boolean archived = archived().snapshots().stream().anyMatch(s -> f.replOffset() == s.offset()
+            boolean archived = archivedSnapshots.stream().anyMatch(s -> f.replOffset() == s.offset()
                 && f.crc64Hex().equals(s.crc64()) && String.valueOf(f.replId()).equals(String.valueOf(s.replId())));
             return new SnapshotView(LOCAL, "local", null, f.replId(), f.replOffset(), f.size(), null, f.rdbVersion(), f.crc64Hex(),
                 created, resp.context() != null && resp.context().replicationLinks().isReplica() ? "replica" : "master", archived);

@@ -37,7 +37,7 @@ public class SnapshotsResource {
     @Blocking
     public SnapshotList list() {
         SnapshotCatalog.Archived archived = catalog.archived();
-        return new SnapshotList(catalog.local(), archived.url(), archived.error(), archived.snapshots().stream().map(SnapshotView::of).toList(),
+        return new SnapshotList(catalog.local(archived.snapshots()), archived.url(), archived.error(), archived.snapshots().stream().map(SnapshotView::of).toList(),
             RestoreView.of(restore().status()));
     }
 

@@ -266,8 +266,7 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
 
     /** The archive's manifest as stored now, or null when there is none (a worker thread: it reads the archive). */
     public Manifest readManifest() throws IOException {
-        byte[] json = store.read(Manifest.KEY).orElse(null);
-        return json == null ? null : Manifest.parse(json);
+        return Manifest.read(store);
     }
 
     /** The manifest to add to: the stored one, empty when there is none, and replaced (warned) when unreadable. */

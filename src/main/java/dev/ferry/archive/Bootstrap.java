@@ -94,8 +94,7 @@ public final class Bootstrap {
     }
 
     private Manifest readManifest() throws IOException {
-        byte[] json = store.read(Manifest.KEY).orElse(null);
-        return json == null ? null : Manifest.parse(json);
+        return Manifest.read(store);
     }
 
     /**

@@ -71,6 +71,12 @@ public record Manifest(
     }
 
     /** Parses a manifest; an IOException says why it cannot be used (bad JSON, a format this version does not know). */
+    /** The archive's manifest, or null when it has none; an IOException when it cannot be read or parsed. */
+    static Manifest read(ArchiveStore store) throws IOException {
+        byte[] json = store.read(KEY).orElse(null);
+        return json == null ? null : parse(json);
+    }
+
     static Manifest parse(byte[] json) throws IOException {
         Manifest m;
         try {

@@ -35,11 +35,7 @@ class ArchiveBootstrapIT {
     /** BGSAVE, then waits until the archive announced that many snapshots in all. */
     private static void archiveSnapshot(RawClient c, int uploadsOk) throws Exception {
         assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (stat(c, "archive_uploads_ok") < uploadsOk) {
-            if (System.currentTimeMillis() > deadline) fail("no archive upload: " + c.call("INFO", "archive"));
-            Thread.sleep(20);
-        }
+        awaitUploads(c, uploadsOk, 30_000);
     }
 
 
@@ -101,11 +97,7 @@ class ArchiveBootstrapIT {
                 }
                 assertSameData(m, r, replica::log);
                 // the replica's full sync made a snapshot, archived like any other: the next one comes after it
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (stat(m, "archive_uploads_ok") < 1 || stat(m, "archive_in_progress") != 0) {
-                    if (System.currentTimeMillis() > deadline) fail("the full sync's snapshot was not archived: " + m.call("INFO", "archive"));
-                    Thread.sleep(20);
-                }
+                awaitUploads(m, 1, 30_000);
                 archiveSnapshot(m, (int) stat(m, "archive_uploads_ok") + 1);
                 assertSameData(m, r, replica::log);
                 replid = info(m, "master_replid");

@@ -33,14 +33,6 @@ class S3ArchiveIT {
     }
 
 
-    private static void awaitUploads(RawClient c, long n, long millis) throws Exception {
-        long deadline = System.currentTimeMillis() + millis;
-        while (stat(c, "archive_uploads_ok") < n) {
-            if (System.currentTimeMillis() > deadline) fail("no archive upload: " + c.call("INFO", "archive"));
-            Thread.sleep(50);
-        }
-    }
-
     @Test
     void aReplicaBootstrapsFromS3AndContinuesPartially() throws Exception {
         try (S3Proxy s3 = S3Proxy.start("it-identity", "it-secret")) {

@@ -72,6 +72,15 @@ public final class ReplicationChecks {
         }
     }
 
+    /** Waits until the server has archived n snapshots in all (INFO archive_uploads_ok). */
+    public static void awaitUploads(RawClient c, long n, long millis) throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
+        while (stat(c, "archive_uploads_ok") < n || stat(c, "archive_in_progress") != 0) {
+            if (System.currentTimeMillis() > deadline) fail("no archive upload: " + c.call("INFO", "archive"));
+            Thread.sleep(20);
+        }
+    }
+
     /** Values of every type in every encoding Ferry has, over three databases, some with TTLs. */
     public static void fillEveryType(RawClient f) throws IOException {
         f.call("DEBUG", "POPULATE", "20000", "pop", "20");
