@@ -33,6 +33,13 @@ public class ArchiveMetrics {
         counter("ferry.archive.uploads.ok", "Snapshots archived and verified", Archiver::uploadsOk);
         counter("ferry.archive.uploads.failed", "Upload attempts that failed (each retry counts)", Archiver::uploadsFailed);
         counter("ferry.archive.uploaded.bytes", "Bytes of snapshots archived", Archiver::uploadedBytes);
+        gauge("ferry.archive.stream.offset", "The replication offset up to which the stream is archived and announced; -1 = none",
+            Archiver::streamArchivedOffset);
+        gauge("ferry.archive.stream.lag.bytes", "How much of the replication stream is not archived yet", Archiver::streamLagBytes);
+        gauge("ferry.archive.stream.lag.seconds", "How old the oldest byte of the stream not archived yet is", Archiver::streamLagSeconds);
+        counter("ferry.archive.stream.segments.ok", "Stream segments archived and announced", Archiver::streamSegmentsOk);
+        counter("ferry.archive.stream.segments.failed", "Stream segment attempts that failed (each retry counts)",
+            Archiver::streamSegmentsFailed);
         gauge("ferry.bootstrap.duration.seconds", "How long the start-up bootstrap from the archive took; 0 while it runs or when there was none",
             a -> a.bootstrap() == null ? 0 : a.bootstrap().durationMillis() / 1000.0);
         gauge("ferry.bootstrap.finished", "1 once the start-up bootstrap from the archive ended (loaded, or started empty)",

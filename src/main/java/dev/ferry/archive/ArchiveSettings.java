@@ -10,8 +10,11 @@ import java.util.Locale;
  * @param interval         a snapshot is taken and archived at least this often, even without save rules; zero: never
  * @param retain           how many archived snapshots the manifest keeps (older objects are deleted)
  * @param bootstrapFailure what a start on an empty disk does when the archive cannot give it a snapshot
+ * @param streamInterval   how often a segment of the replication stream is archived; zero: no stream archive
+ * @param streamMaxBytes   the most stream one segment holds
  */
-public record ArchiveSettings(Role role, Duration interval, int retain, BootstrapFailure bootstrapFailure) {
+public record ArchiveSettings(Role role, Duration interval, int retain, BootstrapFailure bootstrapFailure,
+                              Duration streamInterval, long streamMaxBytes) {
 
     public enum Role {
         MASTER, REPLICA, BOTH;
@@ -34,6 +37,10 @@ public record ArchiveSettings(Role role, Duration interval, int retain, Bootstra
     public ArchiveSettings {
         if (retain < 1) throw new IllegalArgumentException("ferry.archive.retain must be at least 1, got " + retain);
         if (interval.isNegative()) throw new IllegalArgumentException("ferry.archive.interval must not be negative");
+        if (streamInterval.isNegative()) throw new IllegalArgumentException("ferry.archive.stream.interval must not be negative");
+        if (streamMaxBytes < 1024 || streamMaxBytes > 256L << 20) {
+            throw new IllegalArgumentException("ferry.archive.stream.max-bytes must be between 1kb and 256mb, got " + streamMaxBytes);
+        }
     }
 
     static <E extends Enum<E>> E parse(Class<E> type, String setting, String value) {
@@ -46,8 +53,9 @@ public record ArchiveSettings(Role role, Duration interval, int retain, Bootstra
         }
     }
 
-    public static ArchiveSettings of(String role, Duration interval, int retain, String bootstrapFailure) {
+    public static ArchiveSettings of(String role, Duration interval, int retain, String bootstrapFailure, Duration streamInterval,
+                                     long streamMaxBytes) {
         return new ArchiveSettings(parse(Role.class, "ferry.archive.role", role), interval, retain,
-            parse(BootstrapFailure.class, "ferry.archive.bootstrap-failure", bootstrapFailure));
+            parse(BootstrapFailure.class, "ferry.archive.bootstrap-failure", bootstrapFailure), streamInterval, streamMaxBytes);
     }
 }

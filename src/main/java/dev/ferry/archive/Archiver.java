@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +46,9 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
     private final ArchiveSettings settings;
     private final Path dir;
     private final ExecutorService worker;
+    private final ManifestWriter manifests;
+    /** Null when ferry.archive.stream.interval is 0. */
+    private final StreamArchiver stream;
     /** The newest saved snapshot not taken by the worker yet: an older one waiting is superseded by it. */
     private final AtomicReference<Job> pending = new AtomicReference<>();
     /** When the interval last asked for a snapshot, or a snapshot was archived (loop only). */
@@ -68,6 +73,8 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
         this.store = store;
         this.settings = settings;
         this.dir = dir;
+        this.manifests = new ManifestWriter(store);
+        this.stream = settings.streamInterval().isZero() ? null : new StreamArchiver(ctx, store, manifests, settings, this::archivesNow);
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ferry-archiver");
             t.setDaemon(true);
@@ -80,6 +87,7 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
         worker.execute(this::removeLeftovers);
         ctx.persistence().addSaveListener(this);
         if (!settings.interval().isZero()) ctx.vertx().setPeriodic(1000, id -> intervalCheck());
+        if (stream != null) stream.start();
         LOG.infof("Archive: %s (archiving role %s, retain %d, interval %s)", store.describe(), settings.role().word(),
             settings.retain(), settings.interval().isZero() ? "none" : settings.interval());
     }
@@ -114,6 +122,11 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
         if (p.changesSinceLastSave() == 0 && lastSuccessMillis != 0) return;
         lastIntervalMillis = now;
         p.startBackgroundSave("archive interval");
+    }
+
+    @Override
+    public void started(RdbFileWriter.Aux aux) {
+        if (stream != null) stream.snapshotStarted(aux.replId(), aux.replOffset());
     }
 
     @Override
@@ -240,10 +253,14 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
             throw new IOException("the uploaded object " + key + " does not match the snapshot: " + stored.size() + " bytes, crc64 "
                 + stored.metadata().get("crc64") + "; expected " + facts.size() + " bytes, crc64 " + facts.crc64Hex());
         }
-        Manifest current = readManifestForUpdate();
-        Manifest.Updated next = current.with(snap, settings.retain(), Instant.now().toString());
-        store.write(Manifest.KEY, next.manifest().toJson(), "application/json");
-        for (ArchivedSnapshot old : next.dropped()) {
+        List<ArchivedSnapshot> dropped = new ArrayList<>();
+        Manifest written = manifests.update(current -> {
+            Manifest.Updated next = current.with(snap, settings.retain(), ManifestWriter.now());
+            dropped.clear();
+            dropped.addAll(next.dropped());
+            return next.manifest();
+        });
+        for (ArchivedSnapshot old : dropped) {
             try {
                 store.delete(old.key());
             } catch (IOException e) {
@@ -258,27 +275,15 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
         uploadedBytes += facts.size();
         consecutiveFailures = 0;
         lastError = null;
-        retained = next.manifest().snapshots().size();
+        retained = written.snapshots().size();
         LOG.infof("Archive: %s archived and verified, %.1f MB in %.2f s (%.1f MB/s); manifest retains %d snapshot(s)%s",
             key, facts.size() / 1e6, millis / 1000.0, facts.size() / 1e6 / Math.max(0.001, millis / 1000.0), retained,
-            next.dropped().isEmpty() ? "" : ", " + next.dropped().size() + " older deleted");
+            dropped.isEmpty() ? "" : ", " + dropped.size() + " older deleted");
     }
 
     /** The archive's manifest as stored now, or null when there is none (a worker thread: it reads the archive). */
     public Manifest readManifest() throws IOException {
         return Manifest.read(store);
-    }
-
-    /** The manifest to add to: the stored one, empty when there is none, and replaced (warned) when unreadable. */
-    private Manifest readManifestForUpdate() throws IOException {
-        byte[] json = store.read(Manifest.KEY).orElse(null);
-        if (json == null) return Manifest.empty();
-        try {
-            return Manifest.parse(json);
-        } catch (IOException e) {
-            LOG.warnf("Archive: %s; writing a new manifest (the snapshots it listed stay in the archive, unlisted)", e.getMessage());
-            return Manifest.empty();
-        }
     }
 
     private static String oneLine(Throwable e) {
@@ -289,6 +294,7 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
     /** Stops the worker (at shutdown): an upload under way is abandoned, nothing was announced for it. */
     public void close() {
         worker.shutdownNow();
+        if (stream != null) stream.close();
         store.close();
     }
 
@@ -323,9 +329,32 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
         if (retained >= 0) out.field("archive_snapshots_retained", retained);
         String err = lastError;
         if (err != null) out.field("archive_last_error", err);
+        if (stream != null) stream.write(out);
         Bootstrap b = bootstrap;
         if (b != null) b.write(out);
         else out.field("bootstrap_state", "none");
+    }
+
+    /** The stream archive's offset archived and announced, as of its last tick; -1 without one (or before it began). */
+    public long streamArchivedOffset() {
+        return stream == null ? -1 : stream.archivedOffset();
+    }
+
+    /** How far the stream archive is behind the stream, in bytes and seconds, as of its last tick. */
+    public long streamLagBytes() {
+        return stream == null ? 0 : stream.lagBytes();
+    }
+
+    public long streamLagSeconds() {
+        return stream == null ? 0 : stream.lagSeconds();
+    }
+
+    public long streamSegmentsOk() {
+        return stream == null ? 0 : stream.segmentsOk();
+    }
+
+    public long streamSegmentsFailed() {
+        return stream == null ? 0 : stream.segmentsFailed();
     }
 
     public long lastSuccessMillis() {

@@ -3,11 +3,13 @@ package dev.ferry.archive;
 import dev.ferry.engine.DatasetLoader;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.info.InfoWriter;
+import dev.ferry.rdb.RdbAux;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A start on an empty disk with an archive: the newest archived snapshot is downloaded, checked and loaded, so
@@ -20,6 +22,10 @@ import java.util.List;
  * that the loader refuses (its CRC64 over the whole file is checked while loading), or whose size, CRC64 trailer
  * or offset differ from the manifest's, is skipped with a warning and the next older retained one is tried. An archive
  * with no manifest at all is a first start: the server starts empty and says so.
+ *
+ * <p>When the archive holds the replication stream after the snapshot (see {@link StreamArchiver}), it is replayed
+ * onto the snapshot before the replication links start ({@link StreamCatchUp}): a replica then PSYNCs from the
+ * newest archived offset, and its master's backlog need only cover the last seconds.
  *
  * <p>The snapshot is loaded as it downloads, by the same loader as a local snapshot, on its thread; what it reads is
  * also written beside {@code dbfilename} and renamed onto it once its checks pass (nothing else writes there while
@@ -34,13 +40,17 @@ public final class Bootstrap {
     }
 
     public interface LoadOutcome {
-        void loaded();
+        /**
+         * The snapshot is installed (the server still loading); resume takes the replication position to continue
+         * from: the snapshot's aux, or where a replay of the archived stream after it ended.
+         */
+        void loaded(RdbAux aux, Consumer<RdbAux> resume);
 
         /** format: the file is bad (try an older snapshot); else an I/O failure. */
         void failed(Exception e, boolean format);
     }
 
-    public enum State { NONE, DOWNLOADING, LOADING, RETRYING, DONE, EMPTY }
+    public enum State { NONE, DOWNLOADING, LOADING, REPLAYING, RETRYING, DONE, EMPTY }
 
     private final ServerContext ctx;
     private final ArchiveStore store;
@@ -89,7 +99,7 @@ public final class Bootstrap {
                 startEmpty.run();
                 return;
             }
-            tryCandidate(m.snapshots(), 0);
+            tryCandidate(m, m.snapshots(), 0);
         });
     }
 
@@ -101,7 +111,7 @@ public final class Bootstrap {
      * Loads snapshots[i] as it downloads (see {@link StreamedSnapshot}); on a snapshot that is bad or fails its
      * checks, the next older one.
      */
-    private void tryCandidate(List<ArchivedSnapshot> snapshots, int i) {
+    private void tryCandidate(Manifest m, List<ArchivedSnapshot> snapshots, int i) {
         if (i >= snapshots.size()) {
             failed("none of the " + snapshots.size() + " archived snapshot(s) passed its checks");
             return;
@@ -115,10 +125,19 @@ public final class Bootstrap {
         var source = new StreamedSnapshot(store, s, target, "Bootstrap", progress, () -> state = State.LOADING);
         loader.load(source, s.bytes(), new LoadOutcome() {
             @Override
-            public void loaded() {
-                finish(State.DONE);
-                LOG.infof("Bootstrap: loaded %s (replid %s, offset %d) from the archive in %.2f s", s.key(), s.replId(),
-                    s.offset(), (finishedMillis - startedMillis) / 1000.0);
+            public void loaded(RdbAux aux, Consumer<RdbAux> resume) {
+                StreamChain chain = s.replId() == null ? null : m.chain(s.replId());
+                if (chain == null || chain.start() > s.offset() || chain.end() <= s.offset()) {
+                    done(s, s.offset());
+                    resume.accept(aux);
+                    return;
+                }
+                // the stream archived after the snapshot, replayed before the master is asked for the rest
+                state = State.REPLAYING;
+                new StreamCatchUp(ctx, store, chain, (offset, db) -> {
+                    done(s, offset);
+                    resume.accept(aux.resumingAt(offset, db));
+                }).start(s.offset(), Math.max(0, aux.replStreamDb()));
             }
 
             @Override
@@ -130,9 +149,15 @@ public final class Bootstrap {
                 }
                 LOG.warnf("Bootstrap: skipping the archived snapshot %s: %s%s", s.key(), e.getMessage(),
                     i + 1 < snapshots.size() ? "; trying the previous one" : "");
-                tryCandidate(snapshots, i + 1);
+                tryCandidate(m, snapshots, i + 1);
             }
         });
+    }
+
+    private void done(ArchivedSnapshot s, long offset) {
+        finish(State.DONE);
+        LOG.infof("Bootstrap: loaded %s (replid %s, offset %d)%s from the archive in %.2f s", s.key(), s.replId(), s.offset(),
+            offset == s.offset() ? "" : " and its archived stream up to offset " + offset, (finishedMillis - startedMillis) / 1000.0);
     }
 
     /** The archive cannot give a snapshot now: retry (bootstrap-failure=fail) or start empty (=empty). */

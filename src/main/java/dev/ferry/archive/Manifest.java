@@ -18,11 +18,13 @@ import java.util.List;
  * @param format    the manifest's own format version (1)
  * @param updated   when it was written, ISO-8601 UTC
  * @param snapshots the retained snapshots, newest first
+ * @param stream    the archived replication stream: one entry per history (replid), newest last
  */
 public record Manifest(
     @JsonProperty("format") int format,
     @JsonProperty("updated") String updated,
-    @JsonProperty("snapshots") List<ArchivedSnapshot> snapshots) {
+    @JsonProperty("snapshots") List<ArchivedSnapshot> snapshots,
+    @JsonProperty("stream") List<StreamChain> stream) {
 
     public static final String KEY = "manifest.json";
     static final int FORMAT = 1;
@@ -33,10 +35,33 @@ public record Manifest(
 
     public Manifest {
         snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
+        stream = stream == null ? List.of() : List.copyOf(stream);
     }
 
     static Manifest empty() {
-        return new Manifest(FORMAT, null, List.of());
+        return new Manifest(FORMAT, null, List.of(), List.of());
+    }
+
+    /** The archived stream of history replId, or null. */
+    public StreamChain chain(String replId) {
+        for (StreamChain c : stream) if (c.replId().equals(replId)) return c;
+        return null;
+    }
+
+    /** This manifest with chain c replacing the entry of its replid (or added after the others). */
+    Manifest withChain(StreamChain c, String now) {
+        List<StreamChain> chains = new ArrayList<>();
+        boolean replaced = false;
+        for (StreamChain old : stream) {
+            if (old.replId().equals(c.replId())) {
+                chains.add(c);
+                replaced = true;
+            } else {
+                chains.add(old);
+            }
+        }
+        if (!replaced) chains.add(c);
+        return new Manifest(FORMAT, now, snapshots, chains);
     }
 
     /** The newest snapshot, or null when there is none. */
@@ -57,7 +82,7 @@ public record Manifest(
             if (kept.size() < retain) kept.add(old);
             else dropped.add(old);
         }
-        return new Updated(new Manifest(FORMAT, now, kept), dropped);
+        return new Updated(new Manifest(FORMAT, now, kept, stream), dropped);
     }
 
     record Updated(Manifest manifest, List<ArchivedSnapshot> dropped) { }
@@ -70,13 +95,13 @@ public record Manifest(
         }
     }
 
-    /** Parses a manifest; an IOException says why it cannot be used (bad JSON, a format this version does not know). */
     /** The archive's manifest, or null when it has none; an IOException when it cannot be read or parsed. */
     static Manifest read(ArchiveStore store) throws IOException {
         byte[] json = store.read(KEY).orElse(null);
         return json == null ? null : parse(json);
     }
 
+    /** Parses a manifest; an IOException says why it cannot be used (bad JSON, a format this version does not know). */
     static Manifest parse(byte[] json) throws IOException {
         Manifest m;
         try {

@@ -245,6 +245,20 @@ public interface FerryConfig {
         /** How an {@code s3://} archive is reached; read by {@link dev.ferry.archive.S3Settings}. */
         S3 s3();
 
+        /** ferry.archive.stream.*: the replication stream archived in segments between snapshots. */
+        Stream stream();
+
+        interface Stream {
+            /** A segment of the stream written since the last one is archived this often; 0 = no stream archive. */
+            @WithDefault("1s")
+            Duration interval();
+
+            /** A segment holds at most this much of the stream (Redis's memory syntax). */
+            @WithName("max-bytes")
+            @WithDefault("16mb")
+            String maxBytes();
+        }
+
         /**
          * ferry.archive.s3.*: everything is optional and AWS S3 needs none of it (region and credentials come from the
          * SDK's default chains: environment, profile, web identity, container, instance metadata). An S3-compatible

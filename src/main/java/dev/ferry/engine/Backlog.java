@@ -89,6 +89,21 @@ public final class Backlog {
         return out;
     }
 
+    /** length bytes from {@code offset} on; call only when {@link #covers} says so and they are all here. */
+    public byte[] copyRange(long offset, int length) {
+        if (!covers(offset) || offset + length - 1 > endOffset) {
+            throw new IllegalArgumentException(length + " bytes from offset " + offset + " are not in the backlog");
+        }
+        byte[] out = new byte[length];
+        if (length == 0) return out;
+        int behind = (int) (endOffset + 1 - offset);
+        int start = Math.floorMod(head - behind, ring.length);
+        int first = Math.min(length, ring.length - start);
+        System.arraycopy(ring, start, out, 0, first);
+        if (first < length) System.arraycopy(ring, 0, out, first, length - first);
+        return out;
+    }
+
     /** Empties the backlog, which goes on after {@code endOffset} (a full sync, a new replication id). */
     public void reset(long endOffset) {
         this.endOffset = endOffset;

@@ -126,8 +126,9 @@ public final class Dispatcher {
             reject(c, MASTERDOWN);
             return;
         }
-        // processCommand: while the snapshot loads, only commands flagged "loading" run
-        if (server.persistence().loading() && !cmd.is(CommandFlags.LOADING)) {
+        // processCommand: while the snapshot loads, only commands flagged "loading" run; the master's client runs
+        // an archived stream replayed onto the loaded snapshot before the server opens to writes
+        if (server.persistence().loading() && !cmd.is(CommandFlags.LOADING) && c.channel().type() != ClientType.MASTER) {
             cmd.rejectedCalls++;
             reject(c, LOADING);
             return;

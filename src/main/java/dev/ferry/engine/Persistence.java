@@ -36,6 +36,9 @@ public final class Persistence implements InfoSection {
     /** Hears the end of every background save (a full resync waits for one), on the loop. */
     public interface SaveListener {
         void saved(Snapshot.Result result, Path file, RdbFileWriter.Aux aux);
+
+        /** On the executing loop, in the turn a snapshot of a file begins: aux holds the position it is taken at. */
+        default void started(RdbFileWriter.Aux aux) {}
     }
 
     private final ServerContext ctx;
@@ -268,6 +271,7 @@ public final class Persistence implements InfoSection {
             r -> finished(self[0], r, file, aux));
         runningAux = aux;
         runningFile = file;
+        if (file != null) for (SaveListener l : new ArrayList<>(saveListeners)) l.started(aux);
     }
 
     private Snapshot.Options options() {

@@ -55,6 +55,29 @@ public interface ReplicationLinks {
      */
     void loadedAtStartup(dev.ferry.rdb.RdbAux aux);
 
+    /**
+     * At start-up, before {@link #loadedAtStartup}: replays an archived stream onto the loaded snapshot, the bytes
+     * of history replId after offset, applied as a replica applies its master's, starting in database db.
+     */
+    Replay replay(String replId, long offset, int db);
+
+    /** An archived stream being replayed; on the executing loop. */
+    interface Replay {
+        /** Applies the whole commands of bytes (a command cut at the end waits for the next call); false on a protocol error. */
+        boolean apply(byte[] bytes);
+
+        /** The offset after the last whole command (or transaction) applied. */
+        long offset();
+
+        /** The database the stream has selected there. */
+        int db();
+
+        /** Why apply returned false. */
+        String error();
+
+        void close();
+    }
+
     /** True while this server is a replica whose link to its master is up (synced and streaming). */
     boolean masterLinkUp();
 

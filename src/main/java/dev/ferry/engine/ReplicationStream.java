@@ -54,6 +54,9 @@ public final class ReplicationStream {
     private int relayedDb;
     private final List<Consumer> consumers = new ArrayList<>();
     private SliceConsumer sliceConsumer;
+    /** The stream archive's copy of every byte, and what it hears of a change of history. */
+    private SliceConsumer tap;
+    private Runnable historyChanged;
     private int transactionDepth;
     private boolean multiEmitted;
     /**
@@ -129,6 +132,7 @@ public final class ReplicationStream {
         replId = newReplId();
         producing = true;
         selectedDb = -1;
+        historyChanged();
     }
 
     /** Becoming a replica: from now on the stream is the master's, fed by {@link #feedApplied}. */
@@ -139,6 +143,12 @@ public final class ReplicationStream {
         heldEffect = null;
     }
 
+    /** After an archived stream was replayed on a master: its own effects enter the stream again. */
+    public void resumeProducing() {
+        producing = true;
+        selectedDb = -1;
+    }
+
     /** After a full sync: the master's history from its offset on (replid2 cleared, backlog emptied). */
     public void adopt(String masterReplId, long masterOffset) {
         replId = masterReplId;
@@ -147,6 +157,7 @@ public final class ReplicationStream {
         offset = masterOffset;
         backlog.reset(masterOffset);
         selectedDb = -1;
+        historyChanged();
     }
 
     /** +CONTINUE with another id: the master changed history at our offset; ours becomes replid2. */
@@ -155,6 +166,7 @@ public final class ReplicationStream {
         replId2 = replId;
         secondReplOffset = offset + 1;
         replId = masterReplId;
+        historyChanged();
     }
 
     /**
@@ -166,6 +178,7 @@ public final class ReplicationStream {
         secondReplOffset = snapshotOffset + 1;
         offset = snapshotOffset;
         backlog.reset(snapshotOffset);
+        historyChanged();
     }
 
     /** A new history with nothing to resume from (the backlog's TTL ran out without replicas). */
@@ -174,6 +187,7 @@ public final class ReplicationStream {
         replId2 = NO_REPLID;
         secondReplOffset = -1;
         backlog.reset(offset);
+        historyChanged();
     }
 
     /** The next effect starts with a SELECT (a full resync began: the new replica's stream must say its db). */
@@ -185,6 +199,19 @@ public final class ReplicationStream {
 
     public boolean active() {
         return !consumers.isEmpty() || sliceConsumer != null;
+    }
+
+    /**
+     * The stream archive: every byte of the stream as it is appended (to copy, not keep), and a call in the same
+     * turn whenever the history changes (a new id, or an offset that does not follow from the bytes).
+     */
+    public void tap(SliceConsumer c, Runnable historyChanged) {
+        this.tap = c;
+        this.historyChanged = historyChanged;
+    }
+
+    private void historyChanged() {
+        if (historyChanged != null) historyChanged.run();
     }
 
     /** The one consumer that takes slices (the replicas' feed); null detaches it. The next effect selects its db. */
@@ -262,6 +289,7 @@ public final class ReplicationStream {
         offset += len;
         backlog.append(bytes, off, len);
         if (sliceConsumer != null) sliceConsumer.accept(bytes, off, len);
+        if (tap != null) tap.accept(bytes, off, len);
         if (consumers.isEmpty()) return;
         byte[] copy = java.util.Arrays.copyOfRange(bytes, off, off + len);
         for (Consumer c : consumers) c.accept(copy, offset);
@@ -278,6 +306,7 @@ public final class ReplicationStream {
         offset += len;
         backlog.append(resp, 0, len);
         if (sliceConsumer != null) sliceConsumer.accept(resp, 0, len);
+        if (tap != null) tap.accept(resp, 0, len);
         if (consumers.isEmpty()) return;
         byte[] out = resp == scratch || len != resp.length ? java.util.Arrays.copyOf(resp, len) : resp;
         for (Consumer c : consumers) c.accept(out, offset);

@@ -41,6 +41,20 @@ public final class RdbAux {
         }
     }
 
+    /** These fields with the replication position moved to offset in database db (a replay of the stream after them). */
+    public RdbAux resumingAt(long offset, int db) {
+        RdbAux a = new RdbAux();
+        a.replId = replId;
+        a.replOffset = offset;
+        a.replOffsetSet = true;
+        a.replStreamDb = db;
+        a.redisVer = redisVer;
+        a.ctime = ctime;
+        a.usedMem = usedMem;
+        a.aofBase = aofBase;
+        return a;
+    }
+
     public String replId() {
         return replId;
     }

@@ -7,8 +7,6 @@ import dev.ferry.engine.ReplicationStream;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.engine.info.InfoWriter;
-import dev.ferry.protocol.Ascii;
-import dev.ferry.store.Dict;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
@@ -95,8 +93,8 @@ final class MasterLink {
     private long transferStartNanos, lastProgressNanos;
     /** Bytes of the stream that came after the snapshot, applied once it is loaded. */
     private final List<byte[]> afterSnapshot = new ArrayList<>();
-    /** Applied bytes not yet counted: a transaction's commands count once EXEC is applied (Redis's reploff). */
-    private final java.io.ByteArrayOutputStream unapplied = new java.io.ByteArrayOutputStream();
+    /** Applies the stream with the master's client, from the link's start. */
+    private StreamApplier applier;
 
     MasterLink(ServerContext ctx, ReplicationManager manager, String host, int port, boolean cachedMaster, int masterDb) {
         this.ctx = ctx;
@@ -520,57 +518,14 @@ final class MasterLink {
         masterClient.select(masterDb);
         stream.relayedDb(masterDb);
         ctx.clients().add(masterClient);
-        unapplied.reset();
+        applier = new StreamApplier(ctx, masterClient);
     }
-
-    /** The keys of the stream's next commands, found by PipelineKeys; shared: only the executing loop applies. */
-    private static final int[] KEY_OFFS = new int[32], KEY_LENS = new int[32];
-    private static final Dict.Entry[] PREFETCHED = new Dict.Entry[32];
 
     /** Applies every whole command received; offsets advance by whole commands (whole transactions). */
     private void applyStream() {
-        ctx.keyspace().applyingMasterStream(true);
         // this read's stream, even if a command applied here ends the link (which starts a new one)
         MasterStream in = this.in;
-        try {
-            byte[][] argv;
-            int untilPrefetch = 0;
-            while (state == State.CONNECTED) {
-                if (untilPrefetch-- == 0) {
-                    // the next commands' keys, looked up together (Dict.prefetch); again once they have run
-                    int n = in.firstKeys(KEY_OFFS, KEY_LENS);
-                    if (n >= 2) masterClient.db().table().prefetch(in.buffer(), KEY_OFFS, KEY_LENS, n, PREFETCHED);
-                    untilPrefetch = n;
-                }
-                if ((argv = in.next()) == null) break;
-                int start = in.lastStart(), length = in.lastLength();
-                boolean getAck = argv.length >= 2 && Ascii.is(argv[0], "replconf") && Ascii.is(argv[1], "getack");
-                if (getAck) {
-                    // Redis answers with the offset before the GETACK itself
-                    sendAck();
-                } else {
-                    masterClient.execute(argv);
-                    masterClient.reply().truncate(0);
-                }
-                if (masterClient.inMulti()) {
-                    // a transaction's bytes count (and are relayed) once its EXEC is applied
-                    unapplied.write(in.buffer(), start, length);
-                } else {
-                    if (unapplied.size() > 0) {
-                        unapplied.write(in.buffer(), start, length);
-                        byte[] applied = unapplied.toByteArray();
-                        unapplied.reset();
-                        stream.feedApplied(applied, 0, applied.length);
-                    } else {
-                        // the command's bytes, relayed from the read buffer as they came
-                        stream.feedApplied(in.buffer(), start, length);
-                    }
-                    stream.relayedDb(masterClient.db().index());
-                }
-            }
-        } finally {
-            ctx.keyspace().applyingMasterStream(false);
-        }
+        applier.apply(in, () -> state == State.CONNECTED, this::sendAck);
         if (in.error() != null) close("Protocol error from master: " + in.error());
     }
 
@@ -601,7 +556,7 @@ final class MasterLink {
         }
         upSinceMillis = 0;
         // a transaction cut in half is dropped, as Redis discards the master's partial MULTI
-        unapplied.reset();
+        if (applier != null) applier.reset();
         NetSocket s = socket;
         socket = null;
         if (s != null) s.close();
@@ -662,7 +617,7 @@ final class MasterLink {
         out.field("master_last_io_seconds_ago", up() ? (now - lastIoMillis) / 1000 : -1);
         out.field("master_sync_in_progress", state == State.TRANSFER ? 1 : 0);
         long applied = stream.offset();
-        out.field("slave_read_repl_offset", applied + (up() && in != null ? in.pending() + unapplied.size() : 0));
+        out.field("slave_read_repl_offset", applied + (up() && in != null ? in.pending() + applier.unappliedBytes() : 0));
         out.field("slave_repl_offset", applied);
         if (state == State.TRANSFER) {
             long total = transferSize > 0 ? transferSize : (transferSize == -1 ? 0 : -1);

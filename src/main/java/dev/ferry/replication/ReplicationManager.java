@@ -110,6 +110,11 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         follow(hp[0], Integer.parseInt(hp[1]), resumable, resumable ? aux.replStreamDb() : 0);
     }
 
+    @Override
+    public Replay replay(String replId, long offset, int db) {
+        return new StreamReplay(ctx, replId, offset, db);
+    }
+
     /** Becomes a replica of host:port (Redis's replicationSetMaster). */
     private void follow(String host, int port, boolean cachedMaster, int masterDb) {
         if (link != null) link.stop();

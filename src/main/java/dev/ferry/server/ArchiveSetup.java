@@ -26,7 +26,13 @@ final class ArchiveSetup {
     /** The settings, checked: an invalid value stops the start-up with the setting's name. */
     static ArchiveSettings settings(FerryConfig config) {
         FerryConfig.Archive a = config.archive();
-        return ArchiveSettings.of(a.role(), a.interval(), a.retain(), a.bootstrapFailure());
+        long maxBytes;
+        try {
+            maxBytes = dev.ferry.engine.config.ConfigValues.parseMemoryValue(a.stream().maxBytes());
+        } catch (dev.ferry.engine.config.InvalidValue e) {
+            throw new IllegalArgumentException("ferry.archive.stream.max-bytes: " + e.getMessage());
+        }
+        return ArchiveSettings.of(a.role(), a.interval(), a.retain(), a.bootstrapFailure(), a.stream().interval(), maxBytes);
     }
 
     /** Checks ferry.archive.* without opening anything (no client, no region or credential chain). */

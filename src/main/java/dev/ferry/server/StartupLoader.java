@@ -4,12 +4,14 @@ import dev.ferry.archive.Bootstrap;
 import dev.ferry.engine.DatasetLoader;
 import dev.ferry.engine.Persistence;
 import dev.ferry.engine.ServerContext;
+import dev.ferry.rdb.RdbAux;
 
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -48,7 +50,8 @@ final class StartupLoader {
         if (Files.isRegularFile(file)) {
             load(file, new Bootstrap.LoadOutcome() {
                 @Override
-                public void loaded() {
+                public void loaded(RdbAux aux, Consumer<RdbAux> resume) {
+                    resume.accept(aux);
                 }
 
                 @Override
@@ -106,13 +109,15 @@ final class StartupLoader {
                     fail.accept(1);
                     return;
                 }
-                p.loadingFinished(l.keysLoaded(), l.keysExpired());
                 LOG.infof("Done loading RDB (written by redis-ver %s), keys loaded: %d, keys expired: %d.",
                     l.redisVer() == null ? "unknown" : l.redisVer(), l.keysLoaded(), l.keysExpired());
                 LOG.infof("DB loaded from disk: %s", DatasetLoader.rate(l));
-                outcome.loaded();
-                ctx.replicationLinks().loadedAtStartup(l.aux());
-                loaded.run();
+                // still loading (clients get -LOADING) while a bootstrap replays the archived stream after the snapshot
+                outcome.loaded(l.aux(), aux -> {
+                    p.loadingFinished(l.keysLoaded(), l.keysExpired());
+                    ctx.replicationLinks().loadedAtStartup(aux);
+                    loaded.run();
+                });
             }
 
             @Override

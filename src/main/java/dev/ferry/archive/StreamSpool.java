@@ -1,0 +1,98 @@
+package dev.ferry.archive;
+
+import java.util.ArrayDeque;
+
+/**
+ * The replication stream not yet archived, copied as it is appended: the bytes after offset {@link #from()}, in
+ * chunks of 1 MB (no copy of what is already there when it grows), bounded: past {@code max} bytes it takes no
+ * more and says it {@link #overflowed()} (the archive is down or too slow; the stream archive then has a gap).
+ * On the executing loop only.
+ */
+final class StreamSpool {
+    private static final int CHUNK = 1 << 20;
+
+    private final long max;
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    /** Where the first chunk's unread bytes start, and where the last chunk's free space starts. */
+    private int head, tail;
+    private long from;
+    private long size;
+    private boolean overflowed;
+
+    StreamSpool(long max) {
+        this.max = max;
+    }
+
+    /** Empties it: the next byte appended is the one after offset. */
+    void reset(long offset) {
+        chunks.clear();
+        head = tail = 0;
+        size = 0;
+        from = offset;
+        overflowed = false;
+    }
+
+    void append(byte[] b, int off, int len) {
+        if (overflowed) return;
+        if (size + len > max) {
+            overflowed = true;
+            return;
+        }
+        size += len;
+        while (len > 0) {
+            if (chunks.isEmpty() || tail == CHUNK) {
+                chunks.addLast(new byte[CHUNK]);
+                tail = 0;
+            }
+            int n = Math.min(len, CHUNK - tail);
+            System.arraycopy(b, off, chunks.peekLast(), tail, n);
+            tail += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** A copy of the first n bytes (n at most {@link #size}). */
+    byte[] peek(int n) {
+        byte[] out = new byte[n];
+        int done = 0, at = head;
+        for (byte[] c : chunks) {
+            if (done == n) break;
+            int k = Math.min(n - done, CHUNK - at);
+            System.arraycopy(c, at, out, done, k);
+            done += k;
+            at = 0;
+        }
+        return out;
+    }
+
+    /** Forgets the first n bytes (archived now). */
+    void drop(long n) {
+        size -= n;
+        from += n;
+        while (n > 0) {
+            int inFirst = (chunks.size() == 1 ? tail : CHUNK) - head;
+            if (n < inFirst) {
+                head += (int) n;
+                return;
+            }
+            n -= inFirst;
+            chunks.removeFirst();
+            head = 0;
+            if (chunks.isEmpty()) tail = 0;
+        }
+    }
+
+    /** The offset of the byte before the first one held. */
+    long from() {
+        return from;
+    }
+
+    long size() {
+        return size;
+    }
+
+    boolean overflowed() {
+        return overflowed;
+    }
+}
