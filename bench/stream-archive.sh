@@ -7,6 +7,7 @@
 #
 #   bench/stream-archive.sh
 #   ROUNDS=5 REQUESTS=4000000 bench/stream-archive.sh
+#   ORDER="plain archived" bench/stream-archive.sh     # the other order within a round
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +28,7 @@ field() { redis-cli -p "$PORT" info archive | tr -d '\r' | sed -n "s/^$1://p"; }
 
 declare -A rps
 for round in $(seq "$ROUNDS"); do
-  for kind in archived plain; do
+  for kind in ${ORDER:-archived plain}; do
     rm -rf "$work/d"; mkdir -p "$work/d"
     interval=1s; [ "$kind" = plain ] && interval=0
     bin/ferry -Dferry.port="$PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/d" -Dferry.save='""' \

@@ -3,6 +3,7 @@ package dev.ferry.archive;
 import dev.ferry.engine.ReplicationStream;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.info.InfoWriter;
+import dev.ferry.rdb.Lzf;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -44,6 +45,10 @@ final class StreamArchiver {
 
     // ---- on the executing loop ----
     private final StreamSpool spool = new StreamSpool(SPOOL_BYTES);
+    /** The bytes of the segment in flight (one at a time), reused; the worker's compressor and its output, reused. */
+    private byte[] segmentBytes = new byte[0];
+    private final Lzf lzf = new Lzf();
+    private byte[] packed = new byte[0];
     /** Whether this node archives its stream now (its role), as of the last tick. */
     private boolean spooling;
     /** The history archived; null until the first tick. */
@@ -141,7 +146,9 @@ final class StreamArchiver {
         long end = from + Math.min(spool.size(), settings.streamMaxBytes());
         Long cut = cuts.higher(from);
         if (cut != null && cut < end) end = cut;
-        byte[] payload = spool.peek((int) (end - from));
+        int length = (int) (end - from);
+        if (segmentBytes.length < length) segmentBytes = new byte[(int) Math.min(settings.streamMaxBytes(), Math.max(length, 2L * segmentBytes.length))];
+        spool.peek(length, segmentBytes);
         List<long[]> marks = new ArrayList<>();
         for (long[] t : ticks) if (t[0] > from && t[0] <= end) marks.add(t);
         long[] offs = new long[marks.size()], millis = new long[marks.size()];
@@ -149,11 +156,11 @@ final class StreamArchiver {
             offs[i] = marks.get(i)[0];
             millis[i] = marks.get(i)[1];
         }
-        StreamSegment seg = new StreamSegment(replId, from, end, offs, millis, payload);
+        Job job = new Job(replId, from, end, offs, millis, segmentBytes);
         StreamChain chain = new StreamChain(replId, chainStart, end,
             millis.length == 0 ? null : Instant.ofEpochMilli(millis[millis.length - 1]).toString(), parentReplId, parentOffset);
         busy = true;
-        worker.execute(() -> ship(seg, chain));
+        worker.execute(() -> ship(job, chain));
     }
 
     /** A new history (the first tick, a promotion, a full sync): its chain continues the manifest's when it can. */
@@ -215,17 +222,24 @@ final class StreamArchiver {
     }
 
     /** On the worker: stores the segment, checks it is there whole, then announces it. */
-    private void ship(StreamSegment seg, StreamChain chain) {
+    /** A segment to store: the stream of replId after from up to end, its bytes at the start of bytes. */
+    private record Job(String replId, long start, long end, long[] indexOffsets, long[] indexMillis, byte[] bytes) { }
+
+    private void ship(Job job, StreamChain chain) {
         try {
-            byte[] stored = seg.encode();
-            store.write(seg.key(), stored, "application/octet-stream");
-            ArchiveStore.ObjectInfo info = store.head(seg.key())
-                .orElseThrow(() -> new IOException("the stored segment " + seg.key() + " is not in the archive"));
+            int length = (int) (job.end() - job.start());
+            if (packed.length < length) packed = new byte[job.bytes().length];
+            byte[] stored = StreamSegment.encode(job.replId(), job.start(), job.indexOffsets(), job.indexMillis(), job.bytes(), length,
+                lzf, packed);
+            String key = StreamSegment.key(job.replId(), job.start());
+            store.write(key, stored, "application/octet-stream");
+            ArchiveStore.ObjectInfo info = store.head(key)
+                .orElseThrow(() -> new IOException("the stored segment " + key + " is not in the archive"));
             if (info.size() != stored.length) {
-                throw new IOException("the stored segment " + seg.key() + " has " + info.size() + " bytes, " + stored.length + " were sent");
+                throw new IOException("the stored segment " + key + " has " + info.size() + " bytes, " + stored.length + " were sent");
             }
             manifests.update(m -> m.withChain(chain, ManifestWriter.now()));
-            ctx.executor().runOnContext(v -> shipped(seg, stored.length));
+            ctx.executor().runOnContext(v -> shipped(job, stored.length));
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             ctx.executor().runOnContext(v -> {
@@ -235,7 +249,7 @@ final class StreamArchiver {
         }
     }
 
-    private void shipped(StreamSegment seg, int storedBytes) {
+    private void shipped(Job seg, int storedBytes) {
         busy = false;
         segmentsOk++;
         bytesArchived += storedBytes;
@@ -250,6 +264,8 @@ final class StreamArchiver {
         state = "active";
         while (!ticks.isEmpty() && ticks.peekFirst()[0] <= archivedTo) ticks.removeFirst();
         cuts.headSet(archivedTo, true).clear();
+        // a stream faster than a segment per interval: the next one goes at once
+        if (spool.size() >= settings.streamMaxBytes()) ctx.executor().runOnContext(v -> tick());
     }
 
     private void failed(String why) {

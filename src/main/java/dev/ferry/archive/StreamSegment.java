@@ -1,14 +1,12 @@
 package dev.ferry.archive;
 
 import dev.ferry.rdb.Crc64;
+import dev.ferry.rdb.Lzf;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
  * One archived piece of the replication stream: the bytes of history {@code replId} after offset {@code start}
@@ -20,14 +18,15 @@ import java.util.zip.Inflater;
  * snapshot's offset is one) with one GET per segment, never a LIST, and the manifest needs one entry per history,
  * not one per segment.
  *
- * <p>Layout: "FERRYSEG", version (1 byte), flags (1 byte, bit 0: deflated), replid (40 ASCII), start, end
+ * <p>Layout: "FERRYSEG", version (1 byte), flags (1 byte, bit 0: LZF-compressed, as RDB compresses strings: fast
+ * enough to keep up with a write-heavy stream on a worker without taking the executing loop's core), replid (40 ASCII), start, end
  * (8 bytes each, big-endian), index count (4 bytes) and pairs (8 + 8 bytes each), payload length (4 bytes) and
  * payload, then the CRC64 (Jones, as RDB's) of everything before it (8 bytes, little-endian).
  */
 record StreamSegment(String replId, long start, long end, long[] indexOffsets, long[] indexMillis, byte[] payload) {
     private static final byte[] MAGIC = "FERRYSEG".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
-    private static final int DEFLATED = 1;
+    private static final int LZF = 1;
     private static final int REPLID_LENGTH = 40;
     /** More index pairs than this in one segment is not something this writer makes: a corrupt count. */
     private static final int MAX_INDEX = 1 << 20;
@@ -46,14 +45,28 @@ record StreamSegment(String replId, long start, long end, long[] indexOffsets, l
         return key(replId, start);
     }
 
-    /** The stored form, its payload deflated (fast level: this runs once a second on a worker). */
+    /** The stored form, its payload LZF-compressed when that makes it smaller. */
     byte[] encode() {
-        byte[] packed = deflate(payload);
-        ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 2 + REPLID_LENGTH + 16 + 4 + indexOffsets.length * 16 + 4 + packed.length + 8);
-        b.put(MAGIC).put((byte) VERSION).put((byte) DEFLATED).put(replId.getBytes(StandardCharsets.US_ASCII));
+        return encode(replId, start, indexOffsets, indexMillis, payload, payload.length, new Lzf(), new byte[payload.length]);
+    }
+
+    /**
+     * The stored form of the first length bytes of payload, the stream after offset start: a writer that makes a
+     * segment every second passes its own compressor and scratch (at least length bytes), and allocates only the
+     * result.
+     */
+    static byte[] encode(String replId, long start, long[] indexOffsets, long[] indexMillis, byte[] payload, int length, Lzf lzf,
+                         byte[] scratch) {
+        int n = length < 2 ? 0 : lzf.compress(payload, 0, length, scratch, 0, length - 1);
+        int flags = n > 0 ? LZF : 0;
+        byte[] packed = n > 0 ? scratch : payload;
+        int packedLength = n > 0 ? n : length;
+        long end = start + length;
+        ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 2 + REPLID_LENGTH + 16 + 4 + indexOffsets.length * 16 + 4 + packedLength + 8);
+        b.put(MAGIC).put((byte) VERSION).put((byte) flags).put(replId.getBytes(StandardCharsets.US_ASCII));
         b.putLong(start).putLong(end).putInt(indexOffsets.length);
         for (int i = 0; i < indexOffsets.length; i++) b.putLong(indexOffsets[i]).putLong(indexMillis[i]);
-        b.putInt(packed.length).put(packed);
+        b.putInt(packedLength).put(packed, 0, packedLength);
         long crc = Crc64.update(0, b.array(), 0, b.position());
         for (int i = 0; i < 8; i++) b.put((byte) (crc >>> (8 * i)));
         return b.array();
@@ -90,7 +103,16 @@ record StreamSegment(String replId, long start, long end, long[] indexOffsets, l
         if (length < 0 || length > Integer.MAX_VALUE - 8) throw bad("it claims the offsets " + start + " to " + end);
         byte[] packed = new byte[packedLength];
         b.get(packed);
-        byte[] payload = (flags & DEFLATED) != 0 ? inflate(packed, (int) length) : packed;
+        byte[] payload;
+        if ((flags & LZF) != 0) {
+            try {
+                payload = Lzf.decompress(packed, (int) length);
+            } catch (DataFormatException e) {
+                throw bad("its payload does not decompress: " + e.getMessage());
+            }
+        } else {
+            payload = packed;
+        }
         if (payload.length != length) throw bad("it holds " + payload.length + " bytes of stream for the offsets " + start + " to " + end);
         return new StreamSegment(new String(id, StandardCharsets.US_ASCII), start, end, offsets, millis, payload);
     }
@@ -104,41 +126,5 @@ record StreamSegment(String replId, long start, long end, long[] indexOffsets, l
 
     private static IOException bad(String why) {
         return new IOException("not a valid stream segment: " + why);
-    }
-
-    private static byte[] deflate(byte[] in) {
-        Deflater d = new Deflater(Deflater.BEST_SPEED);
-        try {
-            d.setInput(in);
-            d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, in.length / 4));
-            byte[] buf = new byte[64 * 1024];
-            while (!d.finished()) out.write(buf, 0, d.deflate(buf));
-            return out.toByteArray();
-        } finally {
-            d.end();
-        }
-    }
-
-    private static byte[] inflate(byte[] in, int length) throws IOException {
-        Inflater inf = new Inflater();
-        try {
-            inf.setInput(in);
-            byte[] out = new byte[length];
-            int n = 0;
-            while (!inf.finished()) {
-                // once out is full, one more byte would mean the payload holds more than the offsets say
-                int k = n < length ? inf.inflate(out, n, length - n) : inf.inflate(new byte[1]);
-                if (n >= length && k > 0) throw bad("its payload inflates to more than " + length + " bytes");
-                if (k == 0 && (inf.needsInput() || inf.needsDictionary())) break;
-                n += k;
-            }
-            if (n != length || !inf.finished()) throw bad("its payload inflates to more or less than " + length + " bytes");
-            return out;
-        } catch (DataFormatException e) {
-            throw bad("its payload does not inflate: " + e.getMessage());
-        } finally {
-            inf.end();
-        }
     }
 }

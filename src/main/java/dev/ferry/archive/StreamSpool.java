@@ -10,9 +10,12 @@ import java.util.ArrayDeque;
  */
 final class StreamSpool {
     private static final int CHUNK = 1 << 20;
+    /** Chunks kept for reuse once their bytes are archived: a steady stream allocates nothing. */
+    private static final int FREE_CHUNKS = 64;
 
     private final long max;
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> free = new ArrayDeque<>();
     /** Where the first chunk's unread bytes start, and where the last chunk's free space starts. */
     private int head, tail;
     private long from;
@@ -25,7 +28,7 @@ final class StreamSpool {
 
     /** Empties it: the next byte appended is the one after offset. */
     void reset(long offset) {
-        chunks.clear();
+        while (!chunks.isEmpty()) recycle(chunks.removeFirst());
         head = tail = 0;
         size = 0;
         from = offset;
@@ -41,7 +44,7 @@ final class StreamSpool {
         size += len;
         while (len > 0) {
             if (chunks.isEmpty() || tail == CHUNK) {
-                chunks.addLast(new byte[CHUNK]);
+                chunks.addLast(free.isEmpty() ? new byte[CHUNK] : free.removeFirst());
                 tail = 0;
             }
             int n = Math.min(len, CHUNK - tail);
@@ -55,6 +58,12 @@ final class StreamSpool {
     /** A copy of the first n bytes (n at most {@link #size}). */
     byte[] peek(int n) {
         byte[] out = new byte[n];
+        peek(n, out);
+        return out;
+    }
+
+    /** Copies the first n bytes (n at most {@link #size}) to the start of out. */
+    void peek(int n, byte[] out) {
         int done = 0, at = head;
         for (byte[] c : chunks) {
             if (done == n) break;
@@ -63,7 +72,6 @@ final class StreamSpool {
             done += k;
             at = 0;
         }
-        return out;
     }
 
     /** Forgets the first n bytes (archived now). */
@@ -77,10 +85,14 @@ final class StreamSpool {
                 return;
             }
             n -= inFirst;
-            chunks.removeFirst();
+            recycle(chunks.removeFirst());
             head = 0;
             if (chunks.isEmpty()) tail = 0;
         }
+    }
+
+    private void recycle(byte[] chunk) {
+        if (free.size() < FREE_CHUNKS) free.addLast(chunk);
     }
 
     /** The offset of the byte before the first one held. */
