@@ -267,6 +267,14 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
                 LOG.warnf("Archive: cannot delete %s, no longer retained: %s", old.key(), e.getMessage());
             }
         }
+        if (!dropped.isEmpty()) {
+            try {
+                StreamRetention.trim(store, manifests, written);
+            } catch (IOException e) {
+                LOG.warnf("Archive: cannot trim the archived stream to the retained snapshots: %s (tried again at the next snapshot)",
+                    e.getMessage());
+            }
+        }
         long millis = (System.nanoTime() - start) / 1_000_000;
         lastDurationMillis = millis;
         lastArchived = snap;

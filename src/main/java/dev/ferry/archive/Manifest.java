@@ -54,7 +54,9 @@ public record Manifest(
         boolean replaced = false;
         for (StreamChain old : stream) {
             if (old.replId().equals(c.replId())) {
-                chains.add(c);
+                // a chain's start only moves forward: retention may have trimmed it since the writer last looked
+                chains.add(c.start() >= old.start() ? c : new StreamChain(c.replId(), old.start(), c.end(), c.endTime(),
+                    c.parentReplId(), c.parentOffset()));
                 replaced = true;
             } else {
                 chains.add(old);
@@ -86,6 +88,18 @@ public record Manifest(
     }
 
     record Updated(Manifest manifest, List<ArchivedSnapshot> dropped) { }
+
+    /** This manifest with chains starting later (replid to its new start), or removed (replid to -1). */
+    Manifest withChainStarts(java.util.Map<String, Long> starts, String now) {
+        List<StreamChain> chains = new ArrayList<>();
+        for (StreamChain c : stream) {
+            Long start = starts.get(c.replId());
+            if (start == null) chains.add(c);
+            else if (start >= 0) chains.add(new StreamChain(c.replId(), Math.max(c.start(), start), c.end(), c.endTime(),
+                c.parentReplId(), c.parentOffset()));
+        }
+        return new Manifest(FORMAT, now, snapshots, chains);
+    }
 
     byte[] toJson() {
         try {

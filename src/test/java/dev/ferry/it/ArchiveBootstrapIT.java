@@ -231,8 +231,7 @@ class ArchiveBootstrapIT {
                     try (RawClient r = new RawClient(rp)) {
                         assertSameData(m, r, replica::log);
                         assertEquals("done", info(r, "bootstrap_state"));
-                        assertTrue(replica.log().contains("skipping the archived snapshot") && replica.log().contains("Wrong RDB checksum")
-                            && replica.log().contains("trying the previous one"),
+                        assertTrue(replica.log().contains("skipping the archived snapshot") && replica.log().contains("trying the previous one"),
                             replica.log());
                         assertEquals(0, stat(m, "sync_full"), "the previous snapshot's offset is in the backlog too");
                     }

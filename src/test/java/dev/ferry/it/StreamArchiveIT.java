@@ -43,11 +43,7 @@ class StreamArchiveIT {
         writes.run(m, 5000);
         long offset = stat(m, "master_repl_offset");
         assertTrue(offset - stat(m, "archive_last_offset") > 3_000_000, "megabytes after the snapshot");
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (stat(m, "archive_stream_offset") < stat(m, "master_repl_offset")) {
-            if (System.currentTimeMillis() > deadline) fail("the stream was not archived: " + m.call("INFO", "archive"));
-            Thread.sleep(50);
-        }
+        awaitStreamArchived(m);
     }
 
     @Test
@@ -99,6 +95,54 @@ class StreamArchiveIT {
                     assertEquals(full + 1, stat(m, "sync_full"), "a 64 KB backlog cannot give the rest: a full sync");
                     r.close();
                 }
+            }
+        }
+    }
+
+    /** Offsets where the archive's segments start, from their file names. */
+    private static List<Long> segmentStarts(Path archive) throws Exception {
+        if (!Files.isDirectory(archive.resolve("stream"))) return List.of();
+        try (Stream<Path> s = Files.walk(archive.resolve("stream"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".seg"))
+                .map(n -> Long.parseLong(n.replace(".seg", ""))).sorted().toList();
+        }
+    }
+
+    private static void awaitStreamArchived(RawClient m) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (stat(m, "archive_stream_offset") < stat(m, "master_repl_offset")) {
+            if (System.currentTimeMillis() > deadline) fail("the stream was not archived: " + m.call("INFO", "archive"));
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void segmentsThatNoRetainedSnapshotNeedsAreDeleted() throws Exception {
+        Path archive = Files.createTempDirectory("ferry-archive");
+        int mp = RedisServer.freePort();
+        try (FerryProcess master = FerryProcess.start(props(mp, archive, "-Dferry.archive.retain=2"));) {
+            master.awaitReady(mp);
+            try (RawClient m = new RawClient(mp)) {
+                List<Long> snapshotOffsets = new ArrayList<>();
+                for (int i = 1; i <= 3; i++) {
+                    for (int k = 0; k < 2000; k++) m.call("SET", "r:" + (k % 300), "v".repeat(200) + k);
+                    awaitStreamArchived(m);
+                    assertEquals("+Background saving started\r\n", m.call("BGSAVE"));
+                    awaitUploads(m, i, 30_000);
+                    snapshotOffsets.add(stat(m, "archive_last_offset"));
+                    if (i == 2) {
+                        assertTrue(segmentStarts(archive).stream().anyMatch(s -> s < snapshotOffsets.get(1)),
+                            "segments before the second snapshot: " + segmentStarts(archive));
+                    }
+                }
+                for (int k = 0; k < 500; k++) m.call("SET", "r:" + k, "after");
+                awaitStreamArchived(m);
+                long oldestRetained = snapshotOffsets.get(1);
+                List<Long> starts = segmentStarts(archive);
+                assertTrue(starts.stream().allMatch(s -> s >= oldestRetained), "segments before " + oldestRetained + ": " + starts);
+                assertTrue(starts.contains(oldestRetained), "the oldest retained snapshot's segment: " + starts);
+                assertTrue(Files.readString(archive.resolve("manifest.json")).contains("\"start\" : " + oldestRetained),
+                    Files.readString(archive.resolve("manifest.json")));
             }
         }
     }
