@@ -65,6 +65,7 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
     private volatile int retained = -1;
     /** The start-up bootstrap from the archive, when there was one: its state is shown with the archive's. */
     private volatile Bootstrap bootstrap;
+    private volatile RestoreTarget restoredTo;
 
     private record Job(Path file, long keys, long savedMillis, String source) { }
 
@@ -108,9 +109,18 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
         return settings;
     }
 
-    /** Whether this node uploads its snapshots now (the role follows REPLICAOF). */
+    /** Whether this node uploads its snapshots now (the role follows REPLICAOF; never after a point-in-time restore). */
     public boolean archivesNow() {
-        return settings.role().archives(ctx.replicationLinks().isReplica());
+        return restoredTo == null && settings.role().archives(ctx.replicationLinks().isReplica());
+    }
+
+    /**
+     * A point-in-time restore (ferry.archive.restore-to): the archive is only read, for the bootstrap; nothing of
+     * this server's, whose history branches from the archive's, is written to it.
+     */
+    public void restoring(RestoreTarget target) {
+        restoredTo = target;
+        LOG.infof("Archive: %s, read only: restoring as of %s, nothing archived", store.describe(), target);
     }
 
     private void intervalCheck() {
@@ -315,6 +325,8 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
         out.field("archive_url", store.describe());
         out.field("archive_role", settings.role().word());
         out.field("archive_active", archivesNow() ? 1 : 0);
+        RestoreTarget r = restoredTo;
+        if (r != null) out.field("archive_restored_to", r.toString());
         out.field("archive_in_progress", key == null ? 0 : 1);
         if (key != null) {
             out.field("archive_current_key", key);

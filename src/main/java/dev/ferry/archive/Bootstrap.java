@@ -59,6 +59,8 @@ public final class Bootstrap {
     private final Loader loader;
     /** Starts the server with no data (no snapshot anywhere, or bootstrap-failure=empty). */
     private final Runnable startEmpty;
+    /** A point-in-time restore's point, or null: the newest snapshot and all the stream after it. */
+    private final RestoreTarget restoreTo;
 
     private volatile State state = State.NONE;
     private volatile String snapshotKey;
@@ -68,12 +70,19 @@ public final class Bootstrap {
     private int attempts;
 
     public Bootstrap(ServerContext ctx, ArchiveStore store, ArchiveSettings settings, Path target, Loader loader, Runnable startEmpty) {
+        this(ctx, store, settings, target, loader, startEmpty, null);
+    }
+
+    /** A bootstrap that rebuilds the dataset as of restoreTo (ferry.archive.restore-to). */
+    public Bootstrap(ServerContext ctx, ArchiveStore store, ArchiveSettings settings, Path target, Loader loader, Runnable startEmpty,
+                     RestoreTarget restoreTo) {
         this.ctx = ctx;
         this.store = store;
         this.settings = settings;
         this.target = target;
         this.loader = loader;
         this.startEmpty = startEmpty;
+        this.restoreTo = restoreTo;
     }
 
     /** On the executing loop, with the server marked as loading. */
@@ -92,6 +101,16 @@ public final class Bootstrap {
                 return;
             }
             Manifest m = ar.result();
+            if (restoreTo != null) {
+                List<ArchivedSnapshot> before = m == null ? List.of() : m.snapshots().stream().filter(restoreTo::after).toList();
+                if (before.isEmpty()) {
+                    failed("the archive holds no snapshot at or before the restore point " + restoreTo);
+                    return;
+                }
+                LOG.infof("Bootstrap: restoring the dataset as of %s", restoreTo);
+                tryCandidate(m, before, 0);
+                return;
+            }
             if (m == null || m.snapshots().isEmpty()) {
                 LOG.warnf("Bootstrap: the archive %s has no %s: a first start, with an empty dataset", store.describe(),
                     m == null ? "manifest" : "snapshot in its manifest");
@@ -128,13 +147,17 @@ public final class Bootstrap {
             public void loaded(RdbAux aux, Consumer<RdbAux> resume) {
                 StreamChain chain = s.replId() == null ? null : m.chain(s.replId());
                 if (chain == null || chain.start() > s.offset() || chain.end() <= s.offset()) {
+                    if (restoreTo != null && restoreTo.byOffset() && restoreTo.offset() > s.offset()) {
+                        LOG.warnf("Bootstrap: the archive holds no stream after %s: restored to its offset %d, not %s", s.key(),
+                            s.offset(), restoreTo);
+                    }
                     done(s, s.offset());
                     resume.accept(aux);
                     return;
                 }
                 // the stream archived after the snapshot, replayed before the master is asked for the rest
                 state = State.REPLAYING;
-                new StreamCatchUp(ctx, store, chain, (offset, db) -> {
+                new StreamCatchUp(ctx, store, chain, restoreTo, (offset, db) -> {
                     done(s, offset);
                     resume.accept(aux.resumingAt(offset, db));
                 }).start(s.offset(), Math.max(0, aux.replStreamDb()));
@@ -156,6 +179,14 @@ public final class Bootstrap {
 
     private void done(ArchivedSnapshot s, long offset) {
         finish(State.DONE);
+        if (restoreTo != null) {
+            LOG.infof("Restored the dataset as of %s: snapshot %s and the archived stream up to offset %d of %s", restoreTo, s.key(),
+                offset, s.replId());
+            if (restoreTo.byOffset() && offset != restoreTo.offset()) {
+                LOG.warnf("Restore: reached offset %d, not %s (the archived stream ends there, or a command spans the point)",
+                    offset, restoreTo);
+            }
+        }
         LOG.infof("Bootstrap: loaded %s (replid %s, offset %d)%s from the archive in %.2f s", s.key(), s.replId(), s.offset(),
             offset == s.offset() ? "" : " and its archived stream up to offset " + offset, (finishedMillis - startedMillis) / 1000.0);
     }

@@ -28,14 +28,17 @@ final class StreamCatchUp {
     private final ArchiveStore store;
     private final StreamChain chain;
     private final Done done;
+    /** Where to stop (a point-in-time restore), or null: to the chain's end. */
+    private final RestoreTarget limit;
     private ReplicationLinks.Replay replay;
     private long startNanos, lastLogNanos, fromOffset;
     private long segments, bytes;
 
-    StreamCatchUp(ServerContext ctx, ArchiveStore store, StreamChain chain, Done done) {
+    StreamCatchUp(ServerContext ctx, ArchiveStore store, StreamChain chain, RestoreTarget limit, Done done) {
         this.ctx = ctx;
         this.store = store;
         this.chain = chain;
+        this.limit = limit;
         this.done = done;
     }
 
@@ -46,6 +49,10 @@ final class StreamCatchUp {
         LOG.infof("Bootstrap: replaying the archived stream of %s from offset %d to %d (%.1f MB)", chain.replId(), offset, chain.end(),
             (chain.end() - offset) / 1e6);
         replay = ctx.replicationLinks().replay(chain.replId(), offset, db);
+        if (limit != null && limit.byOffset() && limit.offset() <= offset) {
+            finish(null);
+            return;
+        }
         Future<Optional<StreamSegment>> first = fetch(offset);
         first.onComplete(ar -> arrived(offset, ar.succeeded() ? ar.result() : null, ar.cause()));
     }
@@ -75,9 +82,11 @@ final class StreamCatchUp {
             finish(key + " holds " + seg.replId() + " from " + seg.start() + " to " + seg.end());
             return;
         }
+        long stop = limit == null ? seg.end() : limit.stopIn(seg);
+        boolean last = stop < seg.end() || seg.end() >= chain.end() || (limit != null && limit.byOffset() && stop >= limit.offset());
         // the next one comes while this one is applied
-        Future<Optional<StreamSegment>> next = seg.end() < chain.end() ? fetch(seg.end()) : null;
-        if (!replay.apply(seg.payload())) {
+        Future<Optional<StreamSegment>> next = last ? null : fetch(seg.end());
+        if (!replay.apply(seg.payload(), (int) (stop - seg.start()))) {
             finish("a protocol error in " + key + ": " + replay.error());
             return;
         }

@@ -245,6 +245,14 @@ public interface FerryConfig {
         /** How an {@code s3://} archive is reached; read by {@link dev.ferry.archive.S3Settings}. */
         S3 s3();
 
+        /**
+         * Start on an empty ferry.dir with the dataset as of this point, rebuilt from the archive (the newest snapshot
+         * before it, and the archived stream up to it): {@code <replid>:<offset>} or an ISO-8601 time. The server
+         * then serves it as a master and archives nothing. Unset = a normal start.
+         */
+        @WithName("restore-to")
+        Optional<String> restoreTo();
+
         /** ferry.archive.stream.*: the replication stream archived in segments between snapshots. */
         Stream stream();
 

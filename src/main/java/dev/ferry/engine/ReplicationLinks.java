@@ -63,8 +63,11 @@ public interface ReplicationLinks {
 
     /** An archived stream being replayed; on the executing loop. */
     interface Replay {
-        /** Applies the whole commands of bytes (a command cut at the end waits for the next call); false on a protocol error. */
-        boolean apply(byte[] bytes);
+        /**
+         * Applies the whole commands of the first length bytes (a command cut at the end waits for the next call);
+         * false on a protocol error.
+         */
+        boolean apply(byte[] bytes, int length);
 
         /** The offset after the last whole command (or transaction) applied. */
         long offset();

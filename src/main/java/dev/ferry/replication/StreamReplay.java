@@ -36,8 +36,8 @@ final class StreamReplay implements ReplicationLinks.Replay {
     }
 
     @Override
-    public boolean apply(byte[] bytes) {
-        in.append(bytes, 0, bytes.length);
+    public boolean apply(byte[] bytes, int length) {
+        in.append(bytes, 0, length);
         applier.apply(in, () -> in.error() == null, () -> { });
         return in.error() == null;
     }

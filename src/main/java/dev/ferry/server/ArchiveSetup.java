@@ -7,6 +7,7 @@ import dev.ferry.archive.ArchiveStores;
 import dev.ferry.archive.ArchiveUrl;
 import dev.ferry.archive.FileArchiveStore;
 import dev.ferry.archive.Manifest;
+import dev.ferry.archive.RestoreTarget;
 import dev.ferry.archive.S3Settings;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.engine.ServerContext;
@@ -41,6 +42,18 @@ final class ArchiveSetup {
         String url = url(config);
         if (!url.isEmpty() && !url.equalsIgnoreCase("none")) ArchiveUrl.parse(url);
         S3Settings.from(config.archive().s3());
+        if (config.archive().restoreTo().isPresent()) {
+            RestoreTarget.parse(config.archive().restoreTo().get());
+            if (url.equalsIgnoreCase("none")) throw new IllegalArgumentException("ferry.archive.restore-to needs an archive: ferry.archive.url is none");
+            if (config.replicaof().filter(r -> !r.isBlank()).isPresent()) {
+                throw new IllegalArgumentException("ferry.archive.restore-to starts a master: unset ferry.replicaof");
+            }
+        }
+    }
+
+    /** The restore point of ferry.archive.restore-to, or null for a normal start. */
+    static RestoreTarget restoreTarget(FerryConfig config) {
+        return config.archive().restoreTo().map(RestoreTarget::parse).orElse(null);
     }
 
     private static String url(FerryConfig config) {

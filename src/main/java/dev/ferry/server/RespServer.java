@@ -1,10 +1,12 @@
 package dev.ferry.server;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.ferry.command.Commands;
 import dev.ferry.archive.Archiver;
 import dev.ferry.archive.Bootstrap;
+import dev.ferry.archive.RestoreTarget;
 import dev.ferry.archive.Restore;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.engine.info.Info;
@@ -304,13 +306,25 @@ public class RespServer {
                         Quarkus.asyncExit(code);
                     }, load::release);
                     Bootstrap bootstrap = null;
-                    if (archiver != null) archiver.start();
-                    if (archiver != null && nothingToBootstrap) {
-                        LOG.infof("No local snapshot and no manifest in %s: a first start, with an empty dataset", archiver.store().describe());
-                    }
-                    if (archiver != null && !nothingToBootstrap) {
-                        bootstrap = new Bootstrap(ctx, archiver.store(), archiver.settings(), snapshotFile, loader::load, loader::startEmpty);
+                    RestoreTarget restoreTo = ArchiveSetup.restoreTarget(config);
+                    if (restoreTo != null) {
+                        // a point-in-time restore: an empty dir, the archive only read, nothing archived
+                        if (Files.exists(snapshotFile)) {
+                            throw new IOException("ferry.archive.restore-to rebuilds the dataset in an empty ferry.dir, and " + snapshotFile
+                                + " exists");
+                        }
+                        archiver.restoring(restoreTo);
+                        bootstrap = new Bootstrap(ctx, archiver.store(), archiver.settings(), snapshotFile, loader::load, loader::startEmpty,
+                            restoreTo);
                         archiver.bootstrap(bootstrap);
+                    } else if (archiver != null) {
+                        archiver.start();
+                        if (nothingToBootstrap) {
+                            LOG.infof("No local snapshot and no manifest in %s: a first start, with an empty dataset", archiver.store().describe());
+                        } else {
+                            bootstrap = new Bootstrap(ctx, archiver.store(), archiver.settings(), snapshotFile, loader::load, loader::startEmpty);
+                            archiver.bootstrap(bootstrap);
+                        }
                     }
                     loader.start(bootstrap);
                 } catch (IOException e) {
