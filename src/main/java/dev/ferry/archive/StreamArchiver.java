@@ -91,6 +91,8 @@ final class StreamArchiver {
     /** On the executing loop. */
     void start() {
         ctx.replication().tap(this::append, this::historyChanged);
+        // the chain begins now, not a tick later: a snapshot taken in the first second must be continuable
+        tick();
         ctx.vertx().setPeriodic(Math.max(1, settings.streamInterval().toMillis()), id -> ctx.executor().runOnContext(v -> tick()));
         LOG.infof("Archive: the replication stream is archived every %s in segments of at most %d bytes",
             settings.streamInterval(), settings.streamMaxBytes());

@@ -74,6 +74,8 @@ class PointInTimeRestoreIT {
                 }
                 assertEquals("0", info(r, "archive_active"), "a restored server archives nothing");
                 assertTrue(restored.log().contains("Restored the dataset as of " + target), restored.log());
+                assertTrue(!restored.log().contains("holds no stream after") && !restored.log().contains("Restore: reached offset"),
+                    restored.log());
                 return r.call("DEBUG", "DIGEST");
             }
         }
@@ -89,6 +91,12 @@ class PointInTimeRestoreIT {
             master.awaitReady(mp);
             try (RawClient m = new RawClient(mp)) {
                 replid = info(m, "master_replid");
+                // the stream archive has begun (it does at start-up): every write from here on is archived
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (!"active".equals(info(m, "archive_stream_state"))) {
+                    if (System.currentTimeMillis() > deadline) fail("the stream archive did not begin: " + m.call("INFO", "archive"));
+                    Thread.sleep(20);
+                }
                 SplittableRandom rnd = new SplittableRandom(31);
                 int snapshots = 0;
                 for (int round = 0; round < 6; round++) {
@@ -102,7 +110,7 @@ class PointInTimeRestoreIT {
                     // pause past the archive's next time mark, for the restore by time
                     if (round == 4) Thread.sleep(1100);
                 }
-                long deadline = System.currentTimeMillis() + 30_000;
+                deadline = System.currentTimeMillis() + 30_000;
                 while (stat(m, "archive_stream_offset") < stat(m, "master_repl_offset")) {
                     if (System.currentTimeMillis() > deadline) fail("the stream was not archived: " + m.call("INFO", "archive"));
                     Thread.sleep(50);
