@@ -28,20 +28,8 @@ field() { redis-cli -p "$1" info everything 2>/dev/null | tr -d '\r' | sed -n "s
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 mkdir -p "$work/m"
-archive_props=(-Dferry.archive.url="file://$work/archive")
-if [ "${ARCHIVE:-file}" = s3 ]; then
-  [ -f target/s3proxy/s3proxy.jar ] || ./mvnw -B -q process-test-resources
-  s3port=$((MASTER_PORT + 2))
-  mkdir -p "$work/s3/bench"
-  printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$s3port" s3proxy.authorization=aws-v2-or-v4 s3proxy.identity=bench \
-    s3proxy.credential=bench-secret jclouds.provider=filesystem-nio2 "jclouds.filesystem.basedir=$work/s3" \
-    jclouds.identity=bench jclouds.credential=bench-secret >"$work/s3proxy.properties"
-  java -Xmx512m -jar target/s3proxy/s3proxy.jar --properties "$work/s3proxy.properties" >"$work/s3proxy.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 300); do (echo >/dev/tcp/127.0.0.1/$s3port) 2>/dev/null && break; sleep 0.1; done
-  archive_props=(-Dferry.archive.url=s3://bench/tier -Dferry.archive.s3.endpoint="http://127.0.0.1:$s3port"
-    -Dferry.archive.s3.region=us-east-1 -Daws.accessKeyId=bench -Daws.secretAccessKey=bench-secret)
-fi
+. bench/lib/archive-target.sh
+archive_target $((MASTER_PORT + 2))
 bin/ferry -Dferry.port="$MASTER_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/m" -Dferry.save='""' \
   -Dferry.enable-debug-command=local "${archive_props[@]}" >"$work/m.log" 2>&1 &
 pids+=($!)
