@@ -68,6 +68,9 @@ public final class ReplicationStream {
     private int heldDb;
     /** Where a command is encoded before it is copied to the backlog (and, when consumers listen, to an array). */
     private byte[] scratch = new byte[256];
+    /** The most the scratch array grows to; larger commands are emitted in pieces ({@link #emitInPieces}). */
+    static final int SCRATCH_MAX = 1 << 20;
+    private static final byte[] CRLF = {'\r', '\n'};
 
     public ReplicationStream(long backlogSize) {
         backlog = new Backlog(backlogSize, 0);
@@ -269,8 +272,32 @@ public final class ReplicationStream {
             emit(first, first.length);
         }
         if (db != selectedDb) select(db);
+        if (encodingBound(argv) > SCRATCH_MAX) {
+            emitInPieces(argv);
+            return;
+        }
         int len = encodeToScratch(argv); // may replace scratch: read it after
         emit(scratch, len);
+    }
+
+    /**
+     * A command too large for the scratch array (a 512 MB SET) goes out header by header and argument by
+     * argument, from the arguments themselves: encoding it whole would allocate (zero and page-fault) an array of
+     * its size on the executing loop, seconds of stall for every client, and keep it for good.
+     */
+    private void emitInPieces(byte[][] argv) {
+        byte[] head = new byte[16];
+        emit(head, header('*', argv.length, head, 0));
+        for (byte[] a : argv) {
+            if (a.length <= SCRATCH_MAX) {
+                int len = encodeArgToScratch(a);
+                emit(scratch, len);
+                continue;
+            }
+            emit(head, header('$', a.length, head, 0));
+            emit(a, a.length, true);
+            emit(CRLF, CRLF.length);
+        }
     }
 
     /** replicationCron's PING to the replicas (in the current db; it counts in the offset like any byte). */
@@ -303,12 +330,17 @@ public final class ReplicationStream {
 
     /** Appends {@code len} bytes of resp; consumers get an array of their own unless resp is already one. */
     private void emit(byte[] resp, int len) {
+        emit(resp, len, resp == scratch || len != resp.length);
+    }
+
+    /** As above; mutable: resp may change after the call (a scratch buffer, a value's array), so consumers get a copy. */
+    private void emit(byte[] resp, int len, boolean mutable) {
         offset += len;
         backlog.append(resp, 0, len);
         if (sliceConsumer != null) sliceConsumer.accept(resp, 0, len);
         if (tap != null) tap.accept(resp, 0, len);
         if (consumers.isEmpty()) return;
-        byte[] out = resp == scratch || len != resp.length ? java.util.Arrays.copyOf(resp, len) : resp;
+        byte[] out = mutable ? java.util.Arrays.copyOf(resp, len) : resp;
         for (Consumer c : consumers) c.accept(out, offset);
     }
 
@@ -325,13 +357,30 @@ public final class ReplicationStream {
         return out;
     }
 
-    /** Encodes argv into the scratch array (grown as needed); returns the length. */
-    private int encodeToScratch(byte[][] argv) {
-        // room enough without counting digits: a header is at most 1 + 10 digits + CRLF
+    /** Room enough for argv encoded, without counting digits: a header is at most 1 + 10 digits + CRLF. */
+    private static long encodingBound(byte[][] argv) {
         long bound = 13;
         for (byte[] a : argv) bound += a.length + 15;
-        if (bound > scratch.length) scratch = new byte[(int) Math.max(bound, scratch.length * 2L)];
+        return bound;
+    }
+
+    /** Encodes argv into the scratch array (grown as needed, up to SCRATCH_MAX); returns the length. */
+    private int encodeToScratch(byte[][] argv) {
+        long bound = encodingBound(argv);
+        if (bound > scratch.length) scratch = new byte[(int) Math.min(SCRATCH_MAX, Math.max(bound, scratch.length * 2L))];
         return encodeInto(argv, scratch);
+    }
+
+    /** One argument's "$len", bytes and CRLF into the scratch array; returns the length. */
+    private int encodeArgToScratch(byte[] a) {
+        long bound = a.length + 15;
+        if (bound > scratch.length) scratch = new byte[(int) Math.min(SCRATCH_MAX, Math.max(bound, scratch.length * 2L))];
+        int p = header('$', a.length, scratch, 0);
+        System.arraycopy(a, 0, scratch, p, a.length);
+        p += a.length;
+        scratch[p++] = '\r';
+        scratch[p++] = '\n';
+        return p;
     }
 
     private static int encodeInto(byte[][] argv, byte[] out) {
