@@ -37,6 +37,10 @@ public class ArchiveMetrics {
             Archiver::streamArchivedOffset);
         gauge("ferry.archive.stream.lag.bytes", "How much of the replication stream is not archived yet", Archiver::streamLagBytes);
         gauge("ferry.archive.stream.lag.seconds", "How old the oldest byte of the stream not archived yet is", Archiver::streamLagSeconds);
+        gauge("ferry.archive.stream.refusing.writes", "1 while writes are refused: the stream archive is further behind than "
+            + "ferry.archive.stream.min-archived-lag", a -> a.streamRefusingWrites() ? 1 : 0);
+        counter("ferry.archive.stream.gaps", "Times the stream archive lost stream (more waited than spool-limit) and began again",
+            Archiver::streamGaps);
         counter("ferry.archive.stream.segments.ok", "Stream segments archived and announced", Archiver::streamSegmentsOk);
         counter("ferry.archive.stream.segments.failed", "Stream segment attempts that failed (each retry counts)",
             Archiver::streamSegmentsFailed);

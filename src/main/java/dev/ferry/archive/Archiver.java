@@ -88,9 +88,13 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
         worker.execute(this::removeLeftovers);
         ctx.persistence().addSaveListener(this);
         if (!settings.interval().isZero()) ctx.vertx().setPeriodic(1000, id -> intervalCheck());
-        if (stream != null) stream.start();
-        LOG.infof("Archive: %s (archiving role %s, retain %d, interval %s)", store.describe(), settings.role().word(),
-            settings.retain(), settings.interval().isZero() ? "none" : settings.interval());
+        if (stream != null) {
+            stream.start();
+            if (!settings.minArchivedLag().isZero()) ctx.writeGuard(stream::writeRefusal);
+        }
+        LOG.infof("Archive: %s (archiving role %s, retain %d%s, interval %s)", store.describe(), settings.role().word(),
+            settings.retain(), settings.retention().isZero() ? "" : " and every point of the last " + settings.retention(),
+            settings.interval().isZero() ? "none" : settings.interval());
     }
 
     public void bootstrap(Bootstrap b) {
@@ -264,8 +268,11 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
                 + stored.metadata().get("crc64") + "; expected " + facts.size() + " bytes, crc64 " + facts.crc64Hex());
         }
         List<ArchivedSnapshot> dropped = new ArrayList<>();
+        // as stored: after a promotion another node wrote it last (one GET per snapshot)
+        manifests.reread();
         Manifest written = manifests.update(current -> {
-            Manifest.Updated next = current.with(snap, settings.retain(), ManifestWriter.now());
+            java.time.Instant windowStart = settings.retention().isZero() ? null : java.time.Instant.now().minus(settings.retention());
+            Manifest.Updated next = current.with(snap, settings.retain(), windowStart, ManifestWriter.now());
             dropped.clear();
             dropped.addAll(next.dropped());
             return next.manifest();
@@ -358,6 +365,16 @@ public final class Archiver implements Persistence.SaveListener, InfoSection {
     /** The stream archive's offset archived and announced, as of its last tick; -1 without one (or before it began). */
     public long streamArchivedOffset() {
         return stream == null ? -1 : stream.archivedOffset();
+    }
+
+    /** Times the stream archive lost stream (its spool overflowed) and began its chain again. */
+    public long streamGaps() {
+        return stream == null ? 0 : stream.gaps();
+    }
+
+    /** 1 while writes are refused because the stream archive is further behind than min-archived-lag. */
+    public boolean streamRefusingWrites() {
+        return stream != null && stream.writeRefusal() != null;
     }
 
     /** How far the stream archive is behind the stream, in bytes and seconds, as of its last tick. */

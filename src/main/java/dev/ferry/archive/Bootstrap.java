@@ -102,7 +102,9 @@ public final class Bootstrap {
             }
             Manifest m = ar.result();
             if (restoreTo != null) {
-                List<ArchivedSnapshot> before = m == null ? List.of() : m.snapshots().stream().filter(restoreTo::after).toList();
+                List<ArchivedSnapshot> before = m == null ? List.of() : m.snapshots().stream()
+                    .filter(s -> restoreTo.byOffset() ? StreamPath.precedes(m, s, restoreTo.replId(), restoreTo.offset()) : restoreTo.after(s))
+                    .toList();
                 if (before.isEmpty()) {
                     failed("the archive holds no snapshot at or before the restore point " + restoreTo);
                     return;
@@ -145,8 +147,11 @@ public final class Bootstrap {
         loader.load(source, s.bytes(), new LoadOutcome() {
             @Override
             public void loaded(RdbAux aux, Consumer<RdbAux> resume) {
-                StreamChain chain = s.replId() == null ? null : m.chain(s.replId());
-                if (chain == null || chain.start() > s.offset() || chain.end() <= s.offset()) {
+                String target = restoreTo != null && restoreTo.byOffset() ? restoreTo.replId() : null;
+                List<StreamPath.Leg> legs = s.replId() == null ? List.of() : StreamPath.from(m, s.replId(), s.offset(), target);
+                boolean noStream = legs.isEmpty() || legs.get(0).chain().start() > s.offset()
+                    || (legs.size() == 1 && legs.get(0).until() <= s.offset());
+                if (noStream) {
                     if (restoreTo != null && restoreTo.byOffset() && restoreTo.offset() > s.offset()) {
                         LOG.warnf("Bootstrap: the archive holds no stream after %s: restored to its offset %d, not %s", s.key(),
                             s.offset(), restoreTo);
@@ -157,9 +162,9 @@ public final class Bootstrap {
                 }
                 // the stream archived after the snapshot, replayed before the master is asked for the rest
                 state = State.REPLAYING;
-                new StreamCatchUp(ctx, store, chain, restoreTo, (offset, db) -> {
-                    done(s, offset);
-                    resume.accept(aux.resumingAt(offset, db));
+                new StreamCatchUp(ctx, store, legs, restoreTo, (replId, offset, db) -> {
+                    done(s, replId, offset);
+                    resume.accept(aux.resumingAt(replId, offset, db));
                 }).start(s.offset(), Math.max(0, aux.replStreamDb()));
             }
 
@@ -178,10 +183,14 @@ public final class Bootstrap {
     }
 
     private void done(ArchivedSnapshot s, long offset) {
+        done(s, s.replId(), offset);
+    }
+
+    private void done(ArchivedSnapshot s, String replId, long offset) {
         finish(State.DONE);
         if (restoreTo != null) {
             LOG.infof("Restored the dataset as of %s: snapshot %s and the archived stream up to offset %d of %s", restoreTo, s.key(),
-                offset, s.replId());
+                offset, replId);
             if (restoreTo.byOffset() && offset != restoreTo.offset()) {
                 LOG.warnf("Restore: reached offset %d, not %s (the archived stream ends there, or a command spans the point)",
                     offset, restoreTo);

@@ -76,15 +76,42 @@ public record Manifest(
      * snapshots; what no longer fits is in {@link Updated#dropped}.
      */
     Updated with(ArchivedSnapshot s, int retain, String now) {
+        return with(s, retain, null, now);
+    }
+
+    /**
+     * As above, and, with a window (ferry.archive.retention), also every snapshot that a restore to a point after
+     * {@code windowStart} may start from: those created after it, and the newest one created at or before it (the
+     * start of the window's first points). Created times that do not parse count as inside the window: nothing is
+     * deleted on a guess.
+     */
+    Updated with(ArchivedSnapshot s, int retain, java.time.Instant windowStart, String now) {
         List<ArchivedSnapshot> kept = new ArrayList<>();
         kept.add(s);
         List<ArchivedSnapshot> dropped = new ArrayList<>();
+        boolean windowBaseKept = windowStart == null || !createdAfter(s, windowStart);
         for (ArchivedSnapshot old : snapshots) {
             if (old.key().equals(s.key())) continue;
-            if (kept.size() < retain) kept.add(old);
-            else dropped.add(old);
+            boolean inWindow = windowStart != null && createdAfter(old, windowStart);
+            if (kept.size() < retain || inWindow) {
+                kept.add(old);
+                if (!inWindow) windowBaseKept = true;
+            } else if (!windowBaseKept) {
+                kept.add(old);
+                windowBaseKept = true;
+            } else {
+                dropped.add(old);
+            }
         }
         return new Updated(new Manifest(FORMAT, now, kept, stream), dropped);
+    }
+
+    private static boolean createdAfter(ArchivedSnapshot s, java.time.Instant t) {
+        try {
+            return java.time.Instant.parse(s.created()).isAfter(t);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     record Updated(Manifest manifest, List<ArchivedSnapshot> dropped) { }

@@ -33,6 +33,15 @@ final class ManifestWriter {
         return next;
     }
 
+    /**
+     * The manifest as stored now, kept from here on; on a worker thread. For a node that becomes the archiving one
+     * (a promotion): another node wrote the manifest meanwhile, and what this writer kept is stale.
+     */
+    synchronized Manifest reread() throws IOException {
+        current = readForUpdate();
+        return current;
+    }
+
     /** The manifest as last written by this writer, else as stored (empty when there is none); on a worker thread. */
     synchronized Manifest current() throws IOException {
         if (current == null) current = readForUpdate();

@@ -1,5 +1,6 @@
 package dev.ferry.archive;
 
+import dev.ferry.engine.Backlog;
 import dev.ferry.engine.ReplicationStream;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.info.InfoWriter;
@@ -21,8 +22,9 @@ import java.util.function.BooleanSupplier;
  * stream gains is copied to a {@link StreamSpool} as it is appended (one copy on the write path, no allocation);
  * every {@code ferry.archive.stream.interval} what the spool holds (up to {@code max-bytes}) becomes a segment,
  * encoded, stored, checked and announced in the manifest on a worker, and only then leaves the spool. While the
- * archive is down the stream waits in the spool, up to {@link #SPOOL_BYTES}; past that the archive has a gap
- * (logged, shown in INFO) and the history's chain starts again where the stream is then.
+ * archive is down the stream waits in the spool, up to {@code spool-limit}; past that the archive has a gap
+ * (logged, shown in INFO) and the history's chain starts again where the stream is then. With
+ * {@code min-archived-lag} set, writes are refused while the archive is further behind than that.
  *
  * <p>Segments end where snapshots begin (a snapshot's start cuts the stream at its offset), so a reader finds the
  * segment that continues any archived snapshot by its key. One segment is in flight at a time; a failed one is
@@ -33,8 +35,6 @@ final class StreamArchiver {
     private static final Logger LOG = Logger.getLogger(StreamArchiver.class);
     /** Time marks kept for segments not yet archived: one per interval; past this many, the oldest go. */
     private static final int MAX_TICKS = 100_000;
-    /** The most stream held while the archive is down or slow: beyond it, a gap. */
-    static final long SPOOL_BYTES = 256L << 20;
 
     private final ServerContext ctx;
     private final ArchiveStore store;
@@ -44,7 +44,7 @@ final class StreamArchiver {
     private final ExecutorService worker;
 
     // ---- on the executing loop ----
-    private final StreamSpool spool = new StreamSpool(SPOOL_BYTES);
+    private final StreamSpool spool;
     /** The bytes of the segment in flight (one at a time), reused; the worker's compressor and its output, reused. */
     private byte[] segmentBytes = new byte[0];
     private final Lzf lzf = new Lzf();
@@ -57,6 +57,9 @@ final class StreamArchiver {
     private long skipTo = -1;
     private String parentReplId;
     private long parentOffset = -1;
+    /** The old history's last bytes after a promotion, to archive before the new history's (see finishParent). */
+    private final ArrayDeque<Job> parentTail = new ArrayDeque<>();
+    private final ArrayDeque<StreamChain> parentTailChains = new ArrayDeque<>();
     private long chainStart = -1;
     /** The chain's end: its segments up to this offset are stored and announced (-1 while starting). */
     private long archivedTo = -1;
@@ -71,9 +74,13 @@ final class StreamArchiver {
     // ---- shown in INFO and metrics ----
     private volatile String state = "starting";
     private volatile long segmentsOk, segmentsFailed, bytesArchived, lastSuccessMillis;
+    /** Times the spool overflowed: stream lost to the archive, its chain begun again. */
+    private volatile long gaps;
     private volatile String lastError;
     /** As of the last tick, for metrics (read on other threads). */
     private volatile long publishedArchivedTo = -1, publishedLagBytes, publishedLagSeconds;
+    /** Why writes are refused (min-archived-lag), or null; volatile for INFO and metrics. */
+    private volatile String refusal;
 
     StreamArchiver(ServerContext ctx, ArchiveStore store, ManifestWriter manifests, ArchiveSettings settings, BooleanSupplier archivesNow) {
         this.ctx = ctx;
@@ -81,6 +88,7 @@ final class StreamArchiver {
         this.manifests = manifests;
         this.settings = settings;
         this.archivesNow = archivesNow;
+        this.spool = new StreamSpool(settings.spoolLimit());
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ferry-stream-archiver");
             t.setDaemon(true);
@@ -117,6 +125,7 @@ final class StreamArchiver {
         if (!archivesNow.getAsBoolean()) {
             spooling = false;
             state = "inactive";
+            refusal = null;
             return;
         }
         ReplicationStream s = ctx.replication();
@@ -126,9 +135,10 @@ final class StreamArchiver {
             begin(s);
         }
         if (spool.overflowed()) {
-            LOG.warnf("Archive: more than %d MB of the stream waited for the archive: the stream from offset %d to %d is not "
+            LOG.warnf("Archive: more than %d bytes of the stream waited for the archive: the stream from offset %d to %d is not "
                 + "archived; the chain of %s starts again at %d, and snapshots before it replay only to %d",
-                SPOOL_BYTES >> 20, archivedTo, offset, replId, offset, archivedTo);
+                settings.spoolLimit(), archivedTo, offset, replId, offset, archivedTo);
+            gaps++;
             begin(s);
             state = "gap";
         }
@@ -142,6 +152,10 @@ final class StreamArchiver {
             if (spool.from() + spool.size() < skipTo) return;
             spool.drop(skipTo - spool.from());
             skipTo = -1;
+        }
+        if (!parentTail.isEmpty()) {
+            shipParentTail();
+            return;
         }
         if (busy || now < retryAtMillis || archivedTo < 0 || spool.size() == 0) return;
         long from = spool.from();
@@ -168,29 +182,46 @@ final class StreamArchiver {
     /** A new history (the first tick, a promotion, a full sync): its chain continues the manifest's when it can. */
     private void begin(ReplicationStream s) {
         replId = s.replId();
-        spool.reset(s.offset());
         skipTo = -1;
         boolean branched = !ReplicationStream.NO_REPLID.equals(s.replId2()) && s.secondReplOffset() > 0;
         parentReplId = branched ? s.replId2() : null;
         parentOffset = branched ? s.secondReplOffset() - 1 : -1;
+        // a promoted replica begins at the next tick: the new history's first writes are taken from the backlog, so
+        // that its chain starts where it branched off the old one
+        Backlog backlog = s.backlog();
+        long from = branched && parentOffset < s.offset() && backlog.covers(parentOffset + 1) ? parentOffset : s.offset();
+        spool.reset(from);
+        if (from < s.offset()) {
+            byte[] early = backlog.copyRange(from + 1, (int) Math.min(Integer.MAX_VALUE - 8, s.offset() - from));
+            spool.append(early, 0, early.length);
+        }
         archivedTo = chainStart = -1;
+        parentTail.clear();
+        parentTailChains.clear();
         ticks.clear();
         cuts.clear();
         busy = true;
         state = "starting";
-        String id = replId;
+        String id = replId, parentId = parentReplId;
         worker.execute(() -> {
-            StreamChain known = null;
+            StreamChain known = null, parent = null;
+            List<Long> parentSnapshots = new ArrayList<>();
             String error = null;
             try {
-                Manifest m = manifests.current();
+                // re-read: this node may just have become the archiving one, and another node wrote the manifest meanwhile
+                Manifest m = manifests.reread();
                 known = m.chain(id);
+                parent = parentId == null ? null : m.chain(parentId);
+                for (ArchivedSnapshot snap : m.snapshots()) if (parentId != null && parentId.equals(snap.replId())) parentSnapshots.add(snap.offset());
             } catch (IOException e) {
                 error = e.getMessage();
             }
-            StreamChain k = known;
+            StreamChain k = known, p = parent;
             String err = error;
-            ctx.executor().runOnContext(v -> begun(id, k, err));
+            ctx.executor().runOnContext(v -> {
+                begun(id, k, err);
+                if (err == null && id.equals(replId)) finishParent(p, parentSnapshots);
+            });
         });
     }
 
@@ -221,12 +252,66 @@ final class StreamArchiver {
             chainStart = archivedTo = from;
         }
         state = "active";
+        judgeLag(ctx.replication().offset(), System.currentTimeMillis());
     }
 
-    /** On the worker: stores the segment, checks it is there whole, then announces it. */
+    /**
+     * A promotion: the old history's chain ends where its archiver stopped (a master that died has not shipped its
+     * last interval), but this node's backlog holds the old history up to the promotion. That tail is archived first,
+     * as the old chain's last segment, so the archived stream runs on without a hole into the new history.
+     */
+    private void finishParent(StreamChain parent, List<Long> snapshotOffsets) {
+        Backlog backlog = ctx.replication().backlog();
+        if (backlog.endOffset() < parentOffset) return;
+        long from = -1;
+        if (parent != null) {
+            if (parent.end() >= parentOffset) return;
+            from = parent.end();
+            if (!backlog.covers(from + 1)) {
+                LOG.warnf("Archive: the archived stream of %s ends at offset %d and this node's backlog no longer holds it up to its "
+                    + "promotion at %d: replays stop there", parentReplId, from, parentOffset);
+                return;
+            }
+        } else {
+            // the old master archived no stream (none, or none yet): its chain begins at its oldest archived snapshot
+            // this backlog still covers
+            for (long o : new TreeSet<>(snapshotOffsets)) {
+                if (o < parentOffset && backlog.covers(o + 1)) {
+                    from = o;
+                    break;
+                }
+            }
+            if (from < 0) return;
+            parent = new StreamChain(parentReplId, from, from, null, null, -1);
+        }
+        // segments end where snapshots begin, as the old master's own would have
+        TreeSet<Long> ends = new TreeSet<>(snapshotOffsets);
+        ends.add(parentOffset);
+        String now = Instant.now().toString();
+        long start = from;
+        for (long end : ends.subSet(from, false, parentOffset, true)) {
+            byte[] bytes = backlog.copyRange(start + 1, (int) (end - start));
+            parentTail.addLast(new Job(parent.replId(), start, end, new long[0], new long[0], bytes));
+            parentTailChains.addLast(new StreamChain(parent.replId(), parent.start(), end, now, parent.parentReplId(), parent.parentOffset()));
+            start = end;
+        }
+        LOG.infof("Archive: archiving the last %d bytes of %s from this node's backlog (offsets %d to %d, up to the promotion)",
+            parentOffset - from, parent.replId(), from, parentOffset);
+        shipParentTail();
+    }
+
+    private void shipParentTail() {
+        if (busy || parentTail.isEmpty() || System.currentTimeMillis() < retryAtMillis) return;
+        Job job = parentTail.peekFirst();
+        StreamChain chain = parentTailChains.peekFirst();
+        busy = true;
+        worker.execute(() -> ship(job, chain));
+    }
+
     /** A segment to store: the stream of replId after from up to end, its bytes at the start of bytes. */
     private record Job(String replId, long start, long end, long[] indexOffsets, long[] indexMillis, byte[] bytes) { }
 
+    /** On the worker: stores the segment, checks it is there whole, then announces it. */
     private void ship(Job job, StreamChain chain) {
         try {
             int length = (int) (job.end() - job.start());
@@ -260,12 +345,19 @@ final class StreamArchiver {
         failuresInRow = 0;
         retryAtMillis = 0;
         lastError = null;
+        if (seg == parentTail.peekFirst()) {
+            parentTail.removeFirst();
+            parentTailChains.removeFirst();
+            shipParentTail();
+            return;
+        }
         if (!seg.replId().equals(replId) || spool.from() != seg.start()) return; // the history changed meanwhile
         spool.drop(seg.end() - seg.start());
         archivedTo = seg.end();
         state = "active";
         while (!ticks.isEmpty() && ticks.peekFirst()[0] <= archivedTo) ticks.removeFirst();
         cuts.headSet(archivedTo, true).clear();
+        judgeLag(ctx.replication().offset(), System.currentTimeMillis());
         // a stream faster than a segment per interval: the next one goes at once
         if (spool.size() >= settings.streamMaxBytes()) ctx.executor().runOnContext(v -> tick());
     }
@@ -290,6 +382,32 @@ final class StreamArchiver {
         publishedLagBytes = archivedTo < 0 ? 0 : Math.max(0, offset - archivedTo);
         long[] oldest = ticks.peekFirst();
         publishedLagSeconds = publishedLagBytes == 0 || oldest == null ? 0 : (now - oldest[1]) / 1000;
+        judgeLag(offset, now);
+    }
+
+    /**
+     * min-archived-lag, judged at each tick and when a segment lands (as min-replicas-max-lag is at each cron): writes
+     * are refused while no chain is archived yet, or while the oldest time mark not archived is older than the bound.
+     */
+    private void judgeLag(long offset, long now) {
+        long bound = settings.minArchivedLag().toMillis();
+        if (bound == 0 || !spooling) {
+            refusal = null;
+            return;
+        }
+        if (archivedTo < 0) {
+            refusal = "NOARCHIVE The stream archive has not begun (" + state + "): writes wait for it (min-archived-lag)";
+            return;
+        }
+        long[] oldest = ticks.peekFirst();
+        long behind = offset <= archivedTo || oldest == null ? 0 : now - oldest[1];
+        refusal = behind <= bound ? null : "NOARCHIVE The stream archive is " + behind / 1000 + " s behind, more than min-archived-lag ("
+            + bound / 1000 + " s): writes wait for it";
+    }
+
+    /** Why writes are refused now (min-archived-lag), or null; on the executing loop. */
+    String writeRefusal() {
+        return refusal;
     }
 
     long archivedOffset() {
@@ -312,6 +430,10 @@ final class StreamArchiver {
         return segmentsFailed;
     }
 
+    long gaps() {
+        return gaps;
+    }
+
     /** Its fields in INFO # Archive, on the executing loop. */
     void write(InfoWriter out) {
         ReplicationStream s = ctx.replication();
@@ -326,8 +448,11 @@ final class StreamArchiver {
         out.field("archive_stream_segments_ok", segmentsOk);
         out.field("archive_stream_segments_failed", segmentsFailed);
         out.field("archive_stream_consecutive_failures", failuresInRow);
+        out.field("archive_stream_gaps", gaps);
         out.field("archive_stream_bytes", bytesArchived);
         out.field("archive_stream_last_success_time", lastSuccessMillis / 1000);
+        out.field("archive_stream_min_archived_lag", settings.minArchivedLag().toMillis() / 1000);
+        out.field("archive_stream_refusing_writes", refusal == null ? 0 : 1);
         String err = lastError;
         if (err != null) out.field("archive_stream_last_error", err.replace('\r', ' ').replace('\n', ' '));
     }

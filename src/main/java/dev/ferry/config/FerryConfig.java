@@ -235,6 +235,13 @@ public interface FerryConfig {
         int retain();
 
         /**
+         * Besides the newest {@code retain}: the snapshots (and the stream after them) that a restore to any point of
+         * the last this long needs (e.g. 7d); 0 = none, the count alone.
+         */
+        @WithDefault("0s")
+        Duration retention();
+
+        /**
          * A start on an empty disk whose archive cannot give it a snapshot: fail (stay loading and not ready, log why,
          * retry) or empty (start with no data, warned).
          */
@@ -265,6 +272,22 @@ public interface FerryConfig {
             @WithName("max-bytes")
             @WithDefault("16mb")
             String maxBytes();
+
+            /**
+             * The most stream held in memory while the archive is down or slow (Redis's memory syntax); past it the
+             * archive has a gap, logged and shown in INFO, and its chain starts again.
+             */
+            @WithName("spool-limit")
+            @WithDefault("256mb")
+            String spoolLimit();
+
+            /**
+             * Writes are refused (-NOARCHIVE) while the stream archive is further behind than this, as
+             * min-replicas-max-lag does for replicas; 0 = never. At least twice the interval.
+             */
+            @WithName("min-archived-lag")
+            @WithDefault("0s")
+            Duration minArchivedLag();
         }
 
         /**

@@ -88,15 +88,18 @@ public final class Dispatcher {
         // EXEC it refuses (execCommandAbort)
         if ((cmd.is(CommandFlags.WRITE) || (cmd.name.equals("exec") && c.transaction().queuedWrite()))
             && links != null && !links.enoughGoodReplicas()) {
-            cmd.rejectedCalls++;
-            if (cmd.name.equals("exec")) {
-                c.transaction().end();
-                c.transaction().unwatchAll();
-                reject(c, "EXECABORT Transaction discarded because of: " + NOREPLICAS);
-            } else {
-                reject(c, NOREPLICAS);
-            }
+            refuseWrite(c, cmd, NOREPLICAS);
             return;
+        }
+        // Ferry's own: with ferry.archive.stream.min-archived-lag, writes wait while the stream archive is too far
+        // behind (refused like NOREPLICAS, a transaction discarded the same way); the master's stream always runs
+        if ((cmd.is(CommandFlags.WRITE) || (cmd.name.equals("exec") && c.transaction().queuedWrite()))
+            && c.channel().type() != ClientType.MASTER) {
+            String refusal = server.writeRefusal();
+            if (refusal != null) {
+                refuseWrite(c, cmd, refusal);
+                return;
+            }
         }
         // a replica takes writes from its master only (replica-read-only), as processCommand checks it here
         boolean replica = links != null && links.isReplica() && c.channel().type() != ClientType.MASTER;
@@ -144,6 +147,18 @@ public final class Dispatcher {
         }
         c.lastCommand(cmd.fullName);
         executor.call(c.call(), cmd, argv);
+    }
+
+    /** rejectCommand of a write: EXEC's is execCommandAbort (the transaction is discarded). */
+    private void refuseWrite(Client c, CommandSpec cmd, String error) {
+        cmd.rejectedCalls++;
+        if (cmd.name.equals("exec")) {
+            c.transaction().end();
+            c.transaction().unwatchAll();
+            reject(c, "EXECABORT Transaction discarded because of: " + error);
+        } else {
+            reject(c, error);
+        }
     }
 
     private static final String LOADING = "LOADING Redis is loading the dataset in memory";

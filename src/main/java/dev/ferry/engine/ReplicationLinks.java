@@ -72,6 +72,9 @@ public interface ReplicationLinks {
         /** The offset after the last whole command (or transaction) applied. */
         long offset();
 
+        /** At a promotion's offset: the stream goes on as history replId, the one before it becoming replid2. */
+        void switchHistory(String replId);
+
         /** The database the stream has selected there. */
         int db();
 

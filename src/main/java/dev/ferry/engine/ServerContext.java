@@ -40,6 +40,8 @@ public final class ServerContext {
     private final Monitors monitors = new Monitors(this);
     private final Dispatcher dispatcher;
     private Runnable shutdown = () -> { };
+    /** Why writes are refused now beyond Redis's own reasons (the stream archive's min-archived-lag), or null. */
+    private java.util.function.Supplier<String> writeGuard = () -> null;
     private final StartupPhases startupPhases = new StartupPhases();
 
     public ServerContext(Vertx vertx, ServerSettings settings, CommandTable commands) {
@@ -164,6 +166,16 @@ public final class ServerContext {
     /** What the start-up still waits for (/q/health/started); any thread. */
     public StartupPhases startupPhases() {
         return startupPhases;
+    }
+
+    /** Installs what may refuse writes (with its error) besides Redis's reasons; on the executing loop. */
+    public void writeGuard(java.util.function.Supplier<String> guard) {
+        this.writeGuard = guard;
+    }
+
+    /** Why writes are refused now (an error reply without its '-'), or null; on the executing loop. */
+    public String writeRefusal() {
+        return writeGuard.get();
     }
 
     public void onShutdown(Runnable r) {

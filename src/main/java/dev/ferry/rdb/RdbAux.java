@@ -41,8 +41,11 @@ public final class RdbAux {
         }
     }
 
-    /** These fields with the replication position moved to offset in database db (a replay of the stream after them). */
-    public RdbAux resumingAt(long offset, int db) {
+    /**
+     * These fields with the replication position moved to offset of history replId in database db (a replay of the
+     * stream after them, which may have followed a promotion to another history).
+     */
+    public RdbAux resumingAt(String replId, long offset, int db) {
         RdbAux a = new RdbAux();
         a.replId = replId;
         a.replOffset = offset;

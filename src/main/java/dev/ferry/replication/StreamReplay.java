@@ -48,6 +48,11 @@ final class StreamReplay implements ReplicationLinks.Replay {
     }
 
     @Override
+    public void switchHistory(String replId) {
+        stream.switchHistory(replId);
+    }
+
+    @Override
     public int db() {
         return client.db().index();
     }

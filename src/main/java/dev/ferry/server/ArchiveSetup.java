@@ -27,13 +27,18 @@ final class ArchiveSetup {
     /** The settings, checked: an invalid value stops the start-up with the setting's name. */
     static ArchiveSettings settings(FerryConfig config) {
         FerryConfig.Archive a = config.archive();
-        long maxBytes;
+        long maxBytes = bytes("ferry.archive.stream.max-bytes", a.stream().maxBytes());
+        long spoolLimit = bytes("ferry.archive.stream.spool-limit", a.stream().spoolLimit());
+        return ArchiveSettings.of(a.role(), a.interval(), a.retain(), a.retention(), a.bootstrapFailure(), a.stream().interval(), maxBytes, spoolLimit,
+            a.stream().minArchivedLag());
+    }
+
+    private static long bytes(String setting, String value) {
         try {
-            maxBytes = dev.ferry.engine.config.ConfigValues.parseMemoryValue(a.stream().maxBytes());
+            return dev.ferry.engine.config.ConfigValues.parseMemoryValue(value);
         } catch (dev.ferry.engine.config.InvalidValue e) {
-            throw new IllegalArgumentException("ferry.archive.stream.max-bytes: " + e.getMessage());
+            throw new IllegalArgumentException(setting + ": " + e.getMessage());
         }
-        return ArchiveSettings.of(a.role(), a.interval(), a.retain(), a.bootstrapFailure(), a.stream().interval(), maxBytes);
     }
 
     /** Checks ferry.archive.* without opening anything (no client, no region or credential chain). */

@@ -34,6 +34,29 @@ class ManifestTest {
         assertEquals("snapshots/4.rdb", next.manifest().latest().key());
     }
 
+    /**
+     * ferry.archive.retention: besides the newest retain, every snapshot created in the window and the newest one
+     * before it (a restore to the window's first points starts there); older ones go.
+     */
+    @Test
+    void aRetentionWindowKeepsWhatItsPointsNeed() {
+        Manifest m = Manifest.empty();
+        for (int i = 1; i <= 5; i++) m = m.with(snap(i), 100, "now").manifest();
+        java.time.Instant windowStart = java.time.Instant.parse("2026-12-01T00:00:03.500Z");
+        Manifest.Updated next = m.with(snap(6), 2, windowStart, "later");
+        assertEquals(List.of("snapshots/6.rdb", "snapshots/5.rdb", "snapshots/4.rdb", "snapshots/3.rdb"), keys(next.manifest()));
+        assertEquals(List.of("snapshots/2.rdb", "snapshots/1.rdb"), next.dropped().stream().map(ArchivedSnapshot::key).toList());
+        // the count keeps more than the window needs: the count wins
+        assertEquals(List.of("snapshots/6.rdb", "snapshots/5.rdb", "snapshots/4.rdb", "snapshots/3.rdb", "snapshots/2.rdb"),
+            keys(m.with(snap(6), 5, windowStart, "later").manifest()));
+        // a window that begins before every snapshot keeps them all; one after the newest keeps the count (the newest is the base)
+        assertEquals(6, m.with(snap(6), 1, java.time.Instant.parse("2026-11-30T00:00:00Z"), "later").manifest().snapshots().size());
+        assertEquals(List.of("snapshots/6.rdb"), keys(m.with(snap(6), 1, java.time.Instant.parse("2026-12-02T00:00:00Z"), "later").manifest()));
+        // with the window and the count both at 1: the newest inside and the base
+        assertEquals(List.of("snapshots/6.rdb", "snapshots/5.rdb"),
+            keys(m.with(snap(6), 1, java.time.Instant.parse("2026-12-01T00:00:05.500Z"), "later").manifest()));
+    }
+
     @Test
     void theSameKeyTwiceIsListedOnce() {
         Manifest m = Manifest.empty().with(snap(1), 7, "t").manifest().with(snap(1), 7, "t").manifest();

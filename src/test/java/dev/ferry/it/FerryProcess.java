@@ -92,6 +92,12 @@ final class FerryProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: the process dies where it is, nothing flushed or shipped (a node lost). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     @Override
     public void close() throws IOException {
         process.destroy();

@@ -2,13 +2,14 @@ package dev.ferry.it;
 
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisServer;
+import dev.ferry.support.S3Proxy;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 
 import static dev.ferry.support.ReplicationChecks.*;
@@ -17,24 +18,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Point-in-time restore from the archive (ferry.archive.restore-to): a master writes for a while, taking snapshots
- * on the way, and the test records its DEBUG DIGEST at several offsets; then, for some of them, a new server on an
- * empty dir rebuilds the dataset as of that offset (or that time) from the snapshot before it and the archived
- * stream after it, and its digest must be the one recorded there.
+ * Point-in-time restore from the archive on a real S3 server (s3proxy; ferry.archive.restore-to): a master writes a
+ * random workload for a while, taking three snapshots on the way, and the test records its DEBUG DIGEST at sixteen
+ * offsets; then, for ten of them drawn at random, a new server on an empty dir rebuilds the dataset as of that
+ * offset from the snapshot before it and the archived stream after it, and its digest must be the one recorded
+ * there; one more restore goes to a time instead of an offset.
  */
 class PointInTimeRestoreIT {
+    private static final String BUCKET = "ferry-pitr";
 
     private record Point(long offset, String digest, long millis) { }
 
-    private static String[] props(int port, Path archive, String... more) {
-        List<String> p = new ArrayList<>(List.of("-Dferry.port=" + port, "-Dferry.save=\"\"", "-Dferry.enable-debug-command=local",
-            "-Dferry.archive.url=" + archive.toUri()));
+    private static String[] props(int port, S3Proxy s3, String... more) {
+        List<String> p = new ArrayList<>(List.of("-Dferry.port=" + port, "-Dferry.save=\"\"", "-Dferry.enable-debug-command=local"));
+        p.addAll(s3.ferryProps(BUCKET, "pitr"));
         p.addAll(List.of(more));
         return p.toArray(new String[0]);
     }
 
     /** Writes of every type, some in transactions, none with a TTL (a restore later must not see a key expire). */
-    private static void writes(RawClient m, SplittableRandom rnd, int n) throws Exception {
+    static void writes(RawClient m, SplittableRandom rnd, int n) throws Exception {
         for (int i = 0; i < n; i++) {
             String k = Integer.toString(rnd.nextInt(200));
             switch (rnd.nextInt(8)) {
@@ -62,68 +65,65 @@ class PointInTimeRestoreIT {
         return new Point(offset, digest, System.currentTimeMillis());
     }
 
-    private static String restoredDigest(Path archive, String target) throws Exception {
-        int port = RedisServer.freePort();
-        try (FerryProcess restored = FerryProcess.start(props(port, archive, "-Dferry.archive.restore-to=" + target))) {
-            restored.awaitReady(port);
-            try (RawClient r = new RawClient(port)) {
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (!"done".equals(info(r, "bootstrap_state"))) {
-                    if (System.currentTimeMillis() > deadline) fail("not restored: " + restored.log());
-                    Thread.sleep(50);
-                }
-                assertEquals("0", info(r, "archive_active"), "a restored server archives nothing");
-                assertTrue(restored.log().contains("Restored the dataset as of " + target), restored.log());
-                assertTrue(!restored.log().contains("holds no stream after") && !restored.log().contains("Restore: reached offset"),
-                    restored.log());
-                return r.call("DEBUG", "DIGEST");
-            }
-        }
+    private static String restoredDigest(S3Proxy s3, String target) throws Exception {
+        PointInTimeRestore r = PointInTimeRestore.run(s3.ferryProps(BUCKET, "pitr"), target);
+        assertTrue(r.reached(target), r.log());
+        return r.digest();
     }
 
     @Test
-    void aRestoreToARecordedOffsetOrTimeHasTheDigestRecordedThere() throws Exception {
-        Path archive = Files.createTempDirectory("ferry-archive");
-        int mp = RedisServer.freePort();
-        List<Point> points = new ArrayList<>();
-        String replid;
-        try (FerryProcess master = FerryProcess.start(props(mp, archive))) {
-            master.awaitReady(mp);
-            try (RawClient m = new RawClient(mp)) {
-                replid = info(m, "master_replid");
-                // the stream archive has begun (it does at start-up): every write from here on is archived
-                long deadline = System.currentTimeMillis() + 10_000;
-                while (!"active".equals(info(m, "archive_stream_state"))) {
-                    if (System.currentTimeMillis() > deadline) fail("the stream archive did not begin: " + m.call("INFO", "archive"));
-                    Thread.sleep(20);
-                }
-                SplittableRandom rnd = new SplittableRandom(31);
-                int snapshots = 0;
-                for (int round = 0; round < 6; round++) {
-                    writes(m, rnd, 1500);
-                    if (round == 1 || round == 3) {
-                        assertEquals("+Background saving started\r\n", m.call("BGSAVE"));
-                        awaitUploads(m, ++snapshots, 30_000);
+    void restoresToTenRandomPastPointsHaveTheDigestsRecordedThere() throws Exception {
+        try (S3Proxy s3 = S3Proxy.start("pitr-identity", "pitr-secret")) {
+            s3.createBucket(BUCKET);
+            int mp = RedisServer.freePort();
+            List<Point> points = new ArrayList<>();
+            int firstRestorable = -1, byTime = 10;
+            String replid;
+            try (FerryProcess master = FerryProcess.start(props(mp, s3))) {
+                master.awaitReady(mp);
+                try (RawClient m = new RawClient(mp)) {
+                    replid = info(m, "master_replid");
+                    // the stream archive has begun (it does at start-up): every write from here on is archived
+                    long deadline = System.currentTimeMillis() + 10_000;
+                    while (!"active".equals(info(m, "archive_stream_state"))) {
+                        if (System.currentTimeMillis() > deadline) fail("the stream archive did not begin: " + m.call("INFO", "archive"));
+                        Thread.sleep(20);
                     }
-                    points.add(point(m));
-                    // points 0-3 and 5 fall inside segments (a segment closes once a second); after point 4 the writes
-                    // pause past the archive's next time mark, for the restore by time
-                    if (round == 4) Thread.sleep(1100);
-                }
-                deadline = System.currentTimeMillis() + 30_000;
-                while (stat(m, "archive_stream_offset") < stat(m, "master_repl_offset")) {
-                    if (System.currentTimeMillis() > deadline) fail("the stream was not archived: " + m.call("INFO", "archive"));
-                    Thread.sleep(50);
+                    SplittableRandom rnd = new SplittableRandom(31);
+                    int snapshots = 0;
+                    for (int round = 0; round < 16; round++) {
+                        writes(m, rnd, 400 + rnd.nextInt(800));
+                        if (round == 3 || round == 8 || round == 12) {
+                            assertEquals("+Background saving started\r\n", m.call("BGSAVE"));
+                            awaitUploads(m, ++snapshots, 30_000);
+                            if (firstRestorable < 0) firstRestorable = points.size();
+                        }
+                        points.add(point(m));
+                        // the writes pause past the archive's next time mark after this point, for the restore by time
+                        if (round == byTime) Thread.sleep(1100);
+                    }
+                    awaitStreamArchived(m, 30_000);
                 }
             }
+            // ten of the points from the first snapshot on (before it, no snapshot is there to start from), drawn at
+            // random: inside segments, at segment ends, at snapshots
+            List<Integer> candidates = new ArrayList<>();
+            for (int i = firstRestorable; i < points.size(); i++) candidates.add(i);
+            long seed = Long.getLong("pitr.seed", System.nanoTime());
+            Collections.shuffle(candidates, new Random(seed));
+            List<Integer> drawn = candidates.subList(0, 10);
+            System.out.printf("[PointInTimeRestoreIT] seed %d: restoring to points %s of %d%n", seed, drawn, points.size());
+            for (int i : drawn) {
+                Point p = points.get(i);
+                assertEquals(p.digest(), restoredDigest(s3, replid + ":" + p.offset()), "point " + i + " at offset " + p.offset() + " (seed " + seed + ")");
+            }
+            // by time: a moment after the point and before the writes that followed it
+            Point p = points.get(byTime);
+            String time = Instant.ofEpochMilli(p.millis() + 1050).toString();
+            PointInTimeRestore r = PointInTimeRestore.run(s3.ferryProps(BUCKET, "pitr"), time);
+            assertTrue(r.reached(time), r.log());
+            assertEquals(p.digest(), r.digest(), "restored to point " + byTime + "'s time " + time + ": offset " + r.offset() + ", the point's "
+                + p.offset() + "; points " + points + "\n" + r.log());
         }
-        // by offset: between the snapshots, at the second one, and after the last
-        for (int i : new int[] {2, 3, 5}) {
-            Point p = points.get(i);
-            assertEquals(p.digest(), restoredDigest(archive, replid + ":" + p.offset()), "restored to offset " + p.offset());
-        }
-        // by time: a moment after point 4 and before the writes that followed it
-        Point p = points.get(4);
-        assertEquals(p.digest(), restoredDigest(archive, Instant.ofEpochMilli(p.millis() + 1050).toString()), "restored to point 4's time");
     }
 }

@@ -25,9 +25,8 @@ class S3ArchiveIT {
     private static final String BUCKET = "ferry-it";
 
     private static String[] props(int port, S3Proxy s3, String... more) {
-        List<String> p = new ArrayList<>(List.of("-Dferry.port=" + port, "-Dferry.save=\"\"", "-Dferry.enable-debug-command=local",
-            "-Dferry.archive.url=s3://" + BUCKET + "/tier-a", "-Dferry.archive.s3.endpoint=" + s3.endpoint(),
-            "-Dferry.archive.s3.region=us-east-1", "-Daws.accessKeyId=" + s3.identity(), "-Daws.secretAccessKey=" + s3.credential()));
+        List<String> p = new ArrayList<>(List.of("-Dferry.port=" + port, "-Dferry.save=\"\"", "-Dferry.enable-debug-command=local"));
+        p.addAll(s3.ferryProps(BUCKET, "tier-a"));
         p.addAll(List.of(more));
         return p.toArray(new String[0]);
     }

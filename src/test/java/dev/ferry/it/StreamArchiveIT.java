@@ -43,7 +43,7 @@ class StreamArchiveIT {
         writes.run(m, 5000);
         long offset = stat(m, "master_repl_offset");
         assertTrue(offset - stat(m, "archive_last_offset") > 3_000_000, "megabytes after the snapshot");
-        awaitStreamArchived(m);
+        awaitStreamArchived(m, 30000);
     }
 
     @Test
@@ -99,20 +99,66 @@ class StreamArchiveIT {
         }
     }
 
+    /**
+     * A segment damaged in the archive (bytes changed in its middle): a restore past it stops where the segment
+     * starts, the last point the archive gives whole, and says so; its dataset is the one a restore to that point
+     * from the undamaged archive gives.
+     */
+    @Test
+    void aCorruptSegmentStopsARestoreAtTheLastConsistentPoint() throws Exception {
+        Path archive = Files.createTempDirectory("ferry-archive");
+        int mp = RedisServer.freePort();
+        String replid;
+        long end;
+        try (FerryProcess master = FerryProcess.start(props(mp, archive, "-Dferry.archive.stream.max-bytes=256kb"))) {
+            master.awaitReady(mp);
+            try (RawClient m = new RawClient(mp)) {
+                snapshotThenMegabytes(m);
+                replid = info(m, "master_replid");
+                end = stat(m, "master_repl_offset");
+                long snapshotOffset = stat(m, "archive_last_offset");
+                Path clean = Files.createTempDirectory("ferry-archive-clean");
+                copyTree(archive, clean);
+                List<Long> after = segmentStarts(archive).stream().filter(o -> o > snapshotOffset).toList();
+                assertTrue(after.size() >= 6, "segments after the snapshot: " + after);
+                long damagedStart = after.get(after.size() / 2);
+                Path damaged = archive.resolve("stream").resolve(replid).resolve(String.format("%020d.seg", damagedStart));
+                byte[] bytes = Files.readAllBytes(damaged);
+                for (int i = bytes.length / 2; i < bytes.length / 2 + 8; i++) bytes[i] ^= 0x5a;
+                Files.write(damaged, bytes);
+
+                String target = replid + ":" + end;
+                PointInTimeRestore stopped = PointInTimeRestore.run(List.of("-Dferry.archive.url=" + archive.toUri()), target);
+                // the last whole command before the damaged segment (a command may span two segments)
+                long reached = stopped.offset();
+                long previousStart = after.get(after.size() / 2 - 1);
+                assertTrue(reached <= damagedStart && reached > previousStart, "stopped at " + reached + ", the damaged segment starts at "
+                    + damagedStart + "\n" + stopped.log());
+                assertTrue(stopped.log().contains("not a valid stream segment") && stopped.log().contains("the archived stream stops at offset "
+                    + reached) && stopped.log().contains("Restore: reached offset " + reached + ", not " + target), stopped.log());
+                PointInTimeRestore there = PointInTimeRestore.run(List.of("-Dferry.archive.url=" + clean.toUri()), replid + ":" + reached);
+                assertTrue(there.reached(replid + ":" + reached), there.log());
+                assertEquals(there.digest(), stopped.digest(), "the dataset as of offset " + reached);
+            }
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+
     /** Offsets where the archive's segments start, from their file names. */
     private static List<Long> segmentStarts(Path archive) throws Exception {
         if (!Files.isDirectory(archive.resolve("stream"))) return List.of();
         try (Stream<Path> s = Files.walk(archive.resolve("stream"))) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".seg"))
                 .map(n -> Long.parseLong(n.replace(".seg", ""))).sorted().toList();
-        }
-    }
-
-    private static void awaitStreamArchived(RawClient m) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (stat(m, "archive_stream_offset") < stat(m, "master_repl_offset")) {
-            if (System.currentTimeMillis() > deadline) fail("the stream was not archived: " + m.call("INFO", "archive"));
-            Thread.sleep(50);
         }
     }
 
@@ -126,7 +172,7 @@ class StreamArchiveIT {
                 List<Long> snapshotOffsets = new ArrayList<>();
                 for (int i = 1; i <= 3; i++) {
                     for (int k = 0; k < 2000; k++) m.call("SET", "r:" + (k % 300), "v".repeat(200) + k);
-                    awaitStreamArchived(m);
+                    awaitStreamArchived(m, 30000);
                     assertEquals("+Background saving started\r\n", m.call("BGSAVE"));
                     awaitUploads(m, i, 30_000);
                     snapshotOffsets.add(stat(m, "archive_last_offset"));
@@ -136,7 +182,7 @@ class StreamArchiveIT {
                     }
                 }
                 for (int k = 0; k < 500; k++) m.call("SET", "r:" + k, "after");
-                awaitStreamArchived(m);
+                awaitStreamArchived(m, 30000);
                 long oldestRetained = snapshotOffsets.get(1);
                 List<Long> starts = segmentStarts(archive);
                 assertTrue(starts.stream().allMatch(s -> s >= oldestRetained), "segments before " + oldestRetained + ": " + starts);

@@ -72,6 +72,15 @@ public final class ReplicationChecks {
         }
     }
 
+    /** Waits until the stream archive has archived and announced the whole stream (archive_stream_offset). */
+    public static void awaitStreamArchived(RawClient m, long millis) throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
+        while (stat(m, "archive_stream_offset") < stat(m, "master_repl_offset")) {
+            if (System.currentTimeMillis() > deadline) fail("the stream was not archived: " + m.call("INFO", "archive"));
+            Thread.sleep(50);
+        }
+    }
+
     /** Waits until the server has archived n snapshots in all (INFO archive_uploads_ok). */
     public static void awaitUploads(RawClient c, long n, long millis) throws Exception {
         long deadline = System.currentTimeMillis() + millis;

@@ -68,6 +68,15 @@ public final class S3Proxy implements AutoCloseable {
         return credential;
     }
 
+    /**
+     * The system properties that point a Ferry process's archive at {@code s3://bucket/prefix} on this server,
+     * with the credentials in the SDK's default chain (its system properties), as an operator would give them.
+     */
+    public List<String> ferryProps(String bucket, String prefix) {
+        return List.of("-Dferry.archive.url=s3://" + bucket + "/" + prefix, "-Dferry.archive.s3.endpoint=" + endpoint(),
+            "-Dferry.archive.s3.region=us-east-1", "-Daws.accessKeyId=" + identity, "-Daws.secretAccessKey=" + credential);
+    }
+
     /** A bucket is a directory of the filesystem provider. */
     public void createBucket(String name) throws IOException {
         Files.createDirectories(dir.resolve("data").resolve(name));
