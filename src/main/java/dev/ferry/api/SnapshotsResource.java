@@ -106,7 +106,7 @@ public class SnapshotsResource {
         return new ProblemException(Problem.of(Response.Status.CONFLICT, "busy", detail));
     }
 
-    private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+    static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get();
         } catch (InterruptedException e) {
@@ -123,10 +123,12 @@ public class SnapshotsResource {
 
     public record SnapshotList(SnapshotView local, String archive, String archiveError, List<SnapshotView> archived, RestoreView restore) { }
 
-    public record RestoreView(String state, String snapshot, String error, Long startedMillis, Long finishedMillis, long keysLoaded) {
+    public record RestoreView(String state, String snapshot, String error, Long startedMillis, Long finishedMillis, long keysLoaded, String to,
+                              String reached) {
         static RestoreView of(Restore.Status s) {
             return new RestoreView(s.state().name().toLowerCase(java.util.Locale.ROOT), s.snapshot(), s.error(),
-                s.startedMillis() == 0 ? null : s.startedMillis(), s.finishedMillis() == 0 ? null : s.finishedMillis(), s.keysLoaded());
+                s.startedMillis() == 0 ? null : s.startedMillis(), s.finishedMillis() == 0 ? null : s.finishedMillis(), s.keysLoaded(),
+                s.to(), s.reached());
         }
     }
 }

@@ -80,4 +80,49 @@ class SnapshotsApiIT {
             }
         }
     }
+
+    /**
+     * POST /api/v1/restore: the running master's dataset rebuilt as of a recorded offset (a snapshot before it and
+     * the archived stream after it) has the digest recorded there; a new history starts; bad bodies answer 400.
+     */
+    @Test
+    void restoreToAPointOfTheArchivedStream() throws Exception {
+        Path archive = Files.createTempDirectory("ferry-archive");
+        int port = RedisServer.freePort(), httpPort = RedisServer.freePort();
+        try (FerryProcess ferry = FerryProcess.start("-Dferry.port=" + port, "-Dquarkus.http.port=" + httpPort,
+            "-Dferry.save=\"\"", "-Dferry.enable-debug-command=local", "-Dferry.admin-token=" + TOKEN, "-Dferry.archive.url=" + archive.toUri())) {
+            ferry.awaitReady(port);
+            Http http = new Http("http://127.0.0.1:" + httpPort);
+            try (RawClient c = new RawClient(port)) {
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+                PointInTimeRestoreIT.writes(c, rnd, 1000);
+                assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+                dev.ferry.support.ReplicationChecks.awaitUploads(c, 1, 30_000);
+                PointInTimeRestoreIT.writes(c, rnd, 1000);
+                String replid = dev.ferry.support.ReplicationChecks.info(c, "master_replid");
+                long offset = dev.ferry.support.ReplicationChecks.stat(c, "master_repl_offset");
+                String digest = c.call("DEBUG", "DIGEST");
+                PointInTimeRestoreIT.writes(c, rnd, 1000);
+                dev.ferry.support.ReplicationChecks.awaitStreamArchived(c, 30_000);
+                assertTrue(!digest.equals(c.call("DEBUG", "DIGEST")));
+
+                String point = replid + ":" + offset;
+                assertEquals(401, http.send("POST", "/api/v1/restore", "{\"to\": \"" + point + "\"}", null).statusCode());
+                for (String bad : new String[] {"{}", "{\"to\": 5}", "{\"to\": \"yesterday\"}", "{\"to\": \"" + point + "\", \"x\": 1}", "[]"}) {
+                    HttpResponse<String> r = http.send("POST", "/api/v1/restore", bad, TOKEN);
+                    assertEquals(400, r.statusCode(), bad + ": " + r.body());
+                }
+                HttpResponse<String> started = http.send("POST", "/api/v1/restore", "{\"to\": \"" + point + "\"}", TOKEN);
+                assertEquals(202, started.statusCode(), started.body());
+                JsonNode list = await(http, "/api/v1/snapshots", j -> j.get("restore").get("state").asText().matches("done|failed"));
+                JsonNode restore = list.get("restore");
+                assertEquals("done", restore.get("state").asText(), restore.toString());
+                assertEquals(point, restore.get("to").asText());
+                assertEquals(point, restore.get("reached").asText());
+                assertEquals(digest, c.call("DEBUG", "DIGEST"), "the dataset as of " + point);
+                assertTrue(!replid.equals(dev.ferry.support.ReplicationChecks.info(c, "master_replid")), "a new history");
+                assertEquals("+OK\r\n", c.call("SET", "after", "restore"));
+            }
+        }
+    }
 }
