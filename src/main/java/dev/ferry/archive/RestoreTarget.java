@@ -45,12 +45,14 @@ public record RestoreTarget(String replId, long offset, Instant time) {
      */
     long stopIn(StreamSegment seg) {
         if (byOffset()) return Math.min(seg.end(), Math.max(seg.start(), offset));
+        // bytes after the last mark have no known time: a writer ends every segment with a mark, so only a segment
+        // from elsewhere lacks one, and it is not taken as written by the time
         long stop = seg.start();
         for (int i = 0; i < seg.indexOffsets().length; i++) {
             if (seg.indexMillis()[i] > time.toEpochMilli()) return stop;
             stop = seg.indexOffsets()[i];
         }
-        return seg.end();
+        return stop;
     }
 
     @Override

@@ -167,6 +167,10 @@ final class StreamArchiver {
         spool.peek(length, segmentBytes);
         List<long[]> marks = new ArrayList<>();
         for (long[] t : ticks) if (t[0] > from && t[0] <= end) marks.add(t);
+        // every segment ends with a mark: its bytes were all written by now. A segment cut short (at a snapshot's
+        // start, at max-bytes) may hold no tick of its own, and a restore by time must not take such a segment as
+        // written before any time at all (it replayed past the point: seen in PointInTimeRestoreIT)
+        if (marks.isEmpty() || marks.get(marks.size() - 1)[0] < end) marks.add(new long[] {end, now});
         long[] offs = new long[marks.size()], millis = new long[marks.size()];
         for (int i = 0; i < offs.length; i++) {
             offs[i] = marks.get(i)[0];
@@ -287,11 +291,13 @@ final class StreamArchiver {
         // segments end where snapshots begin, as the old master's own would have
         TreeSet<Long> ends = new TreeSet<>(snapshotOffsets);
         ends.add(parentOffset);
-        String now = Instant.now().toString();
+        long nowMillis = System.currentTimeMillis();
+        String now = Instant.ofEpochMilli(nowMillis).toString();
         long start = from;
         for (long end : ends.subSet(from, false, parentOffset, true)) {
             byte[] bytes = backlog.copyRange(start + 1, (int) (end - start));
-            parentTail.addLast(new Job(parent.replId(), start, end, new long[0], new long[0], bytes));
+            // one mark at its end: these bytes were all written by the promotion, before now
+            parentTail.addLast(new Job(parent.replId(), start, end, new long[] {end}, new long[] {nowMillis}, bytes));
             parentTailChains.addLast(new StreamChain(parent.replId(), parent.start(), end, now, parent.parentReplId(), parent.parentOffset()));
             start = end;
         }
