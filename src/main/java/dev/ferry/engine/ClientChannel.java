@@ -79,6 +79,11 @@ public interface ClientChannel {
     /** True while replies wait for the socket to accept them (CLIENT LIST events "w"). */
     boolean writePending();
 
+    /** True while the socket is read (CLIENT LIST events "r"): not while paused, nor blocked past the query buffer limit. */
+    default boolean reading() {
+        return true;
+    }
+
     /** The largest batch of replies of the last few seconds (CLIENT LIST rbp). */
     long replyBufferPeak();
 

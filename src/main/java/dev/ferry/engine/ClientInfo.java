@@ -56,7 +56,7 @@ public final class ClientInfo {
             + " rbs=" + rbs + " rbp=" + rbp
             + " obl=" + obl + " oll=" + ch.outputListLength() + " omem=" + omem
             + " tot-mem=" + (qbuf + qbufFree + argvMem + rbs + omem)
-            + " events=" + (ch.writePending() ? "rw" : "r")
+            + " events=" + (ch.reading() ? "r" : "") + (ch.writePending() ? "w" : "")
             + " cmd=" + s.lastCommand()
             + " user=default"
             + " redir=-1"

@@ -592,6 +592,11 @@ final class Connection implements ClientChannel, RespParser.Sink {
     }
 
     @Override
+    public boolean reading() {
+        return !closed && channel.config().isAutoRead();
+    }
+
+    @Override
     public boolean writePending() {
         ChannelOutboundBuffer netty = channel.unsafe().outboundBuffer();
         return queuedBytes > 0 || (netty != null && netty.totalPendingWriteBytes() > 0);

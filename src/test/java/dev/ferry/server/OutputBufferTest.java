@@ -292,7 +292,25 @@ class OutputBufferTest {
                 assertEquals("OK", replies.get(n - 1));
                 assertEquals(value, j.get("obuf:jp:999"));
             }
-        }, "the pipeline deadlocked: the server stopped reading a client that had not read its replies yet");
+        }, () -> "the pipeline deadlocked: the server stopped reading a client that had not read its replies yet\n" + diagnostics());
+    }
+
+    /**
+     * What a hang leaves to look at (it was seen twice in CI and never here): the server's view of its clients and
+     * where every thread of this JVM (the server's loop among them) stands.
+     */
+    private static String diagnostics() {
+        StringBuilder out = new StringBuilder();
+        try (RawClient c = new RawClient(FerryPort.get())) {
+            out.append("CLIENT LIST:\n").append(c.call("CLIENT", "LIST"));
+        } catch (Exception e) {
+            out.append("CLIENT LIST failed: ").append(e).append('\n');
+        }
+        for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+            out.append('"').append(t.getKey().getName()).append("\" ").append(t.getKey().getState()).append('\n');
+            for (StackTraceElement e : t.getValue()) out.append("    at ").append(e).append('\n');
+        }
+        return out.toString();
     }
 
     /**
