@@ -40,8 +40,8 @@ awk -v n="$KEYS" -v size="$VALUE_SIZE" 'BEGIN { v = sprintf("%" size "s", ""); g
 redis-cli -p "$MASTER_PORT" bgsave >/dev/null
 until [ "$(field "$MASTER_PORT" archive_uploads_ok)" = 1 ]; do sleep 0.1; done
 snapshot_offset=$(field "$MASTER_PORT" master_repl_offset)
-# a SET of VALUE_SIZE B over these keys is about 60 + VALUE_SIZE bytes of stream
-requests=$(( STREAM_MB * 1000000 / (60 + VALUE_SIZE) ))
+# a SET of redis-benchmark in the stream: *3, $3 SET, $16 and its 16-byte key, $<size> and the value: 44 B + the value
+requests=$(( STREAM_MB * 1000000 / (44 + VALUE_SIZE) ))
 redis-benchmark -p "$MASTER_PORT" -t set -n "$requests" -r "$KEYS" -d "$VALUE_SIZE" -P 16 -q >/dev/null 2>&1
 offset=$(field "$MASTER_PORT" master_repl_offset)
 until [ "$(field "$MASTER_PORT" archive_stream_offset)" = "$offset" ]; do sleep 0.1; done
