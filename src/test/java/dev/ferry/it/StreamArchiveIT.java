@@ -62,6 +62,12 @@ class StreamArchiveIT {
                     assertTrue(replica.log().contains("replayed the archived stream"), replica.log());
                     assertEquals(full, stat(m, "sync_full"), "the master ran no full sync");
                     assertEquals(partial + 1, stat(m, "sync_partial_ok"), "the replica continued partially");
+                    // a real redis-server below it takes a full sync of what the replay built, and the stream after it
+                    try (RedisServer below = RedisServer.start("--replicaof", "127.0.0.1", Integer.toString(rp),
+                        "--enable-debug-command", "local")) {
+                        m.call("SET", "sa:after-bootstrap", "1");
+                        assertSameData(m, below);
+                    }
                     r.close();
                 }
             }
