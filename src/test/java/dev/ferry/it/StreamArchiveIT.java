@@ -46,6 +46,20 @@ class StreamArchiveIT {
         awaitStreamArchived(m, 30000);
     }
 
+    /** As above with writes that set no TTL (PointInTimeRestoreIT's), for tests that compare restores made at different times. */
+    private static void snapshotThenMegabytesWithoutTtls(RawClient m) throws Exception {
+        assertEquals("+OK\r\n", m.call("DEBUG", "POPULATE", "20000", "pop", "20"));
+        assertEquals("+Background saving started\r\n", m.call("BGSAVE"));
+        awaitUploads(m, 1, 30_000);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(23);
+        PointInTimeRestoreIT.writes(m, rnd, 2000);
+        String big = "v".repeat(1000);
+        for (int i = 0; i < 3000; i++) m.call("SET", "big:" + (i % 500), big + i);
+        PointInTimeRestoreIT.writes(m, rnd, 2000);
+        assertTrue(stat(m, "master_repl_offset") - stat(m, "archive_last_offset") > 3_000_000, "megabytes after the snapshot");
+        awaitStreamArchived(m, 30000);
+    }
+
     @Test
     void aReplicaBootstrapsBeyondTheMastersBacklog() throws Exception {
         Path archive = Files.createTempDirectory("ferry-archive");
@@ -119,7 +133,8 @@ class StreamArchiveIT {
         try (FerryProcess master = FerryProcess.start(props(mp, archive, "-Dferry.archive.stream.max-bytes=256kb"))) {
             master.awaitReady(mp);
             try (RawClient m = new RawClient(mp)) {
-                snapshotThenMegabytes(m);
+                // no TTLs: two restores made seconds apart must not see different keys expire
+                snapshotThenMegabytesWithoutTtls(m);
                 replid = info(m, "master_replid");
                 end = stat(m, "master_repl_offset");
                 long snapshotOffset = stat(m, "archive_last_offset");
