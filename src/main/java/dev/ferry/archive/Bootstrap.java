@@ -149,9 +149,7 @@ public final class Bootstrap {
             public void loaded(RdbAux aux, Consumer<RdbAux> resume) {
                 String target = restoreTo != null && restoreTo.byOffset() ? restoreTo.replId() : null;
                 List<StreamPath.Leg> legs = s.replId() == null ? List.of() : StreamPath.from(m, s.replId(), s.offset(), target);
-                boolean noStream = legs.isEmpty() || legs.get(0).chain().start() > s.offset()
-                    || (legs.size() == 1 && legs.get(0).until() <= s.offset());
-                if (noStream) {
+                if (!StreamPath.replaysAfter(legs, s.offset())) {
                     if (restoreTo != null && restoreTo.byOffset() && restoreTo.offset() > s.offset()) {
                         LOG.warnf("Bootstrap: the archive holds no stream after %s: restored to its offset %d, not %s", s.key(),
                             s.offset(), restoreTo);

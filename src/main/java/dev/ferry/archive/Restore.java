@@ -147,8 +147,7 @@ public final class Restore {
         String to = target.toString();
         List<StreamPath.Leg> legs = s.replId() == null ? List.of()
             : StreamPath.from(m, s.replId(), s.offset(), target.byOffset() ? target.replId() : null);
-        boolean noStream = legs.isEmpty() || legs.get(0).chain().start() > s.offset() || (legs.size() == 1 && legs.get(0).until() <= s.offset());
-        if (noStream) {
+        if (!StreamPath.replaysAfter(legs, s.offset())) {
             done(s, l, started, to, s.replId() + ":" + s.offset());
             return;
         }

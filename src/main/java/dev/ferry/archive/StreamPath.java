@@ -56,6 +56,11 @@ final class StreamPath {
         return legs;
     }
 
+    /** Whether the legs hold stream to replay after a snapshot at offset (the first leg covers it, something follows). */
+    static boolean replaysAfter(List<Leg> legs, long offset) {
+        return !legs.isEmpty() && legs.get(0).chain().start() <= offset && (legs.size() > 1 || legs.get(0).until() > offset);
+    }
+
     /**
      * Whether a snapshot is a starting point for a restore to offset of history target: of that history at or
      * before the offset, or of a history it descends from, at or before where the walk leaves that history.
