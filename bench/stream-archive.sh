@@ -1,53 +1,91 @@
 #!/usr/bin/env bash
 # The stream archive's cost on a write-heavy load: SET throughput (redis-benchmark, 50 clients, pipeline 16,
 # REQUESTS requests over KEYS keys of VALUE_SIZE B) on a Ferry master that archives its replication stream every
-# second (the default, to a local file archive) and on the same master with ferry.archive.stream.interval=0,
-# ROUNDS rounds each, alternating; prints the medians, their ratio (target: at most 5% slower), and what the
-# archive stored.
+# second (the default, to a local file archive) and on the same master with ferry.archive.stream.interval=0.
+#
+# Both servers run for the whole bench, each warmed first by one unmeasured pass (its JIT compiled, its KEYS keys
+# created, so a measured pass neither compiles nor grows the table); then ROUNDS measured passes each, alternating,
+# only one server loaded at a time. Prints the medians, their ratio (target: at most 5% slower), the CPU the archiving
+# thread used per MB of stream, and what the archive stored.
 #
 #   bench/stream-archive.sh
-#   ROUNDS=5 REQUESTS=4000000 bench/stream-archive.sh
+#   ROUNDS=7 REQUESTS=4000000 bench/stream-archive.sh
 #   ORDER="plain archived" bench/stream-archive.sh     # the other order within a round
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 KEYS=${KEYS:-1000000}
 VALUE_SIZE=${VALUE_SIZE:-100}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 REQUESTS=${REQUESTS:-2000000}
 PORT=${PORT:-16379}
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark is missing: apt-get install -y redis-tools" >&2; exit 1; }
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 
 work=$(mktemp -d)
-pid=
-stop() { [ -n "$pid" ] && { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }; pid=; }
-trap 'stop; rm -rf "$work"' EXIT
+pids=()
+# (|| true: errexit holds in the trap too, and a failing kill would leave the rest running)
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-field() { redis-cli -p "$PORT" info archive | tr -d '\r' | sed -n "s/^$1://p"; }
+declare -A port
+port[archived]=$PORT
+port[plain]=$((PORT + 1))
+field() { redis-cli -p "${port[archived]}" info "$1" | tr -d '\r' | sed -n "s/^$2://p"; }
+# CPU ticks (user + system, 1/100 s) of the threads of server $1 (a pid) whose name starts with $2 (cut to 15 characters)
+thread_ticks() {
+  local t total=0
+  for t in /proc/"$1"/task/*; do
+    case "$(cat "$t/comm")" in "$2"*) ;; *) continue ;; esac
+    read -r -a s < <(sed 's/.*) //' "$t/stat")
+    total=$((total + s[11] + s[12]))
+  done
+  echo "$total"
+}
+set_pass() {
+  redis-benchmark -p "$1" -t set -n "$REQUESTS" -r "$KEYS" -d "$VALUE_SIZE" -P 16 -q 2>/dev/null | tr '\r' '\n' \
+    | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p' | tail -1
+}
 
-declare -A rps
+for kind in archived plain; do
+  mkdir -p "$work/$kind"
+  if redis-cli -p "${port[$kind]}" ping >/dev/null 2>&1; then echo "port ${port[$kind]} is taken: another server would be measured" >&2; exit 1; fi
+  interval=1s; [ "$kind" = plain ] && interval=0
+  bin/ferry -Dferry.port="${port[$kind]}" -Dquarkus.http.port=0 -Dferry.dir="$work/$kind" -Dferry.save='""' \
+    -Dferry.archive.stream.interval="$interval" >"$work/$kind.log" 2>&1 &
+  pids+=($!)
+  until redis-cli -p "${port[$kind]}" ping 2>/dev/null | grep -q PONG; do sleep 0.1; done
+  echo "warm-up $kind: $(set_pass "${port[$kind]}") SET/s" >&2
+done
+sleep 3 # the archived server ships what the warm-up wrote
+
+declare -A rps pid loop
+pid[archived]=${pids[0]}
+pid[plain]=${pids[1]}
+ticks=0 mb=0
 for round in $(seq "$ROUNDS"); do
   for kind in ${ORDER:-archived plain}; do
-    rm -rf "$work/d"; mkdir -p "$work/d"
-    interval=1s; [ "$kind" = plain ] && interval=0
-    bin/ferry -Dferry.port="$PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/d" -Dferry.save='""' \
-      -Dferry.archive.stream.interval="$interval" >"$work/ferry.log" 2>&1 &
-    pid=$!
-    until redis-cli -p "$PORT" ping 2>/dev/null | grep -q PONG; do sleep 0.1; done
-    r=$(redis-benchmark -p "$PORT" -t set -n "$REQUESTS" -r "$KEYS" -d "$VALUE_SIZE" -P 16 -q 2>/dev/null | tr '\r' '\n' \
-      | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p' | tail -1)
-    rps[$kind]+="$r "
     extra=""
+    l0=$(thread_ticks "${pid[$kind]}" ferry-executing)
     if [ "$kind" = archived ]; then
-      sleep 2
-      extra=", archived offset $(field archive_stream_offset) of $(redis-cli -p "$PORT" info replication | tr -d '\r' | sed -n 's/^master_repl_offset://p'), $(field archive_stream_segments_ok) segments, $(field archive_stream_bytes) bytes stored"
+      t0=$(thread_ticks "${pid[$kind]}" ferry-stream-ar); o0=$(field replication master_repl_offset)
     fi
-    echo "round $round $kind: $r SET/s$extra" >&2
-    stop
+    r=$(set_pass "${port[$kind]}")
+    rps[$kind]+="$r "
+    l1=$(thread_ticks "${pid[$kind]}" ferry-executing)
+    loop[$kind]+="$((l1 - l0)) "
+    if [ "$kind" = archived ]; then
+      sleep 2 # the last segments of the pass
+      t1=$(thread_ticks "${pid[$kind]}" ferry-stream-ar); o1=$(field replication master_repl_offset)
+      ticks=$((ticks + t1 - t0)); mb=$(awk -v a="$mb" -v d="$((o1 - o0))" 'BEGIN { print a + d / 1e6 }')
+      extra=", archived offset $(field archive archive_stream_offset) of $o1, archiver CPU $(awk -v t="$((t1 - t0))" 'BEGIN { print t / 100 }') s for $(((o1 - o0) / 1000000)) MB"
+    fi
+    echo "round $round $kind: $r SET/s, executing loop CPU $(awk -v t="$((l1 - l0))" 'BEGIN { print t / 100 }') s$extra" >&2
   done
 done
 a=$(echo "${rps[archived]}" | tr ' ' '\n' | grep . | median); p=$(echo "${rps[plain]}" | tr ' ' '\n' | grep . | median)
-ferry_java=$(sed -n 's/^ferry: java //p' "$work/ferry.log" 2>/dev/null || true)
+ferry_java=$(sed -n 's/^ferry: java //p' "$work/archived.log" 2>/dev/null || true)
 echo "keys=$KEYS value=$VALUE_SIZE requests=$REQUESTS rounds=$ROUNDS ferry_java=${ferry_java:-see bin/ferry}"
+echo "archive: $(field archive archive_stream_segments_ok) segments, $(field archive archive_stream_bytes) bytes stored; archiver CPU $(awk -v t="$ticks" -v m="$mb" 'BEGIN { printf "%.2f ms per MB of stream", t * 10 / m }')"
+la=$(echo "${loop[archived]}" | tr ' ' '\n' | grep . | median); lp=$(echo "${loop[plain]}" | tr ' ' '\n' | grep . | median)
+echo "executing loop CPU per pass: median $(awk -v t="$la" 'BEGIN { print t / 100 }') s with the stream archive, $(awk -v t="$lp" 'BEGIN { print t / 100 }') s without"
 echo "SET P16 with stream archive: median $a/s; without: median $p/s; ratio=$(awk -v a="$a" -v b="$p" 'BEGIN { printf "%.3f", a / b }')"

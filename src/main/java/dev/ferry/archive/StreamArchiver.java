@@ -45,8 +45,7 @@ final class StreamArchiver {
 
     // ---- on the executing loop ----
     private final StreamSpool spool;
-    /** The bytes of the segment in flight (one at a time), reused; the worker's compressor and its output, reused. */
-    private byte[] segmentBytes = new byte[0];
+    /** The worker's compressor and its output, reused. */
     private final Lzf lzf = new Lzf();
     private byte[] packed = new byte[0];
     /** Whether this node archives its stream now (its role), as of the last tick. */
@@ -163,8 +162,6 @@ final class StreamArchiver {
         Long cut = cuts.higher(from);
         if (cut != null && cut < end) end = cut;
         int length = (int) (end - from);
-        if (segmentBytes.length < length) segmentBytes = new byte[(int) Math.min(settings.streamMaxBytes(), Math.max(length, 2L * segmentBytes.length))];
-        spool.peek(length, segmentBytes);
         List<long[]> marks = new ArrayList<>();
         for (long[] t : ticks) if (t[0] > from && t[0] <= end) marks.add(t);
         // every segment ends with a mark: its bytes were all written by now. A segment cut short (at a snapshot's
@@ -176,7 +173,7 @@ final class StreamArchiver {
             offs[i] = marks.get(i)[0];
             millis[i] = marks.get(i)[1];
         }
-        Job job = new Job(replId, from, end, offs, millis, segmentBytes);
+        Job job = new Job(replId, from, end, offs, millis, spool.lend(length));
         StreamChain chain = new StreamChain(replId, chainStart, end,
             millis.length == 0 ? null : Instant.ofEpochMilli(millis[millis.length - 1]).toString(), parentReplId, parentOffset);
         busy = true;
@@ -297,7 +294,8 @@ final class StreamArchiver {
         for (long end : ends.subSet(from, false, parentOffset, true)) {
             byte[] bytes = backlog.copyRange(start + 1, (int) (end - start));
             // one mark at its end: these bytes were all written by the promotion, before now
-            parentTail.addLast(new Job(parent.replId(), start, end, new long[] {end}, new long[] {nowMillis}, bytes));
+            parentTail.addLast(new Job(parent.replId(), start, end, new long[] {end}, new long[] {nowMillis},
+                StreamSegment.Payload.of(bytes, bytes.length)));
             parentTailChains.addLast(new StreamChain(parent.replId(), parent.start(), end, now, parent.parentReplId(), parent.parentOffset()));
             start = end;
         }
@@ -314,16 +312,15 @@ final class StreamArchiver {
         worker.execute(() -> ship(job, chain));
     }
 
-    /** A segment to store: the stream of replId after from up to end, its bytes at the start of bytes. */
-    private record Job(String replId, long start, long end, long[] indexOffsets, long[] indexMillis, byte[] bytes) { }
+    /** A segment to store: the stream of replId after from up to end. */
+    private record Job(String replId, long start, long end, long[] indexOffsets, long[] indexMillis, StreamSegment.Payload bytes) { }
 
     /** On the worker: stores the segment, checks it is there whole, then announces it. */
     private void ship(Job job, StreamChain chain) {
         try {
             int length = (int) (job.end() - job.start());
-            if (packed.length < length) packed = new byte[job.bytes().length];
-            byte[] stored = StreamSegment.encode(job.replId(), job.start(), job.indexOffsets(), job.indexMillis(), job.bytes(), length,
-                lzf, packed);
+            if (packed.length < length) packed = new byte[(int) Math.max(length, Math.min(settings.streamMaxBytes(), 2L * packed.length))];
+            byte[] stored = StreamSegment.encode(job.replId(), job.start(), job.indexOffsets(), job.indexMillis(), job.bytes(), lzf, packed);
             String key = StreamSegment.key(job.replId(), job.start());
             store.write(key, stored, "application/octet-stream");
             ArchiveStore.ObjectInfo info = store.head(key)
@@ -337,6 +334,7 @@ final class StreamArchiver {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             ctx.executor().runOnContext(v -> {
                 busy = false;
+                spool.release();
                 failed(why);
             });
         }
@@ -344,6 +342,7 @@ final class StreamArchiver {
 
     private void shipped(Job seg, int storedBytes) {
         busy = false;
+        spool.release();
         segmentsOk++;
         bytesArchived += storedBytes;
         lastSuccessMillis = System.currentTimeMillis();

@@ -47,29 +47,64 @@ record StreamSegment(String replId, long start, long end, long[] indexOffsets, l
 
     /** The stored form, its payload LZF-compressed when that makes it smaller. */
     byte[] encode() {
-        return encode(replId, start, indexOffsets, indexMillis, payload, payload.length, new Lzf(), new byte[payload.length]);
+        return encode(replId, start, indexOffsets, indexMillis, Payload.of(payload, payload.length), new Lzf(), new byte[payload.length]);
     }
 
     /**
-     * The stored form of the first length bytes of payload, the stream after offset start: a writer that makes a
-     * segment every second passes its own compressor and scratch (at least length bytes), and allocates only the
-     * result.
+     * The bytes of a segment as pieces of arrays, in order: a writer hands its spool's chunks as they are, and the
+     * worker that encodes them copies nothing.
      */
-    static byte[] encode(String replId, long start, long[] indexOffsets, long[] indexMillis, byte[] payload, int length, Lzf lzf,
-                         byte[] scratch) {
-        int n = length < 2 ? 0 : lzf.compress(payload, 0, length, scratch, 0, length - 1);
+    record Payload(byte[][] arrays, int[] offsets, int[] lengths) {
+        static Payload of(byte[] bytes, int length) {
+            return new Payload(new byte[][] {bytes}, new int[] {0}, new int[] {length});
+        }
+
+        int length() {
+            int n = 0;
+            for (int l : lengths) n += l;
+            return n;
+        }
+    }
+
+    /**
+     * The stored form of payload, the stream after offset start: a writer that makes a segment every second passes its
+     * own compressor and scratch (at least as long as the payload), and allocates only the result. Each piece is
+     * compressed on its own: LZF streams laid end to end decompress to their inputs end to end (a back-reference
+     * never reaches before its own stream), so the stored form is one LZF stream, and a piece boundary costs only
+     * the matches across it.
+     */
+    static byte[] encode(String replId, long start, long[] indexOffsets, long[] indexMillis, Payload payload, Lzf lzf, byte[] scratch) {
+        int length = payload.length();
+        int n = length < 2 ? 0 : compress(payload, lzf, scratch, length - 1);
         int flags = n > 0 ? LZF : 0;
-        byte[] packed = n > 0 ? scratch : payload;
         int packedLength = n > 0 ? n : length;
         long end = start + length;
         ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 2 + REPLID_LENGTH + 16 + 4 + indexOffsets.length * 16 + 4 + packedLength + 8);
         b.put(MAGIC).put((byte) VERSION).put((byte) flags).put(replId.getBytes(StandardCharsets.US_ASCII));
         b.putLong(start).putLong(end).putInt(indexOffsets.length);
         for (int i = 0; i < indexOffsets.length; i++) b.putLong(indexOffsets[i]).putLong(indexMillis[i]);
-        b.putInt(packedLength).put(packed, 0, packedLength);
+        b.putInt(packedLength);
+        if (n > 0) {
+            b.put(scratch, 0, n);
+        } else {
+            for (int i = 0; i < payload.arrays().length; i++) b.put(payload.arrays()[i], payload.offsets()[i], payload.lengths()[i]);
+        }
         long crc = Crc64.update(0, b.array(), 0, b.position());
         for (int i = 0; i < 8; i++) b.put((byte) (crc >>> (8 * i)));
         return b.array();
+    }
+
+    /** The pieces compressed one after the other into out, within max bytes; 0 when they do not fit (stored raw then). */
+    private static int compress(Payload payload, Lzf lzf, byte[] out, int max) {
+        int op = 0;
+        for (int i = 0; i < payload.arrays().length; i++) {
+            int len = payload.lengths()[i];
+            if (len == 0) continue;
+            int k = lzf.compress(payload.arrays()[i], payload.offsets()[i], len, out, op, max - op);
+            if (k == 0) return 0;
+            op += k;
+        }
+        return op;
     }
 
     /** Reads a stored segment, checking its checksum and every length before trusting it. */

@@ -45,6 +45,35 @@ class StreamSegmentTest {
         assertArrayEquals(random, StreamSegment.decode(segment(5, random).encode()).payload());
     }
 
+    /**
+     * A payload in pieces (the spool's chunks, cut anywhere, some of a byte or two) is stored as one stream:
+     * compressed piece by piece when that makes it smaller, raw when it does not, and it decodes to the pieces end to
+     * end either way.
+     */
+    @Test
+    void aPayloadInPiecesDecodesToThePiecesEndToEnd() throws IOException {
+        SplittableRandom rnd = new SplittableRandom(11);
+        byte[] text = "*3\r\n$3\r\nSET\r\n$8\r\nkey:0042\r\n$5\r\nhello\r\n".repeat(5000).getBytes(StandardCharsets.US_ASCII);
+        byte[] random = new byte[50_000];
+        rnd.nextBytes(random);
+        for (byte[][] arrays : new byte[][][] {{text, text, text}, {text, random, text}, {random, random, random}}) {
+            int[] offsets = new int[arrays.length], lengths = new int[arrays.length];
+            java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < arrays.length; i++) {
+                offsets[i] = rnd.nextInt(1000);
+                lengths[i] = arrays[i] == random ? 40_000 : i == 1 ? 1 + rnd.nextInt(2) : rnd.nextInt(40_000, arrays[i].length - offsets[i]);
+                whole.write(arrays[i], offsets[i], lengths[i]);
+            }
+            StreamSegment.Payload payload = new StreamSegment.Payload(arrays, offsets, lengths);
+            byte[] stored = StreamSegment.encode(REPLID, 300, new long[] {300 + whole.size()}, new long[] {1_700_000_000_000L}, payload,
+                new dev.ferry.rdb.Lzf(), new byte[whole.size()]);
+            assertEquals(arrays[0] == random, stored.length > whole.size(), "compressed unless all is random: " + stored.length);
+            StreamSegment back = StreamSegment.decode(stored);
+            assertArrayEquals(whole.toByteArray(), back.payload());
+            assertEquals(300 + whole.size(), back.end());
+        }
+    }
+
     @Test
     void anyChangedByteOrACutIsRefused() {
         byte[] stored = segment(77, "*1\r\n$4\r\nPING\r\n".repeat(50).getBytes(StandardCharsets.US_ASCII)).encode();
