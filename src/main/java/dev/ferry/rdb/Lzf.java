@@ -28,6 +28,8 @@ public final class Lzf {
     private static final int MAX_REF = (1 << 8) + (1 << 3);
     /** Most output a byte of input can give: a 3-byte back-reference copies 264 bytes. */
     public static final int MAX_RATIO = 88;
+    /** Misses in a row (as a shift: 1 << SKIP_SHIFT) before each lookup steps over one more byte. */
+    private static final int SKIP_SHIFT = 6;
 
     /**
      * Positions of earlier 3-byte sequences, as base + position + 1: an entry at or below base is from an
@@ -121,6 +123,7 @@ public final class Lzf {
         op++; // room for the first literal run's control byte
         if (op > outEnd) return 0;
         int hval = len >= 2 ? ((in[ip] & 0xFF) << 8) | (in[ip + 1] & 0xFF) : 0;
+        int misses = 0;
         while (ip < inEnd - 2) {
             hval = (hval << 8) | (in[ip + 2] & 0xFF);
             int slot = idx(hval);
@@ -155,6 +158,7 @@ public final class Lzf {
                 hval = (hval << 8) | (in[ip + 1] & 0xFF);
                 htab[idx(hval)] = b + ip; // position ip - 1
                 hval = ((in[ip] & 0xFF) << 8) | (in[ip + 1] & 0xFF);
+                misses = 0;
             } else {
                 if (op >= outEnd) return 0;
                 lit++;
@@ -163,6 +167,22 @@ public final class Lzf {
                     out[op - lit - 1] = (byte) (lit - 1);
                     lit = 0;
                     op++;
+                }
+                // After 64 lookups in a row without a match, the input is likely incompressible (random bytes,
+                // compressed values): each lookup then steps over one more byte per 64 misses, as LZ4 does. The
+                // bytes stepped over go out as literals and are not hashed. The output is LZF all the same; a
+                // match that starts inside a stepped-over stretch is missed, which costs little on data with
+                // matches (misses start again from 0 at every match).
+                if (++misses >= 2 << SKIP_SHIFT) {
+                    int n = Math.min((misses >>> SKIP_SHIFT) - 1, inEnd - 2 - ip);
+                    if (n > 0) {
+                        long r = literals(in, ip, n, out, op, lit, outEnd);
+                        if (r < 0) return 0;
+                        ip += n;
+                        op = (int) (r >>> 32);
+                        lit = (int) r;
+                        hval = ((in[ip] & 0xFF) << 8) | (in[ip + 1] & 0xFF);
+                    }
                 }
             }
         }
@@ -198,6 +218,28 @@ public final class Lzf {
         }
         while (l < maxLen && in[ref + l] == in[ip + l]) l++;
         return l;
+    }
+
+    /**
+     * Appends n bytes of in from ip as literals to the open run (lit bytes so far, its control byte before them at
+     * op - lit - 1): returns the new op (high half) and lit (low half), or -1 past outEnd. Out of the main loop, so
+     * that the loop stays small for the compiler.
+     */
+    private static long literals(byte[] in, int ip, int n, byte[] out, int op, int lit, int outEnd) {
+        for (int end = ip + n; ip < end; ) {
+            int k = Math.min(end - ip, MAX_LIT - lit);
+            if (op + k > outEnd) return -1;
+            System.arraycopy(in, ip, out, op, k);
+            ip += k;
+            op += k;
+            lit += k;
+            if (lit == MAX_LIT) {
+                out[op - lit - 1] = (byte) (lit - 1);
+                lit = 0;
+                op++;
+            }
+        }
+        return (long) op << 32 | lit;
     }
 
     /** The hash slot of three bytes (lzf_c.c's IDX in its default "very fast" mode). */

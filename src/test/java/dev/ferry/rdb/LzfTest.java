@@ -3,6 +3,7 @@ package dev.ferry.rdb;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.zip.DataFormatException;
 
@@ -41,6 +42,34 @@ class LzfTest {
             int alphabet = 1 + rnd.nextInt(6);
             for (int k = 0; k < b.length; k++) b[k] = (byte) rnd.nextInt(alphabet);
             roundTrip(b);
+        }
+    }
+
+    /**
+     * Incompressible stretches make the compressor step over bytes between lookups; the stretches must still come
+     * out whole, the step must start again at the next match, and text after random bytes must still compress.
+     */
+    @Test
+    void randomStretchesBetweenTextRoundTripAndTheTextStillCompresses() throws Exception {
+        Random rnd = new Random(6);
+        StringBuilder commands = new StringBuilder();
+        for (int i = 0; i < 400; i++) commands.append(String.format("*3\r\n$3\r\nSET\r\n$10\r\nkey:%06d\r\n$5\r\nhello\r\n", rnd.nextInt(1_000_000)));
+        byte[] text = commands.toString().getBytes(StandardCharsets.US_ASCII);
+        for (int stretch : new int[] {10, 127, 128, 129, 500, 5_000, 100_000}) {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 3; i++) {
+                byte[] random = new byte[stretch + rnd.nextInt(40)];
+                rnd.nextBytes(random);
+                b.write(random, 0, random.length);
+                b.write(text, 0, text.length);
+            }
+            byte[] in = b.toByteArray();
+            roundTrip(in);
+            byte[] out = new byte[in.length];
+            int n = lzf.compress(in, 0, in.length, out, 0, in.length - 1);
+            long randomBytes = in.length - 3L * text.length;
+            assertTrue(n > 0 && n < randomBytes + randomBytes / 16 + 3L * text.length / 4,
+                "the text compresses after " + stretch + " random bytes: " + n + " of " + in.length);
         }
     }
 
