@@ -72,29 +72,27 @@ public final class Dispatcher {
             reject(c, Errors.NOAUTH);
             return;
         }
+        // processCommand's is_write_command: a write, or EXEC of a transaction that queued one
+        boolean isWrite = cmd.is(CommandFlags.WRITE) || (cmd.name.equals("exec") && c.transaction().queuedWrite());
         // processCommand's writeCommandsDeniedByDiskError: after a failed background save, writes and PING
         // are refused while stop-writes-on-bgsave-error holds
         // (the master's stream is applied anyway: a replica that drops it would diverge for good)
-        if (server.persistence().writesDenied() && c.channel().type() != ClientType.MASTER
-            && (cmd.is(CommandFlags.WRITE) || cmd.name.equals("ping")
-            || (cmd.name.equals("exec") && c.transaction().queuedWrite()))) {
+        if (server.persistence().writesDenied() && c.channel().type() != ClientType.MASTER && (isWrite || cmd.name.equals("ping"))) {
             cmd.rejectedCalls++;
             reject(c, MISCONF);
             return;
         }
         ReplicationLinks links = server.replicationLinks();
-        // then checkGoodReplicasStatus (is_write_command: EXEC with a queued write too): min-replicas-to-write
+        // then checkGoodReplicasStatus (for an is_write_command): min-replicas-to-write
         // replicas must have acknowledged within min-replicas-max-lag; rejectCommand discards a transaction whose
         // EXEC it refuses (execCommandAbort)
-        if ((cmd.is(CommandFlags.WRITE) || (cmd.name.equals("exec") && c.transaction().queuedWrite()))
-            && links != null && !links.enoughGoodReplicas()) {
+        if (isWrite && links != null && !links.enoughGoodReplicas()) {
             refuseWrite(c, cmd, NOREPLICAS);
             return;
         }
         // Ferry's own: with ferry.archive.stream.min-archived-lag, writes wait while the stream archive is too far
         // behind (refused like NOREPLICAS, a transaction discarded the same way); the master's stream always runs
-        if ((cmd.is(CommandFlags.WRITE) || (cmd.name.equals("exec") && c.transaction().queuedWrite()))
-            && c.channel().type() != ClientType.MASTER) {
+        if (isWrite && c.channel().type() != ClientType.MASTER) {
             String refusal = server.writeRefusal();
             if (refusal != null) {
                 refuseWrite(c, cmd, refusal);
@@ -103,8 +101,7 @@ public final class Dispatcher {
         }
         // a replica takes writes from its master only (replica-read-only), as processCommand checks it here
         boolean replica = links != null && links.isReplica() && c.channel().type() != ClientType.MASTER;
-        if (replica && server.settings().replicaReadOnly && (cmd.is(CommandFlags.WRITE)
-            || (cmd.name.equals("exec") && c.transaction().queuedWrite()))) {
+        if (replica && server.settings().replicaReadOnly && isWrite) {
             cmd.rejectedCalls++;
             reject(c, READONLY);
             return;
