@@ -8,6 +8,7 @@ import jakarta.ws.rs.ServiceUnavailableException;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 /**
@@ -31,5 +32,21 @@ public class OnLoop {
             }
         });
         return result;
+    }
+
+    /**
+     * Waits for a stage of {@link #call} on a worker thread (a @Blocking resource), never on the loop: its
+     * RuntimeExceptions (ProblemException) come out as they are.
+     */
+    public <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 }

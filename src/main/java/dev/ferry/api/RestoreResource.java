@@ -41,7 +41,7 @@ public class RestoreResource {
             throw new ProblemException(Problem.of(Response.Status.SERVICE_UNAVAILABLE, "no-archive",
                 "this server has no archive to restore from (ferry.archive.url=none), or is not started"));
         }
-        String refused = SnapshotsResource.await(loop.call(ctx -> restore.startToPoint(target, archiver.store())));
+        String refused = loop.await(loop.call(ctx -> restore.startToPoint(target, archiver.store())));
         if (refused != null) throw new ProblemException(Problem.of(Response.Status.CONFLICT, "busy", refused));
         return Response.accepted(new SnapshotsResource.Accepted("restoring", "the dataset is being restored as of " + target
             + "; GET /api/v1/snapshots shows its progress")).location(URI.create("/api/v1/snapshots")).build();

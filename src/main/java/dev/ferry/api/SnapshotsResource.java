@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 
 /**
  * /api/v1/snapshots: the local snapshot and the archived ones (from the manifest, never a listing), a BGSAVE on
@@ -58,7 +57,7 @@ public class SnapshotsResource {
     @AdminOnly
     @Blocking
     public Response take() {
-        String refused = await(loop.call(ctx -> {
+        String refused = loop.await(loop.call(ctx -> {
             if (ctx.persistence().loading()) return "the server is loading its dataset";
             if (ctx.persistence().saving()) return "a background save is already in progress";
             return ctx.persistence().startBackgroundSave("admin API") ? null : "the background save could not start";
@@ -77,7 +76,7 @@ public class SnapshotsResource {
         ArchivedSnapshot archived = SnapshotCatalog.LOCAL.equals(id) ? null : findArchived(id);
         if (archived == null && catalog.local() == null) throw notFound(id);
         Archiver archiver = resp.archiver();
-        String refused = await(loop.call(ctx -> restore().start(id, archived, archiver == null ? null : archiver.store(),
+        String refused = loop.await(loop.call(ctx -> restore().start(id, archived, archiver == null ? null : archiver.store(),
             catalog.localFile())));
         if (refused != null) throw conflict(refused);
         return Response.accepted(new Accepted("restoring", "the dataset is being restored from " + id + "; GET /api/v1/snapshots shows its progress"))
@@ -104,18 +103,6 @@ public class SnapshotsResource {
 
     private static ProblemException conflict(String detail) {
         return new ProblemException(Problem.of(Response.Status.CONFLICT, "busy", detail));
-    }
-
-    static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /** The answer of POST: what started. */

@@ -61,30 +61,15 @@ public final class Restore {
         ctx.vertx().<String>executeBlocking(() -> archived == null ? null
             : SnapshotDownload.fetch(store, archived, download, "Restore", b -> { }), false).onComplete(ar -> {
             if (ar.failed() || ar.result() != null) {
-                fail(id, started, ar.failed() ? "cannot download it: " + ar.cause().getMessage() : ar.result(), archived == null ? null : download);
+                fail(id, started, ar.failed() ? "cannot download it: " + ar.cause().getMessage() : ar.result(), archived == null ? null : download,
+                    null);
                 return;
             }
             Path file = archived == null ? localFile : download;
-            status = new Status(State.LOADING, id, null, started, 0, 0);
-            DatasetLoader.start(ctx, file, true, b -> { }, new DatasetLoader.Done() {
-                @Override
-                public void loaded(DatasetLoader.Loaded l) {
-                    if (ctx.replicationLinks().isReplica()) {
-                        fail(id, started, "this server became a replica during the restore", archived == null ? null : download);
-                        return;
-                    }
-                    DatasetLoader.install(ctx.keyspace(), l, true);
-                    ctx.replicationLinks().datasetReplaced();
-                    status = new Status(State.DONE, id, null, started, System.currentTimeMillis(), l.keysLoaded());
-                    LOG.warnf("Dataset restored from snapshot %s: %d keys (%s)", id, l.keysLoaded(), DatasetLoader.rate(l));
-                    if (archived != null) removeLater(download);
-                }
-
-                @Override
-                public void failed(Exception e, boolean format) {
-                    fail(id, started, (format ? "the snapshot cannot be loaded: " : "cannot read it: ") + e.getMessage(),
-                        archived == null ? null : download);
-                }
+            load(file, id, started, null, archived == null ? null : download, l -> {
+                ctx.replicationLinks().datasetReplaced();
+                status = new Status(State.DONE, id, null, started, System.currentTimeMillis(), l.keysLoaded());
+                LOG.warnf("Dataset restored from snapshot %s: %d keys (%s)", id, l.keysLoaded(), DatasetLoader.rate(l));
             });
         });
         return null;
@@ -118,24 +103,7 @@ public final class Restore {
             }
             Manifest m = ar.result().manifest();
             ArchivedSnapshot s = ar.result().snapshot();
-            status = new Status(State.LOADING, s.key(), null, started, 0, 0, to, null);
-            DatasetLoader.start(ctx, download, true, b -> { }, new DatasetLoader.Done() {
-                @Override
-                public void loaded(DatasetLoader.Loaded l) {
-                    if (ctx.replicationLinks().isReplica()) {
-                        fail(s.key(), started, "this server became a replica during the restore", download, to);
-                        return;
-                    }
-                    DatasetLoader.install(ctx.keyspace(), l, true);
-                    removeLater(download);
-                    replayTo(target, store, m, s, l, started);
-                }
-
-                @Override
-                public void failed(Exception e, boolean format) {
-                    fail(s.key(), started, (format ? "the snapshot cannot be loaded: " : "cannot read it: ") + e.getMessage(), download, to);
-                }
-            });
+            load(download, s.key(), started, to, download, l -> replayTo(target, store, m, s, l, started));
         });
         return null;
     }
@@ -178,15 +146,36 @@ public final class Restore {
         return null;
     }
 
-    private void fail(String id, long started, String why, Path toRemove, String to) {
-        status = new Status(State.FAILED, id, why, started, System.currentTimeMillis(), 0, to, null);
-        LOG.errorf("Restore as of %s failed, the dataset is unchanged: %s", to, why);
-        if (toRemove != null) removeLater(toRemove);
+    /**
+     * Loads file (the snapshot id) into tables of its own and swaps them in, unless this server became a replica
+     * meanwhile; then installed goes on (file removed first when it is toRemove, a download). to is the point of a
+     * restore to a point, null for a snapshot's.
+     */
+    private void load(Path file, String id, long started, String to, Path toRemove, java.util.function.Consumer<DatasetLoader.Loaded> installed) {
+        status = new Status(State.LOADING, id, null, started, 0, 0, to, null);
+        DatasetLoader.start(ctx, file, true, b -> { }, new DatasetLoader.Done() {
+            @Override
+            public void loaded(DatasetLoader.Loaded l) {
+                if (ctx.replicationLinks().isReplica()) {
+                    fail(id, started, "this server became a replica during the restore", toRemove, to);
+                    return;
+                }
+                DatasetLoader.install(ctx.keyspace(), l, true);
+                if (toRemove != null) removeLater(toRemove);
+                installed.accept(l);
+            }
+
+            @Override
+            public void failed(Exception e, boolean format) {
+                fail(id, started, (format ? "the snapshot cannot be loaded: " : "cannot read it: ") + e.getMessage(), toRemove, to);
+            }
+        });
     }
 
-    private void fail(String id, long started, String why, Path toRemove) {
-        status = new Status(State.FAILED, id, why, started, System.currentTimeMillis(), 0);
-        LOG.errorf("Restore from snapshot %s failed, the dataset is unchanged: %s", id, why);
+    /** to: the point of a restore to a point, null for a snapshot's restore. */
+    private void fail(String id, long started, String why, Path toRemove, String to) {
+        status = new Status(State.FAILED, id, why, started, System.currentTimeMillis(), 0, to, null);
+        LOG.errorf("Restore %s failed, the dataset is unchanged: %s", to != null ? "as of " + to : "from snapshot " + id, why);
         if (toRemove != null) removeLater(toRemove);
     }
 

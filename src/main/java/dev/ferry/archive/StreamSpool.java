@@ -65,11 +65,7 @@ final class StreamSpool {
      * interval cost the loop as much as the appends did.
      */
     StreamSegment.Payload lend(int n) {
-        int count = 0;
-        for (int done = 0, at = head; done < n; at = 0) {
-            done += Math.min(n - done, CHUNK - at);
-            count++;
-        }
+        int count = n == 0 ? 0 : (head + n - 1) / CHUNK + 1; // the chunks are full from head on, but for the last
         byte[][] arrays = new byte[count][];
         int[] offsets = new int[count], lengths = new int[count];
         int done = 0, at = head, i = 0;
