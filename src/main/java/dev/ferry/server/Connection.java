@@ -591,20 +591,6 @@ final class Connection implements ClientChannel, RespParser.Sink {
         return (queuedBytes == 0 ? 0 : queue.size()) + (netty == null ? 0 : netty.size());
     }
 
-    /** This connection's input and output state and its channel's, for a test that diagnoses a stalled client. */
-    String debugState() {
-        return "id=" + client.id() + " paused=" + paused + " blocked=" + blocked + " closeAfterReply=" + closeAfterReply
-            + " closed=" + closed + " held=" + (held == null ? -1 : held.readableBytes()) + " parser=" + parser.pendingBytes()
-            + " queued=" + queuedBytes + " pumping=" + pumping + " pumpScheduled=" + pumpScheduled + " autoRead="
-            + channel.config().isAutoRead() + " active=" + channel.isActive() + " writable=" + channel.isWritable()
-            + " loop=" + channel.eventLoop().inEventLoop();
-    }
-
-    /** The Netty channel, for the same diagnostics. */
-    Channel debugChannel() {
-        return channel;
-    }
-
     @Override
     public boolean reading() {
         return !closed && channel.config().isAutoRead();

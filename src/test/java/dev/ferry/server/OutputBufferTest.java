@@ -8,9 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisSocketFactory;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -298,8 +296,8 @@ class OutputBufferTest {
     }
 
     /**
-     * What a hang leaves to look at: the server's view of its clients (and Ferry's of its connections), the kernel's
-     * view of the sockets, and where every thread of this JVM (Ferry's loop among them) stands.
+     * What a hang leaves to look at: the server's view of its clients, the kernel's view of the sockets, and where
+     * every thread of this JVM (Ferry's loop among them) stands.
      */
     private static String diagnostics(int port) {
         StringBuilder out = new StringBuilder();
@@ -308,47 +306,14 @@ class OutputBufferTest {
         } catch (Exception e) {
             out.append("CLIENT LIST failed: ").append(e).append('\n');
         }
-        out.append(connections());
-        // the kernel's view: TCP memory (past tcp_mem's pressure threshold it drops segments, and the sender backs
-        // off for up to minutes) and every socket of the server's port with its buffers and retransmissions
-        out.append(command("cat", "/proc/net/sockstat", "/proc/sys/net/ipv4/tcp_mem"));
+        // the kernel's view of both ends: a server that stopped reading leaves its Recv-Q full; a TCP stall leaves it
+        // empty, with drops (skmem d) and retransmissions backing off (rto, backoff) on the sockets
         out.append(command("ss", "-tnmi", "( sport = :" + port + " or dport = :" + port + " )"));
         for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
             out.append('"').append(t.getKey().getName()).append("\" ").append(t.getKey().getState()).append('\n');
             for (StackTraceElement e : t.getValue()) out.append("    at ").append(e).append('\n');
         }
         return out.toString();
-    }
-
-    /** The server's state of every connection, taken on its loop, with each channel's selection key (interest and ready ops). */
-    private static String connections() {
-        try {
-            dev.ferry.engine.ServerContext ctx = io.quarkus.arc.Arc.container().instance(RespServer.class).get().context();
-            java.util.concurrent.CompletableFuture<String> state = new java.util.concurrent.CompletableFuture<>();
-            ctx.executor().runOnContext(v -> {
-                StringBuilder b = new StringBuilder("CONNECTIONS:\n");
-                for (dev.ferry.engine.Client c : ctx.clients().all()) {
-                    if (!(c.channel() instanceof Connection conn)) continue;
-                    b.append(conn.debugState());
-                    try {
-                        java.lang.reflect.Method key = io.netty.channel.nio.AbstractNioChannel.class.getDeclaredMethod("selectionKey");
-                        key.setAccessible(true);
-                        java.nio.channels.SelectionKey k = (java.nio.channels.SelectionKey) key.invoke(conn.debugChannel());
-                        java.lang.reflect.Field pending = io.netty.channel.nio.AbstractNioChannel.class.getDeclaredField("readPending");
-                        pending.setAccessible(true);
-                        b.append(" key.valid=").append(k.isValid()).append(" interestOps=").append(k.isValid() ? k.interestOps() : -1)
-                            .append(" readyOps=").append(k.isValid() ? k.readyOps() : -1).append(" readPending=").append(pending.get(conn.debugChannel()));
-                    } catch (ReflectiveOperationException | RuntimeException e) {
-                        b.append(" (no selection key: ").append(e).append(')');
-                    }
-                    b.append('\n');
-                }
-                state.complete(b.toString());
-            });
-            return state.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return "CONNECTIONS failed: " + e + "\n";
-        }
     }
 
     /** What a command prints (for diagnostics), or why it could not run. */
