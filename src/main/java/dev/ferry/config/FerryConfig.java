@@ -36,6 +36,14 @@ public interface FerryConfig {
     /** When set, clients must AUTH before any other command. */
     Optional<String> requirepass();
 
+    /**
+     * Redis's protected mode: while on and no requirepass is set, clients from any address but 127.0.0.1 and ::1 get
+     * Redis's DENIED error and are disconnected. On by default, as in Redis; CONFIG SET changes it live.
+     */
+    @WithName("protected-mode")
+    @WithDefault("yes")
+    boolean protectedMode();
+
     /** Largest single bulk string a client may send (redis: proto-max-bulk-len). */
     @WithName("proto-max-bulk-len")
     @WithDefault("536870912")

@@ -345,6 +345,12 @@ public class RespServer {
                 raw.close();
                 return;
             }
+            if (ProtectedMode.denies(ctx.settings(), raw.channelHandlerContext().channel().remoteAddress())) {
+                ctx.stats().rejectedConnections++;
+                raw.write(ProtectedMode.DENIED);
+                raw.close();
+                return;
+            }
             configure(raw.channelHandlerContext().channel().config());
             Connection conn = new Connection(ctx.clients().nextId(), raw, ctx);
             ctx.clients().add(conn.client());

@@ -35,9 +35,9 @@ class ServerConfigTest {
     /**
      * Settings whose value legitimately differs between Ferry and the oracle: the oracle's command line
      * (port, bind, dir, save, repl-diskless-sync-delay) and what is true of Ferry where Redis's default would
-     * claim a feature Ferry does not have (protected-mode, dynamic-hz, latency-tracking, tcp-keepalive).
+     * claim a feature Ferry does not have (dynamic-hz, latency-tracking, tcp-keepalive).
      */
-    static final Set<String> DIFFERENT = Set.of("port", "bind", "dir", "save", "repl-diskless-sync-delay", "protected-mode",
+    static final Set<String> DIFFERENT = Set.of("port", "bind", "dir", "save", "repl-diskless-sync-delay",
         "dynamic-hz", "latency-tracking", "tcp-keepalive",
         // Ferry's own defaults, for the archive's sake (README): a larger backlog that is never dropped
         "repl-backlog-size", "repl-backlog-ttl",
@@ -216,7 +216,7 @@ class ServerConfigTest {
             {"latency-tracking", "yes", "latency tracking"}, {"list-compress-depth", "1", "compress list nodes"},
             {"stream-node-max-entries", "10", "streams"},
             {"busy-reply-threshold", "100", "scripting"}, {"tracking-table-max-keys", "10", "client tracking"},
-            {"tcp-keepalive", "300", "TCP keepalive"}, {"protected-mode", "yes", "protected mode"},
+            {"tcp-keepalive", "300", "TCP keepalive"},
             {"loglevel", "warning", "quarkus.log.level"},
         };
         try (Oracle o = new Oracle(FerryPort.get(), redis.port())) {

@@ -1,20 +1,16 @@
 package dev.ferry.it;
 
 import dev.ferry.support.Oracle;
+import dev.ferry.support.Peers;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisServer;
 import org.junit.jupiter.api.Test;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.util.Collections;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * enable-debug-command as in Redis 7.0 (finding 7), on the packaged jar with its real defaults: DEBUG is
@@ -59,11 +55,10 @@ class DebugGateIT {
 
     @Test
     void localAllowsOnlyLoopbackClients() throws Exception {
-        String external = externalAddress();
-        assumeTrue(external != null, "this machine has no non-loopback IPv4 address");
+        String external = Peers.externalAddress();
         int port = RedisServer.freePort();
         try (FerryProcess ferry = FerryProcess.start("-Dferry.port=" + port, "-Dferry.bind=0.0.0.0",
-            "-Dferry.enable-debug-command=local")) {
+            "-Dferry.protected-mode=no", "-Dferry.enable-debug-command=local")) {
             ferry.awaitPort(port);
             try (RawClient local = new RawClient(port); RawClient remote = new RawClient(external, port)) {
                 assertEquals("+OK\r\n", local.call("DEBUG", "SLEEP", "0"));
@@ -88,17 +83,6 @@ class DebugGateIT {
 
     private static String line(String text, String prefix) {
         for (String l : text.split("\r\n")) if (l.startsWith(prefix)) return l;
-        return null;
-    }
-
-    /** A non-loopback IPv4 address of this machine, or null. */
-    private static String externalAddress() throws Exception {
-        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nif.isUp() || nif.isLoopback()) continue;
-            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) return a.getHostAddress();
-            }
-        }
         return null;
     }
 }

@@ -14,8 +14,13 @@ public final class Oracle implements AutoCloseable {
     private final RawClient redis;
 
     public Oracle(int ferryPort, int redisPort) throws IOException {
-        ferry = new RawClient(ferryPort);
-        redis = new RawClient(redisPort);
+        this(new RawClient(ferryPort), new RawClient(redisPort));
+    }
+
+    /** Over connections of the caller's (e.g. from another address than loopback); closed with it. */
+    public Oracle(RawClient ferry, RawClient redis) {
+        this.ferry = ferry;
+        this.redis = redis;
     }
 
     /** Runs the command on both and asserts equal replies; returns the reply. */

@@ -26,6 +26,21 @@ public final class Peers {
         return null;
     }
 
+    /**
+     * A non-loopback IPv4 address of this machine, for a client that must not look local to a server bound to
+     * 0.0.0.0; none is a missing peer (skipped, or a failure when peers are required).
+     */
+    public static String externalAddress() throws java.net.SocketException {
+        for (java.net.NetworkInterface nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp() || nif.isLoopback()) continue;
+            for (java.net.InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) return a.getHostAddress();
+            }
+        }
+        missing("this machine has no non-loopback IPv4 address");
+        return null;
+    }
+
     /** Skips the test with why, or fails it when peers are required. */
     static void missing(String why) {
         if (required()) Assertions.fail(why + ", and PEERS_REQUIRED=true makes that a failure");

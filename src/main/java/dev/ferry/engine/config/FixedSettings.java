@@ -39,7 +39,6 @@ final class FixedSettings {
     static final String ACL_LOG = "Ferry has no ACL log";
     static final String TRACKING = "Ferry has no client tracking yet";
     static final String RESTORE = "Ferry has no DUMP/RESTORE yet";
-    static final String PROTECTED_MODE = "Ferry has no protected mode";
     static final String KEEPALIVE = "Ferry does not set TCP keepalive yet";
     static final String LOGLEVEL = "Ferry sets its log level with quarkus.log.level";
 
@@ -102,8 +101,6 @@ final class FixedSettings {
         r.fixed("acllog-max-len", null, "128", integer(0, LONG_MAX), ACL_LOG);
         r.fixed("tracking-table-max-keys", null, "1000000", integer(0, LONG_MAX), TRACKING);
         r.fixed("sanitize-dump-payload", null, "no", oneOf("no", "yes", "clients"), RESTORE);
-        // Ferry binds 127.0.0.1 unless told otherwise and has no protected mode on top of that
-        r.fixed("protected-mode", null, "no", bool(), PROTECTED_MODE);
         r.fixed("tcp-keepalive", null, "0", integer(0, INT_MAX), KEEPALIVE);
         r.immutable("tcp-backlog", () -> "511");
         r.fixed("loglevel", null, "notice", oneOf("debug", "verbose", "notice", "warning"), LOGLEVEL);

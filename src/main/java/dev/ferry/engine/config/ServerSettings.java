@@ -31,6 +31,8 @@ public final class ServerSettings implements RespParser.Limits {
     public int maxclients;
     public int timeout;
     public String requirepass;
+    /** protected-mode: see server/ProtectedMode; read at every accept. */
+    public boolean protectedMode;
     public long protoMaxBulkLen;
     public long clientQueryBufferLimit;
     /** The effective hz, clamped to Redis's 1..500 (CONFIG GET hz reports the clamped value, like Redis). */
@@ -106,6 +108,7 @@ public final class ServerSettings implements RespParser.Limits {
         maxclients = c.maxclients();
         timeout = c.timeout();
         requirepass = c.requirepass().filter(s -> !s.isEmpty()).orElse(null);
+        protectedMode = c.protectedMode();
         protoMaxBulkLen = c.protoMaxBulkLen();
         clientQueryBufferLimit = c.clientQueryBufferLimit();
         hz = clampHz(c.hz());
@@ -150,6 +153,7 @@ public final class ServerSettings implements RespParser.Limits {
         r.immutable("databases", () -> Integer.toString(databases));
         r.integer("maxclients", null, 1, UINT_MAX, () -> maxclients, v -> maxclients = (int) Math.min(v, INT_MAX));
         r.integer("timeout", null, 0, INT_MAX, () -> timeout, v -> timeout = (int) v);
+        r.bool("protected-mode", () -> protectedMode, v -> protectedMode = v);
         r.add("requirepass", null, () -> requirepass == null ? "" : requirepass, v -> () -> requirepass = v.isEmpty() ? null : v);
         r.memory("proto-max-bulk-len", null, 1024 * 1024, LONG_MAX, () -> protoMaxBulkLen, v -> protoMaxBulkLen = v);
         r.memory("client-query-buffer-limit", null, 1024 * 1024, LONG_MAX, () -> clientQueryBufferLimit, v -> clientQueryBufferLimit = v);
