@@ -44,6 +44,44 @@ public interface FerryConfig {
     @WithDefault("yes")
     boolean protectedMode();
 
+    /**
+     * A second RESP port that speaks TLS (redis: tls-port), beside ferry.port; 0 (the default) = none. Unlike
+     * ferry.port, 0 does not mean "any free port": it means off, as in Redis.
+     */
+    @WithName("tls-port")
+    @WithDefault("0")
+    int tlsPort();
+
+    /** The server's certificate chain (PEM), also the client certificate of a TLS replication link. */
+    @WithName("tls-cert-file")
+    Optional<String> tlsCertFile();
+
+    /** The private key of tls-cert-file (PEM, PKCS#8 or PKCS#1, unencrypted). */
+    @WithName("tls-key-file")
+    Optional<String> tlsKeyFile();
+
+    /** The CA certificates (PEM) that client certificates and a TLS master's certificate are checked against. */
+    @WithName("tls-ca-cert-file")
+    Optional<String> tlsCaCertFile();
+
+    /** Whether TLS clients must present a certificate: yes (the default, as Redis), optional, no. */
+    @WithName("tls-auth-clients")
+    @WithDefault("yes")
+    String tlsAuthClients();
+
+    /** A replica's link to its master speaks TLS (redis: tls-replication). */
+    @WithName("tls-replication")
+    @WithDefault("no")
+    boolean tlsReplication();
+
+    /**
+     * How often the certificate, key and CA files are checked for new contents, which the TLS port then serves to
+     * new connections without a restart (a Kubernetes Secret mount is updated in place). Ferry's own; 0 = never.
+     */
+    @WithName("tls-reload-interval")
+    @WithDefault("10s")
+    Duration tlsReloadInterval();
+
     /** Largest single bulk string a client may send (redis: proto-max-bulk-len). */
     @WithName("proto-max-bulk-len")
     @WithDefault("536870912")

@@ -34,6 +34,7 @@ public final class ServerContext {
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
     private final Vertx vertx;
+    private volatile dev.ferry.engine.tls.TlsCredentials tls;
     private Context executor;
     private final Executor callExecutor;
     private final PubSub pubsub = new PubSub(this);
@@ -126,6 +127,15 @@ public final class ServerContext {
 
     public void replicationLinks(ReplicationLinks links) {
         replicationLinks = links;
+    }
+
+    /** The TLS certificate and key, or null when no TLS is configured; set at start-up by the server package. */
+    public dev.ferry.engine.tls.TlsCredentials tls() {
+        return tls;
+    }
+
+    public void tls(dev.ferry.engine.tls.TlsCredentials credentials) {
+        tls = credentials;
     }
 
     public ServerStats stats() {

@@ -105,8 +105,9 @@ final class MasterLink {
         this.port = port;
         this.cachedMaster = cachedMaster;
         this.masterDb = masterDb;
-        this.client = ctx.vertx().createNetClient(new NetClientOptions().setTcpNoDelay(true)
-            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.replTimeout * 1000L)));
+        NetClientOptions options = new NetClientOptions().setTcpNoDelay(true)
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.replTimeout * 1000L));
+        this.client = ctx.vertx().createNetClient(settings.tls.replication ? ctx.tls().clientOptions(options) : options);
         this.downSinceMillis = 0;
     }
 

@@ -460,7 +460,7 @@ final class Connection implements ClientChannel, RespParser.Sink {
 
     /**
      * Netty's zero-copy file transfer (a FileRegion: sendfile(2) from the page cache to the socket), after the
-     * queued replies; the file's bytes never pass through the heap.
+     * queued replies; the file's bytes never pass through the heap (but over TLS, which must encrypt them).
      */
     @Override
     public void sendFile(java.nio.channels.FileChannel file, long length, java.util.function.Consumer<Throwable> done) {
@@ -476,7 +476,19 @@ final class Connection implements ClientChannel, RespParser.Sink {
             return;
         }
         server.stats().netOutputBytes += length;
-        socket.writeMessage(new io.netty.channel.DefaultFileRegion(file, 0, length), ar -> {
+        // TLS encrypts in the JVM, so the file goes in chunks through the TLS handler (Vert.x puts a chunked writer
+        // in a TLS connection's pipeline); plain TCP keeps the zero-copy region
+        Object message;
+        try {
+            message = socket.isSsl()
+                ? new io.netty.handler.stream.ChunkedNioFile(file, 0, length, 64 * 1024)
+                : new io.netty.channel.DefaultFileRegion(file, 0, length);
+        } catch (java.io.IOException e) {
+            closeQuietly(file);
+            done.accept(e);
+            return;
+        }
+        socket.writeMessage(message, ar -> {
             closeQuietly(file);
             done.accept(ar.succeeded() ? null : ar.cause());
         });

@@ -15,6 +15,8 @@ import dev.ferry.engine.CommandTable;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.StartupPhases;
 import dev.ferry.engine.config.ServerSettings;
+import dev.ferry.engine.config.TlsSettings;
+import dev.ferry.engine.tls.TlsCredentials;
 import dev.ferry.replication.ReplicationManager;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -25,6 +27,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -131,6 +134,7 @@ public class RespServer {
             shutdown.phase("the RESP port to close");
             verticle.server.close();
         }
+        if (verticle.tlsServer != null) verticle.tlsServer.close();
         boolean loopDone = true;
         if (ctx != null) {
             shutdown.phase("the executing loop to finish its command and close the clients");
@@ -259,6 +263,8 @@ public class RespServer {
 
     private final class ServerVerticle extends AbstractVerticle {
         private NetServer server;
+        /** The TLS port's server, or null. */
+        private NetServer tlsServer;
 
         @Override
         public void start(Promise<Void> started) {
@@ -295,8 +301,17 @@ public class RespServer {
                 FatalErrors.check(e, "the RESP acceptor");
                 LOG.debugf("RESP server: %s", e.getMessage());
             });
-            server.listen().onSuccess(s -> {
-                port = s.actualPort();
+            TlsSettings tls = ctx.settings().tls;
+            Future<Void> credentials = !tls.enabled() ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+                try {
+                    ctx.tls(TlsCredentials.load(vertx, tls));
+                    return null;
+                } catch (Exception e) {
+                    throw new IllegalStateException("Failed to configure TLS: " + e.getMessage(), e);
+                }
+            }, false);
+            credentials.compose(v -> server.listen()).compose(s -> listenTls(options.getHost(), ctx)).onSuccess(v -> {
+                port = server.actualPort();
                 ctx.settings().boundPort(port);
                 new ServerCron(ctx).start();
                 try {
@@ -333,6 +348,28 @@ public class RespServer {
                 }
                 started.complete();
             }).onFailure(started::fail);
+        }
+
+        /** The TLS port, when tls-port is set: the same connections as the plain port's, behind a TLS handshake. */
+        private Future<Void> listenTls(String host, ServerContext ctx) {
+            TlsSettings tls = ctx.settings().tls;
+            if (tls.port == 0) return Future.succeededFuture();
+            tlsServer = vertx.createNetServer(ctx.tls().serverOptions(new NetServerOptions()
+                .setHost(host)
+                .setPort(tls.port)
+                .setTcpNoDelay(true)
+                .setReuseAddress(true)
+                .setAcceptBacklog(511)));
+            tlsServer.connectHandler(this::accept);
+            tlsServer.exceptionHandler(e -> {
+                FatalErrors.check(e, "the TLS acceptor");
+                LOG.debugf("TLS port: %s", e.getMessage()); // a failed handshake: the client's problem, as in Redis's log level
+            });
+            return tlsServer.listen().map(s -> {
+                LOG.infof("Ferry ready to accept connections tls on %s:%d (auth-clients %s)", host, s.actualPort(), tls.authClients);
+                new TlsReloader(vertx, ctx.tls()).start();
+                return null;
+            });
         }
 
         private void accept(NetSocket socket) {
@@ -378,6 +415,7 @@ public class RespServer {
 
         @Override
         public void stop() {
+            if (tlsServer != null) tlsServer.close();
             if (server != null) server.close();
         }
     }

@@ -31,6 +31,8 @@ public final class ServerSettings implements RespParser.Limits {
     public int maxclients;
     public int timeout;
     public String requirepass;
+    /** tls-port and its files, the TLS of the replication link; fixed at start-up. */
+    public final TlsSettings tls;
     /** protected-mode: see server/ProtectedMode; read at every accept. */
     public boolean protectedMode;
     public long protoMaxBulkLen;
@@ -109,6 +111,7 @@ public final class ServerSettings implements RespParser.Limits {
         timeout = c.timeout();
         requirepass = c.requirepass().filter(s -> !s.isEmpty()).orElse(null);
         protectedMode = c.protectedMode();
+        tls = new TlsSettings(c);
         protoMaxBulkLen = c.protoMaxBulkLen();
         clientQueryBufferLimit = c.clientQueryBufferLimit();
         hz = clampHz(c.hz());
@@ -154,6 +157,7 @@ public final class ServerSettings implements RespParser.Limits {
         r.integer("maxclients", null, 1, UINT_MAX, () -> maxclients, v -> maxclients = (int) Math.min(v, INT_MAX));
         r.integer("timeout", null, 0, INT_MAX, () -> timeout, v -> timeout = (int) v);
         r.bool("protected-mode", () -> protectedMode, v -> protectedMode = v);
+        tls.register(r);
         r.add("requirepass", null, () -> requirepass == null ? "" : requirepass, v -> () -> requirepass = v.isEmpty() ? null : v);
         r.memory("proto-max-bulk-len", null, 1024 * 1024, LONG_MAX, () -> protoMaxBulkLen, v -> protoMaxBulkLen = v);
         r.memory("client-query-buffer-limit", null, 1024 * 1024, LONG_MAX, () -> clientQueryBufferLimit, v -> clientQueryBufferLimit = v);
