@@ -46,6 +46,18 @@ final class FerryProcess implements AutoCloseable {
         return cmd;
     }
 
+    /** This exact command line (ImageCommandIT: the container image's ENTRYPOINT, on local paths). */
+    static FerryProcess exec(List<String> command) throws IOException {
+        return run(new ProcessBuilder(command));
+    }
+
+    /** Like {@link #start}, with these environment variables added (credentials the AWS SDK reads, FERRY_* settings). */
+    static FerryProcess startWithEnv(java.util.Map<String, String> env, String... systemProperties) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(systemProperties));
+        pb.environment().putAll(env);
+        return run(pb);
+    }
+
     /** Through bin/ferry with its own choice of Java and flags, a small heap, and these JVM options. */
     static FerryProcess launch(String... systemProperties) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("sh", "bin/ferry", "-Dquarkus.http.port=0",
