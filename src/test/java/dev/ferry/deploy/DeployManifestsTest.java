@@ -449,7 +449,11 @@ class DeployManifestsTest {
                 for (JsonNode c : ferryContainers(w)) {
                     Map<String, Integer> ports = new TreeMap<>();
                     for (JsonNode p : c.path("ports")) ports.put(p.path("name").asText(), p.path("containerPort").asInt());
-                    assertEquals(Map.of("resp", resp, "http", http), ports, where + ": container ports");
+                    Map<String, JsonNode> env = env(s, c);
+                    Map<String, Integer> expected = new TreeMap<>(Map.of("resp", resp, "http", http));
+                    if (env.containsKey("FERRY_TLS_PORT")) expected.put("tls", Integer.parseInt(value(env.get("FERRY_TLS_PORT"))));
+                    assertEquals(expected, ports, where + ": container ports");
+                    assertTlsFilesMounted(where, w, c, env);
                     probe(where, c, "startupProbe", STARTED, ports, http);
                     probe(where, c, "livenessProbe", LIVE, ports, http);
                     probe(where, c, "readinessProbe", READY, ports, http);
@@ -471,6 +475,27 @@ class DeployManifestsTest {
                     }
                 }
             }
+        }
+    }
+
+    /** An env value, from the container's env or from a ConfigMap it takes whole. */
+    private static String value(JsonNode env) {
+        return env.isTextual() ? env.asText() : env.path("value").asText();
+    }
+
+    /** Each ferry.tls-*-file lies in a directory where a Secret is mounted whole (a subPath mount never sees a renewal). */
+    private static void assertTlsFilesMounted(String where, JsonNode workload, JsonNode container, Map<String, JsonNode> env) {
+        for (String name : List.of("FERRY_TLS_CERT_FILE", "FERRY_TLS_KEY_FILE", "FERRY_TLS_CA_CERT_FILE")) {
+            if (!env.containsKey(name)) continue;
+            String file = value(env.get(name));
+            boolean found = false;
+            for (JsonNode m : container.path("volumeMounts")) {
+                if (!m.path("subPath").isMissingNode() || !Path.of(file).getParent().equals(Path.of(m.path("mountPath").asText()))) continue;
+                for (JsonNode v : podSpec(workload).path("volumes")) {
+                    found |= v.path("name").equals(m.path("name")) && v.has("secret");
+                }
+            }
+            assertTrue(found, where + ": " + name + "=" + file + " is in no directory where a Secret is mounted whole");
         }
     }
 
@@ -559,12 +584,15 @@ class DeployManifestsTest {
                         assertFalse(isReplica(s, m), replicaof[0] + " selects only the master");
                     }
                 }
+                // over TLS (tls-replication yes) the link must reach the master's TLS port, else its plain one
+                Map<String, JsonNode> env = env(s, ferryContainers(w).get(0));
+                boolean tls = env.containsKey("FERRY_TLS_REPLICATION") && value(env.get("FERRY_TLS_REPLICATION")).equals("yes");
+                List<String> targets = tls ? List.of("tls", value(env.get("FERRY_TLS_PORT"))) : List.of("resp", Integer.toString(resp));
                 boolean port = false;
                 for (JsonNode p : svc.path("spec").path("ports")) {
-                    port |= p.path("port").asText().equals(replicaof[1]) && List.of("resp", Integer.toString(resp))
-                        .contains(p.path("targetPort").asText());
+                    port |= p.path("port").asText().equals(replicaof[1]) && targets.contains(p.path("targetPort").asText());
                 }
-                assertTrue(port, replicaof[0] + " port " + replicaof[1] + " leads to RESP");
+                assertTrue(port, s.dir() + ": " + replicaof[0] + " port " + replicaof[1] + " leads to " + targets.get(0));
             }
             for (String kind : List.of("PodDisruptionBudget")) {
                 for (JsonNode b : s.kind(kind)) {
