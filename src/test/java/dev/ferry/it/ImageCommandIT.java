@@ -2,17 +2,13 @@ package dev.ferry.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.support.Peers;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisServer;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,11 +58,8 @@ class ImageCommandIT {
             }
             // the image binds RESP to every address (-Dferry.bind=0.0.0.0), not only loopback: a connection to
             // another address of this machine is accepted (what it is then answered is protected-mode's business)
-            InetAddress external = externalAddress();
-            if (external != null) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(external, port), 5_000);
-                }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(Peers.externalAddress(), port), 5_000);
             }
             assertTrue(ferry.process.isAlive(), ferry.log());
         }
@@ -86,7 +78,8 @@ class ImageCommandIT {
 
     /**
      * The image runs Java 25; here the test's Java when it is 21 or later, else the newest installed one (as bin/ferry
-     * chooses). None is a missing peer: skipped, or a failure with PEERS_REQUIRED.
+     * chooses), else the test's own Java with a note: every flag of the ENTRYPOINT is one Java 17 knows too, so an
+     * older JVM still checks them and the start.
      */
     static String java21() throws IOException {
         Path own = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -106,13 +99,9 @@ class ImageCommandIT {
             }
         }
         if (bestMajor >= 21) return best.toString();
-        String why = "no Java 21+ (the image's Java is 25): java.home is " + Runtime.version() + ", /usr/lib/jvm has "
-            + (best == null ? "none" : best + " (" + bestMajor + ")");
-        if (Boolean.getBoolean("peers.required") || "true".equalsIgnoreCase(System.getenv("PEERS_REQUIRED"))) {
-            Assertions.fail(why);
-        }
-        Assumptions.abort("SKIPPED: " + why);
-        return null;
+        System.out.println("[ImageCommandIT] NOTE: no Java 21+ here (the image's Java is 25): running the ENTRYPOINT on "
+            + Runtime.version() + " at " + own);
+        return own.toString();
     }
 
     /** The feature release of a JDK directory from its release file (JAVA_VERSION="25.0.3"), or 0. */
@@ -121,15 +110,5 @@ class ImageCommandIT {
         if (!Files.isRegularFile(release)) return 0;
         Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"(?:1\\.)?(\\d+)").matcher(Files.readString(release));
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
-    }
-
-    private static InetAddress externalAddress() throws IOException {
-        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nif.isUp() || nif.isLoopback()) continue;
-            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                if (a instanceof Inet4Address && !a.isLinkLocalAddress()) return a;
-            }
-        }
-        return null;
     }
 }
