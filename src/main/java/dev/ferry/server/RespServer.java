@@ -311,6 +311,8 @@ public class RespServer {
                 }
             }, false);
             credentials.compose(v -> server.listen()).compose(s -> listenTls(options.getHost(), ctx)).onSuccess(v -> {
+                // renewed files reach the TLS port and a TLS replication link alike
+                if (ctx.tls() != null) new TlsReloader(vertx, ctx.tls()).start();
                 port = server.actualPort();
                 ctx.settings().boundPort(port);
                 new ServerCron(ctx).start();
@@ -367,7 +369,6 @@ public class RespServer {
             });
             return tlsServer.listen().map(s -> {
                 LOG.infof("Ferry ready to accept connections tls on %s:%d (auth-clients %s)", host, s.actualPort(), tls.authClients);
-                new TlsReloader(vertx, ctx.tls()).start();
                 return null;
             });
         }

@@ -29,7 +29,7 @@ final class TlsReloader {
         this.credentials = credentials;
     }
 
-    /** Once the TLS port listens (with the files as they were then). */
+    /** Once the ports listen (with the files as they were then). */
     void start() {
         long period = credentials.settings().reloadInterval.toMillis();
         if (period <= 0) return;

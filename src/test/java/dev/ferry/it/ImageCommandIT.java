@@ -2,6 +2,7 @@ package dev.ferry.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.support.Eventually;
 import dev.ferry.support.Peers;
 import dev.ferry.support.RawClient;
 import dev.ferry.support.RedisServer;
@@ -51,6 +52,14 @@ class ImageCommandIT {
                 assertEquals("+PONG\r\n", c.call("PING"));
             }
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // the HTTP port may open a moment after the RESP port (Quarkus starts its HTTP server on its own)
+            Eventually.waitFor(() -> {
+                try (Socket s = new Socket("127.0.0.1", http)) {
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "the HTTP port open");
             for (String path : List.of("/q/health/started", "/q/health/ready")) {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + path))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
