@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import dev.ferry.engine.config.ServerSettings;
+import dev.ferry.engine.tls.TlsCredentials;
 import dev.ferry.engine.info.Info;
 import dev.ferry.engine.info.KeyspaceSection;
 import dev.ferry.store.Keyspace;
@@ -34,7 +35,7 @@ public final class ServerContext {
     private final long startMillis = System.currentTimeMillis();
     private final String runId;
     private final Vertx vertx;
-    private volatile dev.ferry.engine.tls.TlsCredentials tls;
+    private volatile TlsCredentials tls;
     private Context executor;
     private final Executor callExecutor;
     private final PubSub pubsub = new PubSub(this);
@@ -130,11 +131,11 @@ public final class ServerContext {
     }
 
     /** The TLS certificate and key, or null when no TLS is configured; set at start-up by the server package. */
-    public dev.ferry.engine.tls.TlsCredentials tls() {
+    public TlsCredentials tls() {
         return tls;
     }
 
-    public void tls(dev.ferry.engine.tls.TlsCredentials credentials) {
+    public void tls(TlsCredentials credentials) {
         tls = credentials;
     }
 
