@@ -37,10 +37,17 @@ run() { # port pipeline -> "TEST rps" lines
 echo "warming up Ferry..." >&2
 for p in $PIPELINES; do run "$FERRY_PORT" "$p" >/dev/null; done
 
+# the server that goes first alternates from round to round, so that a drift of the machine within a round (its
+# speed swings for seconds at a time) favours neither
 for r in $(seq "$ROUNDS"); do
   for p in $PIPELINES; do
-    run "$FERRY_PORT" "$p" | sed "s/^/ferry $p /" >>"$work/results"
-    run "$REDIS_PORT" "$p" | sed "s/^/redis $p /" >>"$work/results"
+    order="ferry redis"
+    [ $((r % 2)) -eq 0 ] && order="redis ferry"
+    for srv in $order; do
+      port=$FERRY_PORT
+      [ "$srv" = redis ] && port=$REDIS_PORT
+      run "$port" "$p" | sed "s/^/$srv $p $r /" >>"$work/results"
+    done
   done
   echo "round $r/$ROUNDS done" >&2
 done
@@ -48,14 +55,19 @@ done
 echo
 echo "Ferry vs redis-server $redis_version, $CLIENTS clients, $REQUESTS requests ($REQUESTS_PIPELINED pipelined), medians of $ROUNDS runs"
 echo "Ferry: java $ferry_java"
-printf "%-12s %14s %14s %8s\n" test "ferry rps" "redis rps" ratio
+printf "%-12s %14s %14s %8s %10s\n" test "ferry rps" "redis rps" ratio "pair ratio"
+# ratio: of the two medians; pair ratio: the median of each round's Ferry/Redis ratio (runs a few seconds apart)
 awk '
-  { key=$3" P"$2; v[$1,key,++n[$1,key]]=$4; keys[key]=1 }
-  function median(srv,k,   i,j,t,c,arr) {
-    c=n[srv,k]; for(i=1;i<=c;i++) arr[i]=v[srv,k,i]
-    for(i=1;i<=c;i++) for(j=i+1;j<=c;j++) if(arr[j]<arr[i]) {t=arr[i];arr[i]=arr[j];arr[j]=t}
-    return (c%2) ? arr[(c+1)/2] : (arr[c/2]+arr[c/2+1])/2
+  { key=$4" P"$2; v[$1,key,++n[$1,key]]=$5; at[$1,key,$3]=$5; keys[key]=1; if ($3 > rounds) rounds=$3 }
+  function median(a,c,   i,j,t) {
+    for(i=1;i<=c;i++) for(j=i+1;j<=c;j++) if(a[j]<a[i]) {t=a[i];a[i]=a[j];a[j]=t}
+    return (c%2) ? a[(c+1)/2] : (a[c/2]+a[c/2+1])/2
+  }
+  function serverMedian(srv,k,   i,c,arr) { c=n[srv,k]; for(i=1;i<=c;i++) arr[i]=v[srv,k,i]; return median(arr,c) }
+  function pairMedian(k,   r,c,arr) {
+    c=0; for(r=1;r<=rounds;r++) if ((("ferry",k,r) in at) && (("redis",k,r) in at) && at["redis",k,r] > 0) arr[++c]=at["ferry",k,r]/at["redis",k,r]
+    return c ? median(arr,c) : 0
   }
   END {
-    for (k in keys) { f=median("ferry",k); r=median("redis",k); printf "%-12s %14.0f %14.0f %8.2f\n", k, f, r, f/r }
+    for (k in keys) { f=serverMedian("ferry",k); r=serverMedian("redis",k); printf "%-12s %14.0f %14.0f %8.2f %10.2f\n", k, f, r, f/r, pairMedian(k) }
   }' "$work/results" | sort -k1,1 -k2,2

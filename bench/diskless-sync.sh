@@ -37,7 +37,7 @@ start_pair() {
   rm -rf "$work/m" "$work/r"; mkdir -p "$work/m" "$work/r"
   if [ "$kind" = ferry ]; then
     bin/ferry -Dferry.port="$MASTER_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/m" -Dferry.save='""' \
-      -Dferry.enable-debug-command=local >"$work/m.log" 2>&1 &
+      -Dferry.archive.url=none -Dferry.enable-debug-command=local >"$work/m.log" 2>&1 &
     pids+=($!)
   else
     redis-server --port "$MASTER_PORT" --save "" --appendonly no --dir "$work/m" \

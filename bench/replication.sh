@@ -38,14 +38,17 @@ now_ms() { date +%s%3N; }
 await_port() { for _ in $(seq 300); do redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
 field() { redis-cli -p "$1" info replication | tr -d '\r' | sed -n "s/^$2://p"; }
 
+# Ferry without its archive (ferry.archive.url=none), as redis-server has none: the full sync's snapshot would
+# otherwise be archived, and every write shipped by the stream archive, while they are timed
 start_pair() {
   local kind=$1
   rm -rf "$work/m" "$work/r"; mkdir -p "$work/m" "$work/r"
   if [ "$kind" = ferry ]; then
     bin/ferry -Dferry.port="$MASTER_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/m" -Dferry.save='""' \
-      -Dferry.enable-debug-command=local >"$work/m.log" 2>&1 &
+      -Dferry.archive.url=none -Dferry.enable-debug-command=local >"$work/m.log" 2>&1 &
     pids+=($!)
-    bin/ferry -Dferry.port="$REPLICA_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/r" -Dferry.save='""' >"$work/r.log" 2>&1 &
+    bin/ferry -Dferry.port="$REPLICA_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/r" -Dferry.save='""' \
+      -Dferry.archive.url=none >"$work/r.log" 2>&1 &
     pids+=($!)
   else
     redis-server --port "$MASTER_PORT" --save "" --appendonly no --dir "$work/m" --repl-diskless-sync no \

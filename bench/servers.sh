@@ -14,8 +14,11 @@ stop_servers() {
 }
 trap stop_servers EXIT
 
-# no save points on either (redis-server gets --save ""): a BGSAVE in the middle of a run would measure snapshots
-bin/ferry -Dferry.port="$FERRY_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work" -Dferry.save='""' >"$work/ferry.log" 2>&1 &
+# no persistence on either: no save points (redis-server gets --save ""; a BGSAVE in the middle of a run would
+# measure snapshots) and no archive on Ferry (ferry.archive.url=none: redis-server archives nothing, and
+# bench/archive.sh and bench/stream-archive.sh measure the archive's cost on its own)
+bin/ferry -Dferry.port="$FERRY_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work" -Dferry.save='""' \
+  -Dferry.archive.url=none >"$work/ferry.log" 2>&1 &
 ferry_pid=$!
 redis-server --port "$REDIS_PORT" --save "" --appendonly no --dir "$work" --daemonize yes >/dev/null
 for port in "$FERRY_PORT" "$REDIS_PORT"; do

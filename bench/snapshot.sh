@@ -33,9 +33,11 @@ stop_all() {
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 }
 
+# no archive (ferry.archive.url=none), as redis-server has none: with the embedded default every BGSAVE would be
+# copied to a local archive and every SET shipped by the stream archive while latency is measured
 start_ferry() {
   bin/ferry -Dferry.port="$FERRY_PORT" -Dquarkus.http.port=0 -Dferry.dir="$work/ferry" -Dferry.save='""' \
-    >"$work/ferry.log" 2>&1 &
+    -Dferry.archive.url=none >"$work/ferry.log" 2>&1 &
   ferry_pid=$!
 }
 start_redis() {
