@@ -172,6 +172,16 @@ public interface FerryConfig {
     @WithDefault("10")
     int bgsaveNice();
 
+    /**
+     * For how long a background save's writer runs under Linux's SCHED_IDLE policy: it then gets only CPU time
+     * that no other thread of the machine wants, and never preempts the executing loop. A save still running after
+     * this continues on a thread at bgsave-nice (a thread cannot leave SCHED_IDLE without privilege), so a machine
+     * whose CPU is saturated cannot hold a save back for longer. 0 turns it off. Not a Redis setting.
+     */
+    @WithName("bgsave-idle-limit")
+    @WithDefault("30s")
+    java.time.Duration bgsaveIdleLimit();
+
     /** Working directory for snapshots. */
     @WithDefault("data")
     String dir();

@@ -275,7 +275,8 @@ public final class Persistence implements InfoSection {
     }
 
     private Snapshot.Options options() {
-        return new Snapshot.Options(settings.rdbcompression, settings.rdbchecksum, settings.bgsaveNice);
+        return new Snapshot.Options(settings.rdbcompression, settings.rdbchecksum, settings.bgsaveNice,
+            settings.bgsaveIdleLimitMillis);
     }
 
     private RdbFileWriter.Aux aux() {

@@ -50,6 +50,8 @@ public final class Snapshot {
      */
     private static final long PACE = 3;
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+    /** A writer that never hands off (see {@link #write}). */
+    private static final long NEVER = Long.MAX_VALUE;
 
     /** How the snapshot gets turns on the executing loop. */
     public interface Loop {
@@ -64,10 +66,11 @@ public final class Snapshot {
     }
 
     /**
-     * How to write: rdbcompression, rdbchecksum, and the nice value of a background snapshot's writer thread
-     * (0: the loop's priority; see {@link ThreadNice}). A foreground save ignores the last.
+     * How to write: rdbcompression, rdbchecksum, the nice value of a background snapshot's writer thread (0: the
+     * loop's priority) and how long that writer first runs under SCHED_IDLE (0: not at all; see {@link ThreadNice}).
+     * A foreground save ignores the last two.
      */
-    public record Options(boolean compression, boolean checksum, int writerNice) {
+    public record Options(boolean compression, boolean checksum, int writerNice, long idleLimitMillis) {
     }
 
     /** How a snapshot ended: error is null on success. */
@@ -100,6 +103,11 @@ public final class Snapshot {
     /** The table capture the writer is waiting for, if any: the loop walks it first, whatever the memory bound. */
     private volatile TableCapture awaited;
     private Thread writer;
+    /** The writer's state, carried over when the writer hands off to a thread of normal policy (see write()). */
+    private RdbOutput out;
+    private RdbFileWriter file;
+    private int db = -1;
+    private long lastLog, commands;
     /** Loop turns the walk took, and when it ended (for the log line of the end). */
     private volatile int slices;
     private volatile long walkNanos;
@@ -143,7 +151,7 @@ public final class Snapshot {
             // every table walked in full, the large values' too
         }
         s.walkOver = true;
-        s.onDone.accept(s.writeAll());
+        s.onDone.accept(s.writeAll(NEVER));
         return result[0];
     }
 
@@ -222,25 +230,58 @@ public final class Snapshot {
 
     // ---- the writer thread -----------------------------------------------------------------------------
 
+    /**
+     * The writer thread: under SCHED_IDLE for up to idleLimitMillis, so that clients never wait for it, then, if the
+     * save is not over, the rest on a new thread at the nice value (a thread cannot leave SCHED_IDLE without
+     * privilege, and on a saturated machine it would get almost nothing).
+     */
     private void write() {
-        ThreadNice.lowerCurrentThread(options.writerNice());
-        Result r = writeAll();
+        long handOffAt = NEVER;
+        if (options.idleLimitMillis() > 0 && ThreadNice.idleCurrentThread()) {
+            handOffAt = System.nanoTime() + options.idleLimitMillis() * 1_000_000L;
+        } else {
+            ThreadNice.lowerCurrentThread(options.writerNice());
+        }
+        finishOrHandOff(writeAll(handOffAt));
+    }
+
+    private void finishOrHandOff(Result r) {
+        if (r == null) {
+            LOG.infof("Saving to %s: still running after %d ms at idle priority (%d of %d keys); going on at nice %d",
+                sink.describe(), options.idleLimitMillis(), keysWritten, totalKeys, options.writerNice());
+            // started from the loop: a thread inherits its creator's policy, and this one's is SCHED_IDLE
+            loop.runSoon(() -> {
+                Thread next = new Thread(() -> {
+                    ThreadNice.lowerCurrentThread(options.writerNice());
+                    finishOrHandOff(writeAll(NEVER));
+                }, "ferry-snapshot-writer");
+                next.setDaemon(true);
+                writer = next;
+                next.start();
+            });
+            return;
+        }
         loop.runSoon(() -> {
             if (!r.ok()) stopWalk();
             onDone.accept(r);
         });
     }
 
-    private Result writeAll() {
+    /**
+     * Writes the chunks the loop captures until the end, or, once System.nanoTime() passes handOffAt, stops
+     * after a chunk and returns null: the state is in fields, and the next thread calling this goes on from there.
+     */
+    private Result writeAll(long handOffAt) {
         String error = null;
         try {
-            OutputStream os = sink.open();
-            RdbOutput out = RdbOutput.to(os, options.compression(), options.checksum());
-            RdbFileWriter file = new RdbFileWriter(out);
-            file.begin(aux);
-            int db = -1;
-            long lastLog = System.nanoTime();
-            long commands = paced ? loop.commandsExecuted() : 0;
+            if (file == null) {
+                OutputStream os = sink.open();
+                out = RdbOutput.to(os, options.compression(), options.checksum());
+                file = new RdbFileWriter(out);
+                file.begin(aux);
+                lastLog = System.nanoTime();
+                commands = paced ? loop.commandsExecuted() : 0;
+            }
             while (true) {
                 Chunk c = queue.take();
                 long chunkStart = System.nanoTime();
@@ -272,6 +313,7 @@ public final class Snapshot {
                     lastLog = now;
                     logProgress(now);
                 }
+                if (handOffAt != NEVER && now - handOffAt > 0) return null;
             }
             file.end();
             out.flush();

@@ -89,25 +89,10 @@ class InFlightBoundTest {
                 return "a slow sink";
             }
         };
-        Snapshot.Loop onLoop = new Snapshot.Loop() {
-            @Override
-            public void runSoon(Runnable task) {
-                loop.execute(task);
-            }
-
-            @Override
-            public void runAfter(long millis, Runnable task) {
-                loop.schedule(task, millis, TimeUnit.MILLISECONDS);
-            }
-
-            @Override
-            public long commandsExecuted() {
-                return 0;
-            }
-        };
+        Snapshot.Loop onLoop = new ExecutorLoop(loop);
         CompletableFuture<Snapshot.Result> done = new CompletableFuture<>();
         RdbFileWriter.Aux aux = new RdbFileWriter.Aux("7.0.15", 0, 0, "0".repeat(40), 0, 0);
-        loop.submit(() -> Snapshot.start(keyspace, aux, new Snapshot.Options(true, true, 0), slow, onLoop,
+        loop.submit(() -> Snapshot.start(keyspace, aux, new Snapshot.Options(true, true, 0, 0), slow, onLoop,
             done::complete)).get();
         Snapshot.Result r = done.get(120, TimeUnit.SECONDS);
 

@@ -32,6 +32,24 @@ class ThreadNiceTest {
     }
 
     @Test
+    void schedIdleIsTheCallingThreadsOnly() throws Exception {
+        assertEquals(0, ThreadNice.currentPolicy(), "the test runs under SCHED_OTHER");
+        AtomicReference<Object> inside = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                boolean set = ThreadNice.idleCurrentThread();
+                inside.set(set ? ThreadNice.currentPolicy() : "not set");
+            } catch (Exception e) {
+                inside.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertEquals(5, inside.get(), "SCHED_IDLE is policy 5");
+        assertEquals(0, ThreadNice.currentPolicy(), "the caller's thread is not the one changed");
+    }
+
+    @Test
     void zeroLeavesThePriorityAlone() throws Exception {
         int before = ThreadNice.currentNice();
         assertFalse(ThreadNice.lowerCurrentThread(0));

@@ -49,6 +49,8 @@ public final class ServerSettings implements RespParser.Limits {
      * start-up and not in CONFIG, whose names are Redis's.
      */
     public final int bgsaveNice;
+    /** How long a background save's writer may run at idle priority (0 = never): fixed at start-up, not in CONFIG. */
+    public final long bgsaveIdleLimitMillis;
     /** Expired keys reach the replication stream as UNLINK instead of DEL (Redis's lazyfree_lazy_expire). */
     public boolean lazyfreeLazyExpire;
     /** DEL-like user commands (GETDEL) reach the stream as UNLINK (Redis's lazyfree_lazy_user_del). */
@@ -124,6 +126,10 @@ public final class ServerSettings implements RespParser.Limits {
         bgsaveNice = c.bgsaveNice();
         if (bgsaveNice < 0 || bgsaveNice > 19) {
             throw new IllegalArgumentException("ferry.bgsave-nice must be between 0 and 19, not " + bgsaveNice);
+        }
+        bgsaveIdleLimitMillis = c.bgsaveIdleLimit().toMillis();
+        if (bgsaveIdleLimitMillis < 0) {
+            throw new IllegalArgumentException("ferry.bgsave-idle-limit must not be negative, not " + c.bgsaveIdleLimit());
         }
         try {
             replBacklogSize = Math.max(16 * 1024, ConfigValues.parseMemoryValue(c.replBacklogSize()));
