@@ -18,14 +18,8 @@ import dev.ferry.engine.info.InfoWriter;
 import dev.ferry.protocol.Ascii;
 import dev.ferry.protocol.Reply;
 import dev.ferry.rdb.RdbAux;
-import dev.ferry.rdb.RdbFileWriter;
-import dev.ferry.snapshot.Snapshot;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -33,15 +27,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The master side of replication (Redis's replication.c): SYNC and PSYNC, the full resync from a disk
- * snapshot that serves every replica waiting for it or streamed to their sockets ({@link DisklessTransfer}),
- * the partial resync from the {@link Backlog}, the stream to online replicas, REPLCONF, WAIT, ROLE, INFO
- * replication, min-replicas-to-write, and the 1 Hz cron (PING, keepalive newlines, timeouts, the start of a
- * delayed diskless transfer, backlog TTL). Runs on the executing loop.
+ * The master side of replication (Redis's replication.c): the replicas attached to this server and the stream
+ * to them, REPLCONF, WAIT, ROLE, REPLICAOF, INFO replication, min-replicas-to-write, and the 1 Hz cron (PING,
+ * timeouts, backlog TTL). SYNC and PSYNC, the partial resync from the {@link Backlog} and the full resync from a
+ * snapshot, are the {@link FullSyncServer}'s, which works on the replicas listed here. Runs on the executing loop.
  */
 public final class ReplicationManager implements ReplicationLinks, InfoSection {
     private static final Logger LOG = Logger.getLogger(ReplicationManager.class);
-    private static final byte[] NEWLINE = {'\n'};
 
     private final ServerContext ctx;
     private final ServerSettings settings;
@@ -52,14 +44,14 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     private final List<Replica> replicas = new ArrayList<>();
     private final ReplicationStream.SliceConsumer feed = this::feed;
     private final List<AckWaiter> waiters = new ArrayList<>();
+    /** SYNC and PSYNC: the partial and full resyncs that bring a replica online. */
+    private final FullSyncServer fullSync;
     private boolean flushScheduled;
     private boolean getAckScheduled;
     private long cronTicks;
     private long noReplicasSinceMillis = System.currentTimeMillis();
     /** The link to this server's master; null on a master. */
     private MasterLink link;
-    /** The running diskless transfer; null when none runs. */
-    private DisklessTransfer transfer;
     /** Online replicas that acknowledged within min-replicas-max-lag at the last count (Redis's repl_good_slaves_count). */
     private int goodReplicas;
     /** The state as of the last cron or REPLICAOF, for other threads (see {@link #lastStatus()}). */
@@ -73,7 +65,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         this.settings = ctx.settings();
         this.stream = ctx.replication();
         ctx.info().register(Info.Section.REPLICATION, this);
-        ctx.persistence().addSaveListener(this::snapshotEnded);
+        this.fullSync = new FullSyncServer(ctx, this);
         settings.minReplicasChanged = this::refreshGoodReplicas;
         if (settings.replicaofAtStart != null) {
             // a replica from the start: no expiry of its own, and none of its own effects in the stream, even
@@ -136,89 +128,21 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
 
     @Override
     public void sync(Call c) {
-        Client client = c.client;
-        // already a replica, or a monitor (both CLIENT_SLAVE in Redis): ignored, as Redis does
-        if (client.channel().type() == ClientType.REPLICA || client.monitor()) return;
-        if (isReplica() && !link.up()) throw Errors.of("NOMASTERLINK Can't SYNC while not connected with my master");
-        if (client.channel().pendingOutputBytes() > 0 || c.reply.position() > 0) {
-            throw Errors.of("ERR SYNC and PSYNC are invalid with pending output");
-        }
-        boolean psync = c.argIs(0, "psync");
-        Replica r = known.computeIfAbsent(client, Replica::new);
-        LOG.infof("Replica %s asks for synchronization", r.name());
-        if (psync) {
-            String id = c.argString(1);
-            long offset = c.longArg(2);
-            if (tryPartial(c, r, id, offset)) {
-                ctx.stats().syncPartialOk++;
-                return;
-            }
-            // "?" asks for a full resync; anything else was a partial resync that failed
-            if (!id.equals("?")) ctx.stats().syncPartialErr++;
-        } else {
-            r.prePsync = true;
-        }
-        ctx.stats().syncFull++;
-        LOG.infof("Full resync requested by replica %s", r.name());
-        attach(r);
-        r.state = Replica.State.WAIT_BGSAVE_START;
-        r.waitingSinceMillis = System.currentTimeMillis();
-        RdbFileWriter.Aux running = ctx.persistence().runningAux();
-        if (running != null) {
-            // a save is running: its dataset serves this replica too when the backlog still holds every byte
-            // after its offset (Redis attaches only to a save another replica waits for; the backlog makes any do).
-            // A transfer to other replicas' sockets cannot be joined halfway.
-            if (!ctx.persistence().savingToDisk()) {
-                LOG.infof("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
-            } else if (running.replId().equals(stream.replId()) && stream.backlog().covers(running.replOffset() + 1)) {
-                LOG.infof("Waiting for end of BGSAVE for SYNC");
-                await(r, running);
-                r.hold(stream.backlog().copyFrom(running.replOffset() + 1));
-            } else {
-                LOG.infof("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
-            }
-            return;
-        }
-        if (settings.replDisklessSync && r.capaEof && settings.replDisklessSyncDelay > 0) {
-            // the cron starts the transfer once the delay has passed, so that replicas arriving meanwhile share it;
-            // enough of them (repl-diskless-sync-max-replicas) start it now
-            LOG.infof("Delay next BGSAVE for diskless SYNC");
-            startPendingIfDue();
-            return;
-        }
-        startSnapshot();
+        fullSync.sync(c);
     }
 
-    private boolean tryPartial(Call c, Replica r, String id, long offset) {
-        boolean sameHistory = id.equalsIgnoreCase(stream.replId())
-            || (id.equalsIgnoreCase(stream.replId2()) && offset <= stream.secondReplOffset());
-        if (!sameHistory) {
-            if (!id.equals("?")) {
-                LOG.infof("Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '%s', my "
-                    + "replication IDs are '%s' and '%s')", id, stream.replId(), stream.replId2());
-            }
-            return false;
-        }
-        Backlog backlog = stream.backlog();
-        if (!backlog.covers(offset)) {
-            LOG.infof("Unable to partial resync with replica %s for lack of backlog (Replica request was: %d).",
-                r.name(), offset);
-            return false;
-        }
-        attach(r);
-        r.state = Replica.State.ONLINE;
-        r.ackOffset = offset - 1;
-        Reply out = c.reply;
-        out.simple(r.capaPsync2 ? "CONTINUE " + stream.replId() : "CONTINUE");
-        byte[] missed = backlog.copyFrom(offset);
-        out.raw(missed, 0, missed.length);
-        LOG.infof("Partial resynchronization request from %s accepted. Sending %d bytes of backlog starting from offset %d.",
-            r.name(), missed.length, offset);
-        return true;
+    /** The entry of a client that sent REPLCONF, SYNC or PSYNC, made at its first. */
+    Replica replicaFor(Client client) {
+        return known.computeIfAbsent(client, Replica::new);
+    }
+
+    /** Replicas (SYNC or PSYNC done), in the order they attached. */
+    List<Replica> replicas() {
+        return replicas;
     }
 
     /** The client becomes a replica: no replies to its commands, the stream from now on, its end detaches it. */
-    private void attach(Replica r) {
+    void attach(Replica r) {
         Client client = r.client;
         client.channel().type(ClientType.REPLICA);
         client.replyMode(Client.REPLY_OFF);
@@ -232,171 +156,13 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         known.remove(r.client);
         if (!replicas.remove(r)) return;
         r.pending = null;
-        if (transfer != null) transfer.drop(r);
+        fullSync.detached(r);
         LOG.infof("Connection with replica %s lost.", r.name());
         refreshGoodReplicas();
         if (replicas.isEmpty()) {
             stream.sliceConsumer(null);
             noReplicasSinceMillis = System.currentTimeMillis();
         }
-    }
-
-    /**
-     * Redis's shouldStartChildForReplication: with replicas waiting and no snapshot running, the snapshot starts
-     * unless diskless sync waits for more replicas: until the longest-waiting one has waited
-     * repl-diskless-sync-delay seconds, or repl-diskless-sync-max-replicas of them wait.
-     */
-    private void startPendingIfDue() {
-        if (ctx.persistence().saving()) return;
-        int waiting = 0;
-        long nowSeconds = System.currentTimeMillis() / 1000, maxIdle = 0;
-        for (Replica r : replicas) {
-            if (r.state != Replica.State.WAIT_BGSAVE_START) continue;
-            waiting++;
-            maxIdle = Math.max(maxIdle, nowSeconds - r.waitingSinceMillis / 1000);
-        }
-        if (waiting == 0) return;
-        int maxReplicas = settings.replDisklessSyncMaxReplicas;
-        if (!settings.replDisklessSync || (maxReplicas > 0 && waiting >= maxReplicas)
-            || maxIdle >= settings.replDisklessSyncDelay) {
-            startSnapshot();
-        }
-    }
-
-    /**
-     * Starts a snapshot for the replicas waiting for one (Redis's startBgsaveForReplication); each gets +FULLRESYNC
-     * with its offset. It goes to their sockets when diskless sync is on and every one of them announced capa eof,
-     * else to the snapshot file.
-     */
-    private void startSnapshot() {
-        if (ctx.persistence().saving()) return; // one runs: it ends, then we start
-        List<Replica> waiting = new ArrayList<>();
-        boolean allEof = true;
-        for (Replica r : replicas) {
-            if (r.state != Replica.State.WAIT_BGSAVE_START) continue;
-            waiting.add(r);
-            allEof &= r.capaEof;
-        }
-        if (waiting.isEmpty()) return;
-        boolean toSockets = settings.replDisklessSync && allEof;
-        // the next write selects its db again: the snapshot's repl-stream-db is then 0 (Redis resets slaveseldb)
-        stream.forceSelect();
-        LOG.infof("Starting BGSAVE for SYNC with target: %s", toSockets ? "replicas sockets" : "disk");
-        if (toSockets) {
-            DisklessTransfer t = new DisklessTransfer(waiting, task -> ctx.executor().runOnContext(v -> task.run()));
-            if (!ctx.persistence().startTransfer("replication", t)) return;
-            transfer = t;
-            t.aux(ctx.persistence().runningAux());
-        } else if (!ctx.persistence().startBackgroundSave("replication")) {
-            return;
-        }
-        RdbFileWriter.Aux aux = ctx.persistence().runningAux();
-        for (Replica r : waiting) await(r, aux);
-    }
-
-    /** The replica waits for this snapshot: +FULLRESYNC now (not to SYNC clients), the stream held after it. */
-    private void await(Replica r, RdbFileWriter.Aux snapshot) {
-        r.state = Replica.State.WAIT_BGSAVE_END;
-        r.snapshot = snapshot;
-        r.pending = null;
-        r.pendingBytes = 0;
-        if (!r.prePsync) {
-            r.client.reply().simple("FULLRESYNC " + snapshot.replId() + " " + snapshot.replOffset());
-            r.client.channel().flush();
-        }
-    }
-
-    /**
-     * A background save ended: its waiting replicas get the file, or are online after a transfer to their sockets,
-     * or lose their link when it failed; replicas that waited for the next snapshot may start it.
-     */
-    private void snapshotEnded(Snapshot.Result result, Path file, RdbFileWriter.Aux aux) {
-        DisklessTransfer sockets = transfer != null && transfer.aux() == aux ? transfer : null;
-        if (sockets != null) {
-            transfer = null;
-            sockets.close();
-        }
-        for (Replica r : new ArrayList<>(replicas)) {
-            if (r.state != Replica.State.WAIT_BGSAVE_END || r.snapshot != aux) continue;
-            if (!result.ok() || (file == null && sockets == null)) {
-                LOG.warnf("SYNC failed. BGSAVE child returned an error (replica %s): %s", r.name(), result.error());
-                r.client.channel().kill();
-            } else if (sockets != null) {
-                streamed(r, sockets);
-            } else {
-                sendSnapshot(r, file);
-            }
-        }
-        startPendingIfDue();
-    }
-
-    /**
-     * Redis's updateSlavesWaitingBgsave for a socket target: the replica that took the whole snapshot is online,
-     * but its held stream waits for its first REPLCONF ACK, sent once it has loaded the snapshot.
-     */
-    private void streamed(Replica r, DisklessTransfer sockets) {
-        if (!sockets.delivered(r)) return; // dropped during the transfer: its connection is closing
-        LOG.infof("Streamed RDB transfer with replica %s succeeded (socket). Waiting for REPLCONF ACK from slave to "
-            + "enable streaming", r.name());
-        r.startStreamOnAck = true;
-        online(r);
-    }
-
-    private void sendSnapshot(Replica r, Path file) {
-        FileChannel channel;
-        long size;
-        try {
-            // opened now, in the turn the save ended: a later save renames a new file over it, not into it
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-            size = channel.size();
-        } catch (IOException e) {
-            LOG.warnf("SYNC failed. Can't open/stat DB after BGSAVE (replica %s): %s", r.name(), e.getMessage());
-            r.client.channel().kill();
-            return;
-        }
-        r.state = Replica.State.SEND_BULK;
-        byte[] header = Ascii.bytes("$" + size + "\r\n");
-        r.client.reply().raw(header, 0, header.length);
-        long start = System.nanoTime();
-        r.client.channel().sendFile(channel, size, failure -> {
-            if (failure != null) {
-                LOG.warnf("Write error sending DB to replica %s: %s", r.name(), failure.getMessage());
-                r.client.channel().kill();
-                return;
-            }
-            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-            LOG.infof("Sent %.1f MB of snapshot to replica %s in %.2f s (%.1f MB/s)", size / 1e6, r.name(), seconds,
-                size / 1e6 / seconds);
-            online(r);
-        });
-    }
-
-    /**
-     * Redis's replicaPutOnline: the held stream follows the snapshot, then the live stream (after a diskless
-     * transfer, from the first ACK on).
-     */
-    private void online(Replica r) {
-        if (r.client.channel().closed()) return;
-        if (r.rdbOnly) {
-            r.client.channel().closeAfterReply();
-            r.client.channel().flush();
-            return;
-        }
-        r.state = Replica.State.ONLINE;
-        r.ackMillis = System.currentTimeMillis();
-        refreshGoodReplicas();
-        if (!r.startStreamOnAck) startStream(r);
-    }
-
-    /** Redis's replicaStartCommandStream: the held stream, then the live one. */
-    private void startStream(Replica r) {
-        r.startStreamOnAck = false;
-        Reply out = r.client.reply();
-        if (r.pending != null) for (byte[] b : r.pending) out.raw(b, 0, b.length);
-        r.pending = null;
-        r.pendingBytes = 0;
-        r.client.channel().flush();
-        LOG.infof("Synchronization with replica %s succeeded", r.name());
     }
 
     // ---- the stream to the replicas ----------------------------------------------------------------------------
@@ -474,7 +240,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
     @Override
     public void replconf(Call c) {
         if (c.argc() % 2 == 0) throw Errors.syntax();
-        Replica r = known.computeIfAbsent(c.client, Replica::new);
+        Replica r = replicaFor(c.client);
         for (int i = 1; i < c.argc(); i += 2) {
             String option = c.argString(i);
             switch (option.toLowerCase(Locale.ROOT)) {
@@ -499,7 +265,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
                     if (offset > r.ackOffset) r.ackOffset = offset;
                     r.ackMillis = System.currentTimeMillis();
                     // after a diskless transfer, the first ACK says the snapshot is loaded: the stream may follow
-                    if (r.startStreamOnAck && r.state == Replica.State.ONLINE) startStream(r);
+                    if (r.startStreamOnAck && r.state == Replica.State.ONLINE) fullSync.startStream(r);
                     serveWaiters();
                     return;
                 }
@@ -664,17 +430,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
         cronTicks++;
         if (link != null) link.cron();
         long now = System.currentTimeMillis();
-        // replicas waiting for their snapshot hear a newline every second, so their link does not time out; not
-        // those of a transfer to their sockets, where a newline would land inside the snapshot
-        for (Replica r : replicas) {
-            boolean streaming = transfer != null && r.snapshot == transfer.aux();
-            if (r.state == Replica.State.WAIT_BGSAVE_START || (r.state == Replica.State.WAIT_BGSAVE_END && !streaming)) {
-                r.client.reply().raw(NEWLINE, 0, 1);
-                r.client.channel().flush();
-            }
-        }
-        if (transfer != null) transfer.dropStalled(now, settings.replTimeout * 1000L);
-        startPendingIfDue();
+        fullSync.cron(now);
         if (!replicas.isEmpty() && cronTicks % settings.replPingReplicaPeriod == 0) {
             stream.ping();
             scheduleFlush();
@@ -708,7 +464,7 @@ public final class ReplicationManager implements ReplicationLinks, InfoSection {
      * Counted by the cron, when a replica goes online or away and when the settings change; not kept while the
      * check is off.
      */
-    private void refreshGoodReplicas() {
+    void refreshGoodReplicas() {
         if (settings.minReplicasToWrite == 0 || settings.minReplicasMaxLag == 0) return;
         long now = System.currentTimeMillis() / 1000;
         int good = 0;
