@@ -144,11 +144,20 @@ public final class Persistence implements InfoSection {
      * already. The reply words are the caller's.
      */
     public boolean startBackgroundSave(String why) {
+        return startBackgroundSave(why, false);
+    }
+
+    /**
+     * As {@link #startBackgroundSave(String)}; waitedFor when a replica or a SAVE waits for this snapshot: its
+     * writer then runs at bgsave-nice from the start, never under SCHED_IDLE (bgsave-idle-limit), which on a busy
+     * machine would hold them back for as long as the limit.
+     */
+    public boolean startBackgroundSave(String why, boolean waitedFor) {
         if (running != null) return false;
         scheduled = false;
         Path file = snapshotFile();
         LOG.infof("Background saving started (%s) to %s", why, file);
-        start(new FileSink(file.getParent(), file.getFileName().toString()), file);
+        start(new FileSink(file.getParent(), file.getFileName().toString()), file, waitedFor);
         return true;
     }
 
@@ -164,7 +173,7 @@ public final class Persistence implements InfoSection {
     public boolean startTransfer(String why, SnapshotSink sink) {
         if (running != null) return false;
         LOG.infof("Background RDB transfer started (%s) to %s", why, sink.describe());
-        start(sink, null);
+        start(sink, null, true); // replicas wait for it
         return true;
     }
 
@@ -175,7 +184,7 @@ public final class Persistence implements InfoSection {
 
     /** SAVE: a save whose end the waiter hears (on the loop); false when a snapshot is running already. */
     public boolean save(SaveWaiter waiter) {
-        if (!startBackgroundSave("SAVE")) return false;
+        if (!startBackgroundSave("SAVE", true)) return false;
         waiters.add(waiter);
         return true;
     }
@@ -190,7 +199,7 @@ public final class Persistence implements InfoSection {
         long dirty = keyspace.dirty();
         lastBgsaveTryMillis = System.currentTimeMillis();
         rdbSaves++;
-        Snapshot.Result r = Snapshot.saveHere(keyspace, aux(), options(),
+        Snapshot.Result r = Snapshot.saveHere(keyspace, aux(), options(0),
             new FileSink(file.getParent(), file.getFileName().toString()));
         dirtyAtStart = dirty;
         recordOutcome(r);
@@ -243,7 +252,7 @@ public final class Persistence implements InfoSection {
     }
 
     /** Starts a snapshot into sink; file is the snapshot file it saves, or null for a transfer. */
-    private void start(SnapshotSink sink, Path file) {
+    private void start(SnapshotSink sink, Path file, boolean waitedFor) {
         if (file != null) {
             dirtyAtStart = keyspace.dirty();
             lastBgsaveTryMillis = System.currentTimeMillis();
@@ -267,16 +276,16 @@ public final class Persistence implements InfoSection {
         };
         Snapshot[] self = new Snapshot[1];
         RdbFileWriter.Aux aux = aux();
-        running = self[0] = Snapshot.start(keyspace, aux, options(), sink, loop,
+        long idleLimit = waitedFor ? 0 : settings.bgsaveIdleLimitMillis;
+        running = self[0] = Snapshot.start(keyspace, aux, options(idleLimit), sink, loop,
             r -> finished(self[0], r, file, aux));
         runningAux = aux;
         runningFile = file;
         if (file != null) for (SaveListener l : new ArrayList<>(saveListeners)) l.started(aux);
     }
 
-    private Snapshot.Options options() {
-        return new Snapshot.Options(settings.rdbcompression, settings.rdbchecksum, settings.bgsaveNice,
-            settings.bgsaveIdleLimitMillis);
+    private Snapshot.Options options(long idleLimitMillis) {
+        return new Snapshot.Options(settings.rdbcompression, settings.rdbchecksum, settings.bgsaveNice, idleLimitMillis);
     }
 
     private RdbFileWriter.Aux aux() {

@@ -205,7 +205,7 @@ final class FullSyncServer {
             if (!ctx.persistence().startTransfer("replication", t)) return;
             transfer = t;
             t.aux(ctx.persistence().runningAux());
-        } else if (!ctx.persistence().startBackgroundSave("replication")) {
+        } else if (!ctx.persistence().startBackgroundSave("replication", true)) {
             return;
         }
         RdbFileWriter.Aux aux = ctx.persistence().runningAux();

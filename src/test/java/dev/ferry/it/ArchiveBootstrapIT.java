@@ -34,7 +34,7 @@ class ArchiveBootstrapIT {
 
     /** BGSAVE, then waits until the archive announced that many snapshots in all. */
     private static void archiveSnapshot(RawClient c, int uploadsOk) throws Exception {
-        assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+        bgsave(c);
         awaitUploads(c, uploadsOk, 30_000);
     }
 
@@ -296,7 +296,7 @@ class ArchiveBootstrapIT {
                 manifestBefore = Files.readString(archive.resolve("manifest.json"));
                 // 1M keys of 300 B: an upload that lasts long enough to be caught in the middle
                 assertEquals("+OK\r\n", c.call("DEBUG", "POPULATE", "1000000", "big", "300"));
-                assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+                bgsave(c);
                 long deadline = System.currentTimeMillis() + 60_000;
                 while (!"1".equals(info(c, "archive_in_progress"))) {
                     if (System.currentTimeMillis() > deadline) fail("the upload was not seen running: " + c.call("INFO", "archive"));

@@ -45,7 +45,7 @@ class S3ArchiveIT {
                     assertEquals("+OK\r\n", m.call("DEBUG", "POPULATE", "200000", "big", "200"));
                     RandomWorkload writes = new RandomWorkload(21L, "s3:");
                     writes.run(m, 1000);
-                    assertEquals("+Background saving started\r\n", m.call("BGSAVE"));
+                    bgsave(m);
                     awaitUploads(m, 1, 60_000);
                     assertTrue(info(m, "archive_url").startsWith("s3://" + BUCKET + "/tier-a"), m.call("INFO", "archive"));
                     assertTrue(Long.parseLong(info(m, "archive_last_bytes")) > 32 << 20, "a multipart upload");
@@ -75,12 +75,12 @@ class S3ArchiveIT {
                 node.awaitReady(port);
                 try (RawClient c = new RawClient(port)) {
                     c.call("SET", "a", "1");
-                    assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+                    bgsave(c);
                     awaitUploads(c, 1, 60_000);
                     String firstKey = info(c, "archive_last_key");
                     s3.stop();
                     c.call("SET", "b", "2");
-                    assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+                    bgsave(c);
                     long deadline = System.currentTimeMillis() + 60_000;
                     while (stat(c, "archive_consecutive_failures") < 2) {
                         if (System.currentTimeMillis() > deadline) fail("no failed attempts: " + c.call("INFO", "archive"));

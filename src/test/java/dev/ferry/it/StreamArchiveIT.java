@@ -34,7 +34,7 @@ class StreamArchiveIT {
     /** A snapshot, then megabytes of writes, all archived: the stream's archived offset reaches the master's. */
     private static void snapshotThenMegabytes(RawClient m) throws Exception {
         fillEveryType(m);
-        assertEquals("+Background saving started\r\n", m.call("BGSAVE"));
+        bgsave(m);
         awaitUploads(m, 1, 30_000);
         RandomWorkload writes = new RandomWorkload(21L, "sa:");
         writes.run(m, 5000);
@@ -49,7 +49,7 @@ class StreamArchiveIT {
     /** As above with writes that set no TTL (PointInTimeRestoreIT's), for tests that compare restores made at different times. */
     private static void snapshotThenMegabytesWithoutTtls(RawClient m) throws Exception {
         assertEquals("+OK\r\n", m.call("DEBUG", "POPULATE", "20000", "pop", "20"));
-        assertEquals("+Background saving started\r\n", m.call("BGSAVE"));
+        bgsave(m);
         awaitUploads(m, 1, 30_000);
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(23);
         PointInTimeRestoreIT.writes(m, rnd, 2000);
@@ -194,7 +194,7 @@ class StreamArchiveIT {
                 for (int i = 1; i <= 3; i++) {
                     for (int k = 0; k < 2000; k++) m.call("SET", "r:" + (k % 300), "v".repeat(200) + k);
                     awaitStreamArchived(m, 30000);
-                    assertEquals("+Background saving started\r\n", m.call("BGSAVE"));
+                    bgsave(m);
                     awaitUploads(m, i, 30_000);
                     snapshotOffsets.add(stat(m, "archive_last_offset"));
                     if (i == 2) {
