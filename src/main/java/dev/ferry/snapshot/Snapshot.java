@@ -102,7 +102,6 @@ public final class Snapshot {
     private boolean walkOver;
     /** The table capture the writer is waiting for, if any: the loop walks it first, whatever the memory bound. */
     private volatile TableCapture awaited;
-    private Thread writer;
     /** The writer's state, carried over when the writer hands off to a thread of normal policy (see write()). */
     private RdbOutput out;
     private RdbFileWriter file;
@@ -131,9 +130,9 @@ public final class Snapshot {
     public static Snapshot start(Keyspace keyspace, RdbFileWriter.Aux aux, Options options,
                                  SnapshotSink sink, Loop loop, Consumer<Result> onDone) {
         Snapshot s = new Snapshot(keyspace, aux, options, sink, loop, onDone);
-        s.writer = new Thread(s::write, "ferry-snapshot-writer");
-        s.writer.setDaemon(true);
-        s.writer.start();
+        Thread writer = new Thread(s::write, "ferry-snapshot-writer");
+        writer.setDaemon(true);
+        writer.start();
         loop.runSoon(s::walk);
         return s;
     }
@@ -256,7 +255,6 @@ public final class Snapshot {
                     finishOrHandOff(writeAll(NEVER));
                 }, "ferry-snapshot-writer");
                 next.setDaemon(true);
-                writer = next;
                 next.start();
             });
             return;

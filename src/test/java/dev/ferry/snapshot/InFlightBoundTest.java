@@ -52,28 +52,7 @@ class InFlightBoundTest {
         SnapshotSink slow = new SnapshotSink() {
             @Override
             public OutputStream open() {
-                return new OutputStream() {
-                    private long sinceSleep;
-
-                    @Override
-                    public void write(int b) {
-                        write(new byte[] {(byte) b}, 0, 1);
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) {
-                        written.addAndGet(len);
-                        sinceSleep += len;
-                        if (sinceSleep >= 64 << 10) {
-                            sinceSleep = 0;
-                            try {
-                                Thread.sleep(1);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        }
-                    }
-                };
+                return new SleepyOutput(64 << 10, 1, (b, off, len) -> written.addAndGet(len));
             }
 
             @Override

@@ -82,29 +82,8 @@ class WriterPriorityTest {
             public OutputStream open() {
                 seen.firstThread = Thread.currentThread().getId();
                 seen.firstPolicy = policy();
-                return new OutputStream() {
-                    private long sinceSleep;
-
-                    @Override
-                    public void write(int b) {
-                        write(new byte[] {(byte) b}, 0, 1);
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) {
-                        seen.bytes.write(b, off, len);
-                        // slow enough that a save lasts well past a 1 ms idle limit
-                        sinceSleep += len;
-                        if (sinceSleep >= 32 << 10) {
-                            sinceSleep = 0;
-                            try {
-                                Thread.sleep(2);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        }
-                    }
-                };
+                // slow enough that a save lasts well past a 1 ms idle limit
+                return new SleepyOutput(32 << 10, 2, seen.bytes::write);
             }
 
             @Override
