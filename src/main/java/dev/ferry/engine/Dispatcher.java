@@ -140,6 +140,7 @@ public final class Dispatcher {
             }
             c.transaction().queue(cmd, argv);
             reply.simple("QUEUED");
+            executor.unchainClock(); // EXEC's time is its commands', not their queueing
             return;
         }
         c.lastCommand(cmd.fullName);
@@ -186,6 +187,7 @@ public final class Dispatcher {
     }
 
     private void reject(Client c, String error) {
+        executor.unchainClock();
         c.transaction().flagError();
         c.reply().error(error);
         server.stats().errorReply(error);

@@ -23,16 +23,49 @@ public final class Executor {
     private int depth;
     /** Commands whose unexpected failure was already logged with its stack (once each, not per call). */
     private final Set<String> loggedFailures = new HashSet<>();
+    /** True while a connection's read is being executed ({@link #beginBatch}). */
+    private boolean batch;
+    /**
+     * In a batch, when the last top-level command ended (System.nanoTime()); 0 when the next command must read
+     * the clock itself.
+     */
+    private long lastEnd;
 
     public Executor(ServerContext server) {
         this.server = server;
         this.keyspace = server.keyspace();
     }
 
+    /**
+     * The commands of one read from one connection follow each other with nothing but their own parsing in
+     * between, so within a batch each command starts when the one before it ended: one clock read per command
+     * instead of two (a clock read costs as much as a small command's own work on a virtual machine's clock).
+     * A command's time (INFO commandstats usec) is then the loop's time on it: its parsing, execution and
+     * propagation. The caller must call {@link #endBatch} when the read is done.
+     */
+    public void beginBatch() {
+        batch = true;
+        lastEnd = 0;
+    }
+
+    /**
+     * Something other than parsing ran since the last command (the dispatcher refused or queued one): the next
+     * command reads the clock at its start.
+     */
+    void unchainClock() {
+        lastEnd = 0;
+    }
+
+    /** Ends {@link #beginBatch}: the next command reads the clock at its start. */
+    public void endBatch() {
+        batch = false;
+        lastEnd = 0;
+    }
+
     public void call(Call call, CommandSpec cmd, byte[][] argv) {
         // the clock is read once per top-level command: every command of an EXEC sees the same instant, as
         // in Redis, so a key cannot expire halfway through a transaction
-        long start = System.nanoTime();
+        long start = depth == 0 && lastEnd != 0 ? lastEnd : System.nanoTime();
         if (depth == 0) keyspace.tick(start);
         depth++;
         // the enclosing command's redactions (EXEC's queued commands reuse its Call)
@@ -62,7 +95,6 @@ public final class Executor {
         }
         java.util.BitSet redacted = call.redacted;
         call.redacted = enclosingRedacted;
-        cmd.micros += (System.nanoTime() - start) / 1000;
         // Redis 7.0's call() feeds the monitors after the command, with the arguments as received: EXEC's line
         // follows its queued commands'; admin commands are not shown (a blocked command is, once, when it blocks)
         if (server.monitors().active() && !cmd.is(CommandFlags.ADMIN | CommandFlags.SKIP_MONITOR)) {
@@ -74,9 +106,16 @@ public final class Executor {
             server.stats().commandsProcessed++;
         }
         if ((keyspace.dirty() != dirtyBefore || call.forcePropagationSet()) && !call.propagateNothingSet()) propagateSafely(call, cmd);
+        long end = System.nanoTime();
+        cmd.micros += (end - start) / 1000;
+        if (depth > 0) return;
+        lastEnd = batch ? end : 0;
         // keys a command (or a whole EXEC) made ready are served once it is complete, before anything else
-        // runs (Redis's handleClientsBlockedOnKeys after call())
-        if (depth == 0 && server.blocked().hasReadyKeys()) server.blocked().handleReadyKeys(this);
+        // runs (Redis's handleClientsBlockedOnKeys after call()); they time themselves
+        if (server.blocked().hasReadyKeys()) {
+            lastEnd = 0;
+            server.blocked().handleReadyKeys(this);
+        }
     }
 
     /**

@@ -48,6 +48,14 @@ public final class PipelineKeys {
         return n;
     }
 
+    /** Whether the n keys found by {@link #firstKeys} are all the same bytes. */
+    public static boolean allSame(byte[] a, int[] offs, int[] lens, int n) {
+        for (int i = 1; i < n; i++) {
+            if (!java.util.Arrays.equals(a, offs[0], offs[0] + lens[0], a, offs[i], offs[i] + lens[i])) return false;
+        }
+        return true;
+    }
+
     /**
      * The decimal number at a[p] ended by CR LF: its value in the high 32 bits and the index after the LF in the
      * low ones; -1 when malformed, too long or incomplete.

@@ -4,6 +4,7 @@ import dev.ferry.engine.Client;
 import dev.ferry.engine.ClientChannel;
 import dev.ferry.engine.ClientInfo;
 import dev.ferry.engine.ClientType;
+import dev.ferry.engine.Executor;
 import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.OutputLimitClock;
 import dev.ferry.protocol.Reply;
@@ -158,7 +159,14 @@ final class Connection implements ClientChannel, RespParser.Sink {
     }
 
     private void process(ByteBuf in) {
-        RespParser.Result r = parser.feed(in, this);
+        RespParser.Result r;
+        Executor executor = server.callExecutor();
+        executor.beginBatch();
+        try {
+            r = parser.feed(in, this);
+        } finally {
+            executor.endBatch();
+        }
         switch (r) {
             case STOPPED -> {
                 if (in.isReadable() && !closeAfterReply && !closed) hold(in);
@@ -209,13 +217,18 @@ final class Connection implements ClientChannel, RespParser.Sink {
 
     /** A pipeline's first keys, found by {@link PipelineKeys}; shared: only the executing loop parses. */
     private static final int[] KEY_OFFS = new int[32], KEY_LENS = new int[32];
+    private static final int[] FIRST_OFFS = new int[3], FIRST_LENS = new int[3];
     private static final Dict.Entry[] PREFETCHED = new Dict.Entry[32];
 
     @Override
     public void prefetch(byte[] a, int from, int to) {
         if (to - from < 64) return; // one short command: nothing to overlap
-        int n = PipelineKeys.firstKeys(a, from, to, KEY_OFFS, KEY_LENS);
-        if (n >= 2) client.db().table().prefetch(a, KEY_OFFS, KEY_LENS, n, PREFETCHED);
+        // a pipeline whose first commands all name one key (a queue's pushes, a counter's increments) has one
+        // lookup to make, nothing to overlap: the first few keys tell, before the whole pipeline is scanned
+        int n = PipelineKeys.firstKeys(a, from, to, FIRST_OFFS, FIRST_LENS);
+        if (n < 2 || n == FIRST_OFFS.length && PipelineKeys.allSame(a, FIRST_OFFS, FIRST_LENS, n)) return;
+        n = PipelineKeys.firstKeys(a, from, to, KEY_OFFS, KEY_LENS);
+        client.db().table().prefetch(a, KEY_OFFS, KEY_LENS, n, PREFETCHED);
     }
 
     @Override

@@ -89,8 +89,8 @@ public final class Keyspace {
 
     /**
      * {@link #tick()} from a System.nanoTime() reading the caller took anyway (the executor's start of a
-     * command): the wall clock is derived from it, so a command reads the clock twice (start and end of its
-     * duration), as Redis's call() does, instead of three times (a clock read costs ~30 ns on the 2-core
+     * command): the wall clock is derived from it, so a command reads the clock at most twice (start and end of
+     * its duration, once within a pipeline) instead of three times (a clock read costs ~30 ns on the 2-core
      * VMs of bench/, ~3% of what a pipelined GET costs the executing loop). The wall clock itself is read, to the nanosecond, once a millisecond
      * ({@link #CLOCK_RESYNC_NANOS}): in between "now" follows the monotonic clock, which drifts from the wall
      * clock by parts per million (under a microsecond per millisecond), and a step of the wall clock shows

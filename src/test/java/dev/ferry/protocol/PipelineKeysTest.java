@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PipelineKeysTest {
@@ -30,6 +31,20 @@ class PipelineKeysTest {
                 + "*3\r\n$3\r\nSET\r\n$2\r\nk4\r\n$5\r\nhel"; // incomplete: not counted
         assertEquals(List.of("k1", "", "k3"), keys(pipeline, 32));
         assertEquals(List.of("k1", ""), keys(pipeline, 2));
+    }
+
+    @Test
+    void allSameTellsAPipelineOnOneKey() {
+        byte[] a = ("*3\r\n$5\r\nLPUSH\r\n$6\r\nmylist\r\n$1\r\nx\r\n".repeat(2)
+                + "*2\r\n$4\r\nLPOP\r\n$6\r\nmylisu\r\n").getBytes(StandardCharsets.US_ASCII);
+        int[] offs = new int[3], lens = new int[3];
+        int n = PipelineKeys.firstKeys(a, 0, a.length, offs, lens);
+        assertEquals(3, n);
+        assertTrue(PipelineKeys.allSame(a, offs, lens, 2));
+        assertFalse(PipelineKeys.allSame(a, offs, lens, 3)); // same length, last byte differs
+        byte[] b = "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*2\r\n$3\r\nGET\r\n$2\r\nkk\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(2, PipelineKeys.firstKeys(b, 0, b.length, offs, lens));
+        assertFalse(PipelineKeys.allSame(b, offs, lens, 2)); // a prefix is not the same key
     }
 
     @Test
