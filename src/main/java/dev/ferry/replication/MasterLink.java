@@ -8,20 +8,12 @@ import dev.ferry.engine.ServerContext;
 import dev.ferry.engine.config.ServerSettings;
 import dev.ferry.engine.info.InfoWriter;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * The replica side of replication: this server's link to its master, as an explicit state machine (Redis's
@@ -31,12 +23,16 @@ import java.util.Locale;
  * loaded into tables of its own while the old dataset goes on serving, and swapped in at once; then the
  * stream, applied command by command through a client of its own, with REPLCONF ACK every second.
  *
+ * <p>The snapshot's receipt and load are the {@link SnapshotReceiver}'s: its bookkeeping (sizes, the EOF mark,
+ * the temp file, the stream held back behind the snapshot) is of no concern to the handshake or the stream. The
+ * link keeps what every phase shares (the connection, its generation, the state) and the swap ({@link #install}),
+ * which touches the replication stream, the link's own replicas and the master's client.
+ *
  * <p>Any failure (a refused AUTH, garbage, a master that vanishes mid-transfer, a snapshot whose checksum is
  * wrong) ends in one log line, the link closed, the dataset as it was, and a new attempt a second later.
  */
 final class MasterLink {
     private static final Logger LOG = Logger.getLogger(MasterLink.class);
-    private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
     /** Redis's REPL_STATE_*, with the word ROLE shows for each. */
     enum State {
@@ -82,17 +78,8 @@ final class MasterLink {
     // ---- transfer --------------------------------------------------------------------------------------------
     private String fullSyncReplId;
     private long fullSyncOffset;
-    /** -1 for an EOF-marked (diskless) transfer. */
-    private long transferSize;
-    private long transferRead;
-    private byte[] eofMark;
-    /** The last bytes of an EOF-marked transfer, held back until it is clear they are not the mark. */
-    private byte[] tail = new byte[0];
-    private AsyncFile file;
-    private Path tempFile;
-    private long transferStartNanos, lastProgressNanos;
-    /** Bytes of the stream that came after the snapshot, applied once it is loaded. */
-    private final List<byte[]> afterSnapshot = new ArrayList<>();
+    /** Receives and loads the snapshot of a full resync. */
+    private final SnapshotReceiver snapshot;
     /** Applies the stream with the master's client, from the link's start. */
     private StreamApplier applier;
 
@@ -109,6 +96,7 @@ final class MasterLink {
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.replTimeout * 1000L));
         this.client = ctx.vertx().createNetClient(settings.tls.replication ? ctx.tls().clientOptions(options) : options);
         this.downSinceMillis = 0;
+        this.snapshot = new SnapshotReceiver(ctx, this);
     }
 
     String name() {
@@ -175,12 +163,12 @@ final class MasterLink {
     private void received(Buffer b) {
         lastIoMillis = System.currentTimeMillis();
         byte[] bytes = b.getBytes();
-        if (state == State.TRANSFER && transferSize != 0 && file != null && in.pending() == 0) {
-            transferBytes(bytes, 0, bytes.length);
+        if (state == State.TRANSFER && snapshot.writingToFile() && in.pending() == 0) {
+            snapshot.transferBytes(bytes, 0, bytes.length);
             return;
         }
         if (state == State.LOADING) {
-            afterSnapshot.add(bytes);
+            snapshot.holdBack(bytes);
             return;
         }
         in.append(bytes, 0, bytes.length);
@@ -201,14 +189,14 @@ final class MasterLink {
                     handshake(line);
                 }
                 case TRANSFER -> {
-                    if (file == null && transferSize == 0) {
+                    if (snapshot.awaitingHeader()) {
                         String line = in.line();
                         if (line == null) return;
-                        bulkHeader(line);
+                        snapshot.bulkHeader(line);
                     } else {
                         if (in.pending() == 0) return;
                         byte[] rest = in.take(Integer.MAX_VALUE);
-                        transferBytes(rest, 0, rest.length);
+                        snapshot.transferBytes(rest, 0, rest.length);
                         return;
                     }
                 }
@@ -332,155 +320,28 @@ final class MasterLink {
 
     private void beginTransfer() {
         state = State.TRANSFER;
-        transferSize = 0;
-        transferRead = 0;
-        eofMark = null;
-        tail = new byte[0];
-        file = null;
+        snapshot.beginTransfer();
     }
 
-    /** The line before the snapshot: a keepalive, an error, $EOF:<mark> or $<length>. */
-    private void bulkHeader(String line) {
-        if (line.isEmpty()) return;
-        if (line.startsWith("-")) {
-            close("MASTER aborted replication with an error: " + line);
-            return;
-        }
-        if (!line.startsWith("$")) {
-            close("Bad protocol from MASTER, the first byte is not '$' (we received '" + line + "'), are you sure the host and port are right?");
-            return;
-        }
-        if (line.startsWith("$EOF:") && line.length() == 5 + 40) {
-            eofMark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
-            transferSize = -1;
-            LOG.info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
-        } else {
-            transferSize = parseLong(line.substring(1), -2);
-            if (transferSize < 0) {
-                close("Bad bulk length from MASTER: '" + line + "'");
-                return;
-            }
-            LOG.infof("MASTER <-> REPLICA sync: receiving %d bytes from master to disk", transferSize);
-        }
-        Path dir = Path.of(settings.dir);
-        tempFile = dir.resolve("temp-" + System.currentTimeMillis() + "." + ProcessHandle.current().pid() + ".rdb");
-        transferStartNanos = lastProgressNanos = System.nanoTime();
-        int gen = generation;
-        // opened synchronously enough: the socket is paused until the file is ready
-        socket.pause();
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            close("Opening the temp file needed for MASTER <-> REPLICA synchronization: " + e.getMessage());
-            return;
-        }
-        ctx.vertx().fileSystem().open(tempFile.toString(), new OpenOptions().setWrite(true).setCreate(true)
-            .setTruncateExisting(true)).onComplete(ar -> {
-                if (gen != generation) {
-                    if (ar.succeeded()) ar.result().close();
-                    return;
-                }
-                if (ar.failed()) {
-                    close("Opening the temp file needed for MASTER <-> REPLICA synchronization: " + ar.cause().getMessage());
-                    return;
-                }
-                file = ar.result();
-                file.drainHandler(v -> {
-                    if (gen == generation && socket != null) socket.resume();
-                });
-                socket.resume();
-                if (in.pending() > 0) {
-                    byte[] rest = in.take(Integer.MAX_VALUE);
-                    transferBytes(rest, 0, rest.length);
-                }
-            });
+    // what the receiver reads of the connection, at each use rather than once: close() changes all three
+
+    /** Bumped at every new connection: the receiver ignores the callbacks of an older one, as the link does. */
+    int generation() {
+        return generation;
     }
 
-    /** Snapshot bytes to the temp file (written off the loop by the file's own threads); stream bytes after it wait. */
-    private void transferBytes(byte[] b, int off, int len) {
-        if (file == null) {
-            in.append(b, off, len);
-            return;
-        }
-        if (transferSize >= 0) {
-            int n = (int) Math.min(len, transferSize - transferRead);
-            write(b, off, n);
-            transferRead += n;
-            if (n < len) afterSnapshot.add(java.util.Arrays.copyOfRange(b, off + n, off + len));
-            if (transferRead == transferSize) transferDone();
-            else progress();
-            return;
-        }
-        // EOF-marked: the last 40 bytes may be the mark; everything before them is snapshot
-        byte[] all = new byte[tail.length + len];
-        System.arraycopy(tail, 0, all, 0, tail.length);
-        System.arraycopy(b, off, all, tail.length, len);
-        int keep = Math.min(all.length, eofMark.length);
-        write(all, 0, all.length - keep);
-        transferRead += all.length - keep;
-        tail = java.util.Arrays.copyOfRange(all, all.length - keep, all.length);
-        if (java.util.Arrays.equals(tail, eofMark)) transferDone();
-        else progress();
+    /** The connection's socket, paused and resumed as the temp file keeps up; null once the link closed. */
+    NetSocket socket() {
+        return socket;
     }
 
-    private void write(byte[] b, int off, int len) {
-        if (len <= 0) return;
-        file.write(Buffer.buffer(java.util.Arrays.copyOfRange(b, off, off + len)));
-        if (file.writeQueueFull()) socket.pause();
-    }
-
-    private void progress() {
-        long now = System.nanoTime();
-        if (now - lastProgressNanos < PROGRESS_EVERY_NANOS) return;
-        lastProgressNanos = now;
-        double secs = (now - transferStartNanos) / 1e9;
-        if (transferSize > 0) {
-            LOG.infof("MASTER <-> REPLICA sync: received %.0f%%, %.1f MB at %.1f MB/s", 100.0 * transferRead / transferSize,
-                transferRead / 1e6, transferRead / 1e6 / Math.max(secs, 1e-9));
-        } else {
-            LOG.infof("MASTER <-> REPLICA sync: received %.1f MB at %.1f MB/s", transferRead / 1e6,
-                transferRead / 1e6 / Math.max(secs, 1e-9));
-        }
-    }
-
-    /** The whole snapshot is in the temp file: make it durable, then load it off the loop. */
-    private void transferDone() {
-        state = State.LOADING;
-        // the stream that follows waits in the socket's buffers and in afterSnapshot until the load is done
-        socket.pause();
-        double secs = (System.nanoTime() - transferStartNanos) / 1e9;
-        LOG.infof("MASTER <-> REPLICA sync: received %.1f MB in %.2f s (%.1f MB/s)", transferRead / 1e6, secs,
-            transferRead / 1e6 / Math.max(secs, 1e-9));
-        byte[] rest = in.take(Integer.MAX_VALUE);
-        if (rest.length > 0) afterSnapshot.add(0, rest);
-        AsyncFile f = file;
-        file = null;
-        int gen = generation;
-        f.flush().compose(v -> f.close()).onComplete(ar -> {
-            if (gen != generation) return;
-            if (ar.failed()) {
-                close("Failed trying to sync the temp DB to disk in MASTER <-> REPLICA synchronization: " + ar.cause().getMessage());
-                return;
-            }
-            LOG.info("MASTER <-> REPLICA sync: Loading DB in memory");
-            DatasetLoader.start(ctx, tempFile, false, read -> { }, new DatasetLoader.Done() {
-                @Override
-                public void loaded(DatasetLoader.Loaded l) {
-                    if (gen != generation) return;
-                    install(l);
-                }
-
-                @Override
-                public void failed(Exception e, boolean format) {
-                    if (gen != generation) return;
-                    close("Failed trying to load the MASTER synchronization DB from disk, check server logs: " + e.getMessage());
-                }
-            });
-        });
+    /** The bytes received and not consumed yet: those that came with the header, or after the snapshot. */
+    MasterStream in() {
+        return in;
     }
 
     /** On the loop, in one turn: the old dataset goes, the master's comes, the stream continues from its offset. */
-    private void install(DatasetLoader.Loaded l) {
+    void install(DatasetLoader.Loaded l) {
         LOG.info("MASTER <-> REPLICA sync: Flushing old data");
         // our own replicas hold the old history: they must resync from the new one
         manager.disconnectReplicas();
@@ -488,19 +349,12 @@ final class MasterLink {
         stream.adopt(fullSyncReplId, fullSyncOffset);
         masterDb = Math.max(0, l.aux().replStreamDb());
         cachedMaster = true;
-        try {
-            // the received snapshot becomes ours, as Redis renames it over dbfilename
-            Files.move(tempFile, Path.of(settings.dir).resolve(settings.dbfilename), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.io.IOException e) {
-            LOG.warnf("Could not rename the synchronization snapshot over %s: %s", settings.dbfilename, e.getMessage());
-        }
+        snapshot.keepAsDbfile();
         LOG.infof("Done loading RDB, keys loaded: %d, keys expired: %d.", l.keysLoaded(), l.keysExpired());
         LOG.info("MASTER <-> REPLICA sync: Finished with success");
         linkUp();
         // the stream bytes that came with or after the snapshot
-        for (byte[] b : afterSnapshot) in.append(b, 0, b.length);
-        afterSnapshot.clear();
+        snapshot.releaseHeldStream(in);
         socket.resume();
         sendAck();
         process();
@@ -561,19 +415,7 @@ final class MasterLink {
         NetSocket s = socket;
         socket = null;
         if (s != null) s.close();
-        if (file != null) {
-            file.close();
-            file = null;
-        }
-        if (tempFile != null) {
-            try {
-                Files.deleteIfExists(tempFile);
-            } catch (java.io.IOException ignored) {
-                // left for the next sync to overwrite
-            }
-            tempFile = null;
-        }
-        afterSnapshot.clear();
+        snapshot.discard();
         if (in != null) in = new MasterStream(settings.protoMaxBulkLen);
         state = State.CONNECT;
     }
@@ -621,11 +463,7 @@ final class MasterLink {
         out.field("slave_read_repl_offset", applied + (up() && in != null ? in.pending() + applier.unappliedBytes() : 0));
         out.field("slave_repl_offset", applied);
         if (state == State.TRANSFER) {
-            long total = transferSize > 0 ? transferSize : (transferSize == -1 ? 0 : -1);
-            out.field("master_sync_total_bytes", total);
-            out.field("master_sync_read_bytes", transferRead);
-            out.field("master_sync_left_bytes", total > 0 ? total - transferRead : 0);
-            out.field("master_sync_perc", String.format(Locale.ROOT, "%.2f", total > 0 ? 100.0 * transferRead / total : 0.0));
+            snapshot.writeInfo(out);
             out.field("master_sync_last_io_seconds_ago", (now - lastIoMillis) / 1000);
         }
         if (!up()) out.field("master_link_down_since_seconds", downSinceMillis == 0 ? -1 : (now - downSinceMillis) / 1000);
@@ -643,7 +481,7 @@ final class MasterLink {
         return up() ? stream.offset() : -1;
     }
 
-    private static long parseLong(String s, long fallback) {
+    static long parseLong(String s, long fallback) {
         try {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
