@@ -30,7 +30,8 @@ command -v redis-benchmark >/dev/null || { echo "redis-benchmark is missing: apt
 run() { # port pipeline -> "TEST rps" lines
   local n=$REQUESTS
   [ "$2" -gt 1 ] && n=$REQUESTS_PIPELINED
-  redis-benchmark -p "$1" -c "$CLIENTS" -n "$n" -P "$2" -t "$TESTS" -r 100000 --csv 2>/dev/null \
+  # timeout: redis-benchmark spins forever at 100% CPU when the server is not there
+  timeout 600 redis-benchmark -p "$1" -c "$CLIENTS" -n "$n" -P "$2" -t "$TESTS" -r 100000 --csv 2>/dev/null \
     | awk -F'","' 'NR>1 && !/needed to benchmark/ {gsub(/"/,"",$1); gsub(/"/,"",$2); split($1,a," "); print a[1], $2}'
 }
 
