@@ -18,8 +18,23 @@ public final class PipelineKeys {
      * Commands with a single argument have no key and are skipped over.
      */
     public static int firstKeys(byte[] a, int from, int to, int[] offs, int[] lens) {
+        return firstKeys(a, from, to, offs, lens, offs.length);
+    }
+
+    /**
+     * The keys worth looking up ahead for a client's pipeline: {@link #firstKeys}, or 0 when its first three commands
+     * all name one key (a queue's pushes, a counter's increments), which leaves one lookup to make and nothing to
+     * overlap; the rest of such a pipeline is not scanned.
+     */
+    public static int lookaheadKeys(byte[] a, int from, int to, int[] offs, int[] lens) {
+        int n = firstKeys(a, from, to, offs, lens, Math.min(3, offs.length));
+        if (n == 3 && allSame(a, offs, lens, n)) return 0;
+        return n < 3 ? n : firstKeys(a, from, to, offs, lens);
+    }
+
+    private static int firstKeys(byte[] a, int from, int to, int[] offs, int[] lens, int max) {
         int n = 0, p = from;
-        while (n < offs.length && p < to && a[p] == '*') {
+        while (n < max && p < to && a[p] == '*') {
             long r = number(a, p + 1, to);
             if (r < 0) return n;
             long argc = r >>> 32;
@@ -49,7 +64,7 @@ public final class PipelineKeys {
     }
 
     /** Whether the n keys found by {@link #firstKeys} are all the same bytes. */
-    public static boolean allSame(byte[] a, int[] offs, int[] lens, int n) {
+    static boolean allSame(byte[] a, int[] offs, int[] lens, int n) {
         for (int i = 1; i < n; i++) {
             if (!java.util.Arrays.equals(a, offs[0], offs[0] + lens[0], a, offs[i], offs[i] + lens[i])) return false;
         }

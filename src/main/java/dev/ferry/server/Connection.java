@@ -217,18 +217,13 @@ final class Connection implements ClientChannel, RespParser.Sink {
 
     /** A pipeline's first keys, found by {@link PipelineKeys}; shared: only the executing loop parses. */
     private static final int[] KEY_OFFS = new int[32], KEY_LENS = new int[32];
-    private static final int[] FIRST_OFFS = new int[3], FIRST_LENS = new int[3];
     private static final Dict.Entry[] PREFETCHED = new Dict.Entry[32];
 
     @Override
     public void prefetch(byte[] a, int from, int to) {
         if (to - from < 64) return; // one short command: nothing to overlap
-        // a pipeline whose first commands all name one key (a queue's pushes, a counter's increments) has one
-        // lookup to make, nothing to overlap: the first few keys tell, before the whole pipeline is scanned
-        int n = PipelineKeys.firstKeys(a, from, to, FIRST_OFFS, FIRST_LENS);
-        if (n < 2 || n == FIRST_OFFS.length && PipelineKeys.allSame(a, FIRST_OFFS, FIRST_LENS, n)) return;
-        n = PipelineKeys.firstKeys(a, from, to, KEY_OFFS, KEY_LENS);
-        client.db().table().prefetch(a, KEY_OFFS, KEY_LENS, n, PREFETCHED);
+        int n = PipelineKeys.lookaheadKeys(a, from, to, KEY_OFFS, KEY_LENS);
+        if (n >= 2) client.db().table().prefetch(a, KEY_OFFS, KEY_LENS, n, PREFETCHED);
     }
 
     @Override

@@ -45,6 +45,11 @@ class PipelineKeysTest {
         byte[] b = "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*2\r\n$3\r\nGET\r\n$2\r\nkk\r\n".getBytes(StandardCharsets.US_ASCII);
         assertEquals(2, PipelineKeys.firstKeys(b, 0, b.length, offs, lens));
         assertFalse(PipelineKeys.allSame(b, offs, lens, 2)); // a prefix is not the same key
+        int[] all = new int[32], allLens = new int[32];
+        byte[] queue = "*3\r\n$5\r\nLPUSH\r\n$6\r\nmylist\r\n$1\r\nx\r\n".repeat(16).getBytes(StandardCharsets.US_ASCII);
+        assertEquals(0, PipelineKeys.lookaheadKeys(queue, 0, queue.length, all, allLens)); // one key: no lookahead
+        assertEquals(3, PipelineKeys.lookaheadKeys(a, 0, a.length, all, allLens)); // the third key differs
+        assertEquals(2, PipelineKeys.lookaheadKeys(b, 0, b.length, all, allLens));
     }
 
     @Test
